@@ -1,0 +1,49 @@
+package flight
+
+import "time"
+
+// LegStatus is where a flight leg stands.
+type LegStatus string
+
+// Leg statuses.
+const (
+	LegTaxi       LegStatus = "taxi"        // seen on the ground, not yet airborne
+	LegAirborne   LegStatus = "airborne"    // took off, not yet landed
+	LegLanded     LegStatus = "landed"      // landed, with ground evidence or a low last fix near an airport
+	LegSignalLost LegStatus = "signal_lost" // airborne and silent past the threshold, away from airports
+)
+
+// Leg is one flight of one aircraft, from ground through airborne to ground.
+// Zero times are unknown; empty airport idents are unknown.
+type Leg struct {
+	ID                 string    `json:"id"` // hex "-" takeoff time in Unix seconds
+	Hex                string    `json:"hex"`
+	Callsign           string    `json:"callsign,omitempty"`
+	Reg                string    `json:"reg,omitempty"`
+	Type               string    `json:"type,omitempty"`
+	Status             LegStatus `json:"status"`
+	Origin             string    `json:"origin,omitempty"`              // airport ident where it took off
+	PlannedDestination string    `json:"planned_destination,omitempty"` // from the matched plan
+	ActualDestination  string    `json:"actual_destination,omitempty"`  // airport ident where it landed
+	Plan               string    `json:"plan,omitempty"`                // id of the matched plan
+	Departed           time.Time `json:"departed,omitzero"`             // takeoff time
+	Arrived            time.Time `json:"arrived,omitzero"`              // landing time
+	FirstSeen          time.Time `json:"first_seen"`
+	LastSeen           time.Time `json:"last_seen"`
+	LastLat            float64   `json:"last_lat"`
+	LastLon            float64   `json:"last_lon"`
+	Watch              string    `json:"watch,omitempty"`
+	Tags               []string  `json:"tags,omitempty"`
+}
+
+// Plan is a planned flight: an origin and destination airport, the aircraft
+// if known (hex and/or callsign) and the scheduled departure.
+type Plan struct {
+	ID          string    `json:"id"`
+	Origin      string    `json:"origin"`      // airport ident, e.g. KBIF
+	Destination string    `json:"destination"` // airport ident, e.g. MGGT
+	Hex         string    `json:"hex,omitempty"`
+	Callsign    string    `json:"callsign,omitempty"`
+	Departure   time.Time `json:"departure,omitzero"` // scheduled departure, zero when unknown
+	Note        string    `json:"note,omitempty"`
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/flight"
+)
+
+// ErrNotFound is returned when a keyed lookup finds nothing.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrUnavailable wraps errors that mean the backend cannot be reached now;
+// the caller may retry later (HTTP answers 503 with Retry-After).
+var ErrUnavailable = errors.New("store: unavailable")
+
+// Store keeps aircraft state, track history, flight legs, plans, alerts and
+// enforcement reports. Every method is safe for concurrent use.
+type Store interface {
+	// PutAircraft stores the latest state of each aircraft and indexes it
+	// in its H3 cell, replacing any earlier state of the same hex.
+	PutAircraft(ctx context.Context, batch []flight.Aircraft) error
+	// AppendTrack adds points to each aircraft's track history, keeping the
+	// newest Config.TrackLen points per aircraft.
+	AppendTrack(ctx context.Context, points []flight.TrackPoint) error
+	// Aircraft returns one aircraft's state, or ErrNotFound.
+	Aircraft(ctx context.Context, hex string) (flight.Aircraft, error)
+	// AircraftIn returns the aircraft whose position lies inside bbox; an
+	// empty bbox (orb.Bound{}) means everywhere. Reads only the cells that
+	// cover bbox.
+	AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, error)
+	// RemoveAircraft deletes aircraft not seen since before, with their
+	// index entries (not their track history), and returns their hexes.
+	RemoveAircraft(ctx context.Context, before time.Time) ([]string, error)
+	// Track returns an aircraft's track points with since <= time <= until,
+	// oldest first; zero times leave that end open.
+	Track(ctx context.Context, hex string, since, until time.Time) ([]flight.TrackPoint, error)
+
+	// PutLeg stores a flight leg, replacing one with the same ID.
+	PutLeg(ctx context.Context, leg flight.Leg) error
+	// Legs returns legs matching q, newest LastSeen first.
+	Legs(ctx context.Context, q LegQuery) ([]flight.Leg, error)
+
+	// PutPlan stores a plan, replacing one with the same ID.
+	PutPlan(ctx context.Context, p flight.Plan) error
+	// DeletePlan removes a plan; ErrNotFound when there was none.
+	DeletePlan(ctx context.Context, id string) error
+	// Plans returns every plan, ordered by ID.
+	Plans(ctx context.Context) ([]flight.Plan, error)
+
+	// AddAlert stores an alert unless one with the same Key is stored; it
+	// reports whether it was added. The store assigns ID when empty.
+	AddAlert(ctx context.Context, a *flight.Alert) (added bool, err error)
+	// Alerts returns alerts matching q, newest first.
+	Alerts(ctx context.Context, q AlertQuery) ([]flight.Alert, error)
+
+	// AddReports stores reports not stored before (by ID) and adds their
+	// counts to the per-cell, per-day aggregates. It returns how many were
+	// new; a report whose ID is stored already is not counted again.
+	AddReports(ctx context.Context, reports []flight.Report) (added int, err error)
+	// Reports returns the reports matching q, oldest first.
+	Reports(ctx context.Context, q ReportQuery) ([]flight.Report, error)
+	// Cells returns report counts summed per H3 cell at q.Res over the days
+	// of q's window, from the aggregates (not by scanning reports).
+	Cells(ctx context.Context, q CellQuery) ([]CellCount, error)
+
+	// Ping reports whether the backend is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// Config configures either backend. Zero fields take the defaults noted.
+type Config struct {
+	// H3Res is the H3 resolution of the aircraft index (0-15). Default 3.
+	H3Res int
+	// TrackLen is how many track points are kept per aircraft. Default 2000.
+	TrackLen int
+	// ReportRes lists the resolutions report counts are aggregated at.
+	// Default [3, 5, 7].
+	ReportRes []int
+	// AlertLen is how many alerts are kept. Default 10000.
+	AlertLen int
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.H3Res <= 0 {
+		c.H3Res = 3
+	}
+	if c.TrackLen <= 0 {
+		c.TrackLen = 2000
+	}
+	if len(c.ReportRes) == 0 {
+		c.ReportRes = []int{3, 5, 7}
+	}
+	if c.AlertLen <= 0 {
+		c.AlertLen = 10000
+	}
+	return c
+}
+
+// LegQuery selects flight legs. Zero fields do not filter.
+type LegQuery struct {
+	Status flight.LegStatus // only legs with this status
+	Since  time.Time        // only legs last seen at or after Since
+	Hex    string           // only this aircraft's legs
+	Limit  int              // at most this many; 0 means all
+}
+
+// AlertQuery selects alerts. Zero fields do not filter.
+type AlertQuery struct {
+	Since time.Time        // alert Time at or after
+	Type  flight.AlertType // only this type
+	Hex   string           // only this aircraft
+	Limit int              // at most this many, newest first; 0 means all kept
+}
+
+// ReportQuery selects reports. Zero fields do not filter.
+type ReportQuery struct {
+	BBox  orb.Bound // empty: everywhere
+	Since time.Time // report Time at or after
+	Until time.Time // report Time before
+	Limit int
+}
+
+// CellQuery selects report aggregates.
+type CellQuery struct {
+	Res   int       // one of Config.ReportRes
+	BBox  orb.Bound // cells whose centre lies inside; empty: everywhere
+	Since time.Time // first day (UTC) counted; zero: all days
+	Until time.Time // days before this instant; zero: no end
+}
+
+// CellCount is the summed report count of one H3 cell.
+type CellCount struct {
+	Cell    uint64         // H3 index
+	Res     int            // its resolution
+	Count   int            // people counted by the reports in the window
+	Reports int            // number of reports
+	Sources map[string]int // count per report source
+}
