@@ -1,0 +1,142 @@
+package track
+
+import "time"
+
+// Config holds the tracker's thresholds. The zero value of every field
+// means its default, given in the field's comment.
+type Config struct {
+	// TakeoffSpeedKt: ground speed at or above which a low aircraft may be
+	// on its take-off roll or airborne, and below which a low aircraft is
+	// on the ground. Default 60 kt.
+	TakeoffSpeedKt float64
+	// AirborneAboveFt: altitude above the nearby field's elevation (or
+	// above sea level with no field nearby) beyond which an aircraft is
+	// airborne whatever its speed. Barometric altitude reads several
+	// hundred feet off on the ground, hence the margin. Default 800 ft.
+	AirborneAboveFt float64
+	// AirportNearKm: radius in which the nearest airport gives the ground
+	// elevation. Default 10 km.
+	AirportNearKm float64
+	// SignalLost: airborne silence, away from airports, after which the
+	// leg is marked signal_lost. Decoders drop a position after 60 s, so
+	// this must be well past that; aggregated feeds show real gaps of
+	// five minutes over land. Default 10 min.
+	SignalLost time.Duration
+	// LandedSilence: silence after which an aircraft whose last fix was
+	// within LandedNearKm of an airport and below LandedBelowFt above it
+	// is taken to have landed there. Default 2 min.
+	LandedSilence time.Duration
+	// LandedNearKm: how close to an airport a last fix must be to count as
+	// a landing. Default 9.26 km (5 nm).
+	LandedNearKm float64
+	// LandedBelowFt: how low above the airport a last fix must be to count
+	// as a landing. Default 2,000 ft.
+	LandedBelowFt float64
+	// NotDepartedGrace: time after a plan's departure with no take-off
+	// seen before not_departed is raised. Default 60 min.
+	NotDepartedGrace time.Duration
+	// NotDepartedMaxAge: plans whose departure plus grace is older than
+	// this (against the feed clock) are not alerted on, so loading old
+	// plans raises nothing. Default 24 h.
+	NotDepartedMaxAge time.Duration
+	// HoldingTurnDeg: cumulative turn in one direction within
+	// HoldingWindow that makes a hold. Default 360°.
+	HoldingTurnDeg float64
+	// HoldingWindow: see HoldingTurnDeg. Default 10 min.
+	HoldingWindow time.Duration
+	// HoldingMaxProgress: a hold also makes little progress: the straight
+	// distance covered over the window is at most this fraction of the
+	// path flown in it. Default 0.35.
+	HoldingMaxProgress float64
+	// TurnBackMinKm: how far from its origin an aircraft must have flown,
+	// and how much of that distance it must win back, before a reversal
+	// counts as turning back. Default 40 km.
+	TurnBackMinKm float64
+	// TurnBackMinFraction: the share of its greatest distance from the
+	// origin the aircraft must win back (a diversion to an alternate behind
+	// the destination wins back little). Default 0.1.
+	TurnBackMinFraction float64
+	// TurnBackDuration: how long the aircraft must keep heading toward its
+	// origin (within TurnBackMaxOffDeg) while closing on it. Default 4 min.
+	TurnBackDuration time.Duration
+	// TurnBackMaxOffDeg: the largest angle between the track and the
+	// bearing to the origin that still counts as heading back. Default 60°.
+	TurnBackMaxOffDeg float64
+	// OffRouteMinNM and OffRouteFraction give the planned corridor's half
+	// width: max(OffRouteMinNM, OffRouteFraction × route length).
+	// Defaults 50 nm and 0.2 (DESIGN.md).
+	OffRouteMinNM    float64
+	OffRouteFraction float64
+	// TrailEvery and TrailTurnDeg thin the trail: a point is kept when
+	// TrailEvery has passed since the last kept one, or the track turned
+	// by more than TrailTurnDeg, or the phase changed. Defaults 5 s, 5°.
+	TrailEvery   time.Duration
+	TrailTurnDeg float64
+	// MaxJumpKt: a position implying more than this speed from the last
+	// accepted one is dropped as a decoder glitch (three in a row are
+	// taken as the truth). Default 2,300 kt (about Mach 3.5).
+	MaxJumpKt float64
+	// PlanOriginKm: how close to a plan's origin a leg must start for the
+	// plan to match it. Default 50 km.
+	PlanOriginKm float64
+	// PlanWindow: how far a leg's take-off (or first sighting) may lie
+	// from a plan's departure for the plan to match it. Default 6 h.
+	PlanWindow time.Duration
+	// StateTTL: aircraft silent for longer are forgotten by Tick.
+	// Default 12 h.
+	StateTTL time.Duration
+	// GeofenceCountries lists ADM0_A3 country codes (e.g. "MEX", "GTM")
+	// whose outlines act as geofences, in addition to Deps.Geofences.
+	GeofenceCountries []string
+	// TimeScale tracks a replay played TimeScale times faster than real
+	// time (its observation times compressed by that factor): every
+	// duration above, written in real time, is divided by it, and
+	// MaxJumpKt multiplied, so a compressed flight raises the alerts the
+	// real one would. Default 1 (live data).
+	TimeScale float64
+}
+
+func (c Config) withDefaults() Config {
+	setF := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	setD := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	setF(&c.TakeoffSpeedKt, 60)
+	setF(&c.AirborneAboveFt, 800)
+	setF(&c.AirportNearKm, 10)
+	setD(&c.SignalLost, 10*time.Minute)
+	setD(&c.LandedSilence, 2*time.Minute)
+	setF(&c.LandedNearKm, 9.26)
+	setF(&c.LandedBelowFt, 2000)
+	setD(&c.NotDepartedGrace, 60*time.Minute)
+	setD(&c.NotDepartedMaxAge, 24*time.Hour)
+	setF(&c.HoldingTurnDeg, 360)
+	setD(&c.HoldingWindow, 10*time.Minute)
+	setF(&c.HoldingMaxProgress, 0.35)
+	setF(&c.TurnBackMinKm, 40)
+	setF(&c.TurnBackMinFraction, 0.1)
+	setD(&c.TurnBackDuration, 4*time.Minute)
+	setF(&c.TurnBackMaxOffDeg, 60)
+	setF(&c.OffRouteMinNM, 50)
+	setF(&c.OffRouteFraction, 0.2)
+	setD(&c.TrailEvery, 5*time.Second)
+	setF(&c.TrailTurnDeg, 5)
+	setF(&c.MaxJumpKt, 2300)
+	setF(&c.PlanOriginKm, 50)
+	setD(&c.PlanWindow, 6*time.Hour)
+	setD(&c.StateTTL, 12*time.Hour)
+	if c.TimeScale > 1 {
+		for _, d := range []*time.Duration{&c.SignalLost, &c.LandedSilence, &c.NotDepartedGrace,
+			&c.NotDepartedMaxAge, &c.HoldingWindow, &c.TurnBackDuration, &c.TrailEvery, &c.PlanWindow, &c.StateTTL} {
+			*d = time.Duration(float64(*d) / c.TimeScale)
+		}
+		c.MaxJumpKt *= c.TimeScale
+	}
+	return c
+}

@@ -1,0 +1,160 @@
+package track
+
+import (
+	"math"
+	"time"
+
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/paulmach/orb"
+)
+
+// The detectors are pure functions over a leg's detector state and the new
+// position; the tracker turns their verdicts into alerts.
+
+// holdSampleEvery spaces the samples kept for the holding window.
+const holdSampleEvery = 15 * time.Second
+
+type holdSample struct {
+	t    time.Time
+	p    orb.Point
+	turn float64 // cumulative signed turn, degrees
+	path float64 // cumulative path, km
+}
+
+// holdState accumulates turns and path for the holding detector.
+type holdState struct {
+	samples   []holdSample
+	turn      float64
+	path      float64
+	lastTrack float64
+	hasTrack  bool
+	lastPt    orb.Point
+	hasPt     bool
+}
+
+// add records a position (and a new track when newTrack) at t, keeping
+// samples that span window.
+func (h *holdState) add(t time.Time, p orb.Point, track float64, newTrack bool, window time.Duration) {
+	if h.hasPt {
+		h.path += geo.DistanceKm(h.lastPt, p)
+	}
+	h.lastPt, h.hasPt = p, true
+	if newTrack {
+		if h.hasTrack {
+			h.turn += geo.TurnDeg(h.lastTrack, track)
+		}
+		h.lastTrack, h.hasTrack = track, true
+	}
+	if n := len(h.samples); n == 0 || t.Sub(h.samples[n-1].t) >= holdSampleEvery {
+		h.samples = append(h.samples, holdSample{t, p, h.turn, h.path})
+	}
+	// Keep one sample at or before the window's start as the baseline.
+	cut := 0
+	for cut+1 < len(h.samples) && t.Sub(h.samples[cut+1].t) >= window {
+		cut++
+	}
+	if cut > 0 {
+		h.samples = append(h.samples[:0], h.samples[cut:]...)
+	}
+}
+
+// holding reports whether, over the window ending at p, the aircraft turned
+// at least turnDeg in one direction while its straight-line progress was
+// at most maxProgress of the path it flew.
+func holding(h *holdState, p orb.Point, turnDeg, maxProgress float64) bool {
+	if len(h.samples) == 0 {
+		return false
+	}
+	b := h.samples[0]
+	if math.Abs(h.turn-b.turn) < turnDeg {
+		return false
+	}
+	path := h.path - b.path
+	return path > 0 && geo.DistanceKm(b.p, p) <= maxProgress*path
+}
+
+// backState follows distances to the origin and destination for the
+// turn-back detector.
+type backState struct {
+	maxFromOrigin float64
+	minToDest     float64
+	since         time.Time // heading back since, zero when not
+	sinceDist     float64   // distance to origin at since
+	init          bool
+}
+
+// turnBackParams are the turn-back thresholds from Config.
+type turnBackParams struct {
+	minKm     float64
+	minFrac   float64
+	duration  time.Duration
+	maxOffDeg float64
+}
+
+// turnBack updates b with a position, track and time and reports a
+// sustained reversal: having flown at least minKm from origin, the aircraft
+// has headed toward it (track within maxOffDeg of the bearing to it) for
+// duration, has won back max(minKm, minFrac × its greatest distance) and half
+// of minKm since it turned, and (with a destination) has moved at least
+// half of minKm away from its closest approach to the destination. A
+// go-around or circuit near the destination fails the distance tests.
+func turnBack(b *backState, t time.Time, p orb.Point, track float64, origin, dest orb.Point, hasDest bool, c turnBackParams) bool {
+	dO := geo.DistanceKm(p, origin)
+	if !b.init {
+		b.minToDest = math.Inf(1)
+		b.init = true
+	}
+	if dO > b.maxFromOrigin {
+		b.maxFromOrigin = dO
+	}
+	awayFromDest := true
+	if hasDest {
+		dD := geo.DistanceKm(p, dest)
+		if dD < b.minToDest {
+			b.minToDest = dD
+		}
+		awayFromDest = dD-b.minToDest >= c.minKm/2
+	}
+	off := math.Abs(geo.TurnDeg(track, geo.BearingDeg(p, origin)))
+	if b.maxFromOrigin < c.minKm || off > c.maxOffDeg {
+		b.since = time.Time{}
+		return false
+	}
+	if b.since.IsZero() {
+		b.since, b.sinceDist = t, dO
+	}
+	return t.Sub(b.since) >= c.duration && b.maxFromOrigin-dO >= math.Max(c.minKm, c.minFrac*b.maxFromOrigin) &&
+		b.sinceDist-dO >= c.minKm/2 && awayFromDest
+}
+
+// offRoute reports whether p lies outside the corridor around the great
+// circle origin→dest: farther than max(minNM, fraction × its length).
+func offRoute(p, origin, dest orb.Point, minNM, fraction float64) bool {
+	width := math.Max(minNM*geo.KmPerNM, fraction*geo.DistanceKm(origin, dest))
+	return geo.RouteDistanceKm(p, origin, dest) > width
+}
+
+// diverted reports whether a landing at landed (airport ident actual, ""
+// when unknown) is away from the planned destination: a different airport
+// farther than nearKm from it.
+func diverted(actual string, landed orb.Point, planned string, plannedPt orb.Point, nearKm float64) bool {
+	if planned == "" || actual == planned {
+		return false
+	}
+	return geo.DistanceKm(landed, plannedPt) > nearKm
+}
+
+// landedBack reports whether a landing at landed is back at the origin
+// after having flown at least minKm from it.
+func landedBack(landed, origin orb.Point, maxFromOrigin, nearKm, minKm float64) bool {
+	return maxFromOrigin >= minKm && geo.DistanceKm(landed, origin) <= nearKm
+}
+
+// lowNearAirport reports whether a fix at altFt (known when hasAlt) lies
+// within nearKm of the airport and below belowFt above its elevation.
+func lowNearAirport(p orb.Point, altFt float64, hasAlt bool, ap geo.Airport, nearKm, belowFt float64) bool {
+	if geo.DistanceKm(p, ap.Point()) > nearKm {
+		return false
+	}
+	return hasAlt && altFt-ap.ElevFt < belowFt
+}

@@ -1,0 +1,18 @@
+// Package track keeps per-aircraft state from a stream of observations:
+// it merges each aircraft's fields, thins its trail, segments its flights
+// into legs (ground → airborne → ground), matches legs to flight plans and
+// watchlist entries, and runs the detectors that raise alerts (departed,
+// landed, off_route, diverted, turned_back, holding, not_departed,
+// signal_lost, emergency, geofence).
+//
+// Detection runs on observation time, so a replayed or late flight raises
+// the same alerts as a live one; only not_departed and signal_lost also
+// need Tick, which advances a feed clock (the newest observation time, moved
+// on by the wall clock while the feed is quiet).
+//
+// A Tracker is safe for concurrent use: state is sharded by hex with a mutex
+// per shard. Watchlists are read-only once loaded and safe to share.
+//
+// Units are in the names: Kt (knots), Ft (feet), Km, NM (nautical miles),
+// Deg (degrees true). Times are UTC. track imports only flight and geo.
+package track

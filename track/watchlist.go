@@ -1,0 +1,365 @@
+package track
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"gopkg.in/yaml.v3"
+)
+
+// ErrWatchlist is wrapped by watchlist parse errors.
+var ErrWatchlist = errors.New("track: bad watchlist")
+
+// WatchEntry is one watchlist entry. An aircraft matches it when any of its
+// matchers does: Hex (ICAO addresses), Reg (registrations), CallsignPrefix
+// (e.g. "RCH"), Type (ICAO type designators, e.g. "C17") or Operator (an
+// operator name known for the aircraft's hex from a plane-alert list, or a
+// three-letter ICAO airline designator compared with the callsign's first
+// three letters). Matching ignores case.
+type WatchEntry struct {
+	Name           string
+	Hex            []string
+	Reg            []string
+	CallsignPrefix []string
+	Type           []string
+	Operator       []string
+	Tags           []string
+}
+
+// Watchlist matches aircraft against entries. It is read-only once built
+// and safe for concurrent use; Merge returns a new one.
+type Watchlist struct {
+	entries   []WatchEntry
+	hex       map[string]int // lower-case hex -> entry
+	reg       map[string]int // upper-case
+	prefixes  []prefixRule   // longest first
+	typ       map[string]int
+	operator  map[string]int    // upper-case operator or designator -> entry
+	operators map[string]string // hex -> upper-case operator name, from plane-alert rows
+}
+
+type prefixRule struct {
+	prefix string
+	entry  int
+}
+
+// strList accepts a YAML scalar or a sequence of scalars.
+type strList []string
+
+func (l *strList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*l = strList{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		var s []string
+		if err := n.Decode(&s); err != nil {
+			return err
+		}
+		*l = s
+		return nil
+	}
+	return fmt.Errorf("line %d: want a string or a list of strings", n.Line)
+}
+
+type watchlistFile struct {
+	Entries []struct {
+		Name           string  `yaml:"name"`
+		Hex            strList `yaml:"hex"`
+		Reg            strList `yaml:"reg"`
+		CallsignPrefix strList `yaml:"callsign_prefix"`
+		Type           strList `yaml:"type"`
+		Operator       strList `yaml:"operator"`
+		Tags           strList `yaml:"tags"`
+	} `yaml:"entries"`
+}
+
+// LoadWatchlist reads a watchlist from YAML. The layout:
+//
+//	entries:
+//	  - name: usaf-airlift          # required, unique
+//	    hex: [ae1234, ae5678]       # a string or a list, for every matcher
+//	    reg: 05-5140
+//	    callsign_prefix: [RCH, CNV]
+//	    type: [C17, C130]
+//	    operator: GXA               # operator name or ICAO designator
+//	    tags: [military, removal-charter]
+//
+// Unknown keys, an entry without a name, a duplicate name, an entry with no
+// matcher and a malformed hex are errors.
+func LoadWatchlist(r io.Reader) (*Watchlist, error) {
+	var f watchlistFile
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: %w", ErrWatchlist, err)
+	}
+	seen := map[string]bool{}
+	var entries []WatchEntry
+	for i, e := range f.Entries {
+		name := strings.TrimSpace(e.Name)
+		if name == "" {
+			return nil, fmt.Errorf("%w: entry %d: name is required", ErrWatchlist, i+1)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("%w: entry %q: duplicate name", ErrWatchlist, name)
+		}
+		seen[name] = true
+		w := WatchEntry{Name: name, Hex: e.Hex, Reg: e.Reg, CallsignPrefix: e.CallsignPrefix,
+			Type: e.Type, Operator: e.Operator, Tags: e.Tags}
+		if len(w.Hex)+len(w.Reg)+len(w.CallsignPrefix)+len(w.Type)+len(w.Operator) == 0 {
+			return nil, fmt.Errorf("%w: entry %q: no hex, reg, callsign_prefix, type or operator", ErrWatchlist, name)
+		}
+		for _, h := range w.Hex {
+			if !flight.ValidHex(strings.ToLower(strings.TrimSpace(h))) {
+				return nil, fmt.Errorf("%w: entry %q: hex %q is not 6 hex digits", ErrWatchlist, name, h)
+			}
+		}
+		entries = append(entries, w)
+	}
+	return NewWatchlist(entries, nil), nil
+}
+
+// LoadPlaneAlertCSV reads a plane-alert-db CSV ($ICAO,$Registration,
+// $Operator,$Type,$ICAO Type,#CMPG,$Tag 1,$#Tag 2,$#Tag 3,Category,
+// $#Link; columns found by name with the $ and # markers ignored). Each row
+// is an entry named "Operator (Registration)" matching its hex, tagged with
+// its tags and category (lower case), plus "military" when CMPG is Mil.
+// Rows with a bad hex are skipped and counted in the error only when no row
+// is good; a missing ICAO column is an error.
+func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%w: read header: %w", ErrWatchlist, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		h = strings.ToLower(strings.Trim(strings.TrimSpace(h), "$#"))
+		h = strings.TrimLeft(h, "$#")
+		col[h] = i
+	}
+	icao, ok := col["icao"]
+	if !ok {
+		return nil, fmt.Errorf("%w: no $ICAO column", ErrWatchlist)
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var entries []WatchEntry
+	operators := map[string]string{}
+	bad := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrWatchlist, err)
+		}
+		if icao >= len(rec) {
+			bad++
+			continue
+		}
+		hex := strings.ToLower(strings.TrimSpace(rec[icao]))
+		if !flight.ValidHex(hex) {
+			bad++
+			continue
+		}
+		reg, op := get(rec, "registration"), get(rec, "operator")
+		name := strings.TrimSpace(op + " (" + reg + ")")
+		if reg == "" {
+			name = op
+		}
+		if name == "" {
+			name = hex
+		}
+		var tags []string
+		for _, k := range []string{"tag 1", "tag 2", "tag 3", "category"} {
+			if v := strings.ToLower(get(rec, k)); v != "" {
+				tags = append(tags, v)
+			}
+		}
+		if strings.EqualFold(get(rec, "cmpg"), "mil") {
+			tags = append(tags, "military")
+		}
+		w := WatchEntry{Name: name, Hex: []string{hex}, Tags: dedupeTags(tags)}
+		if reg != "" {
+			w.Reg = []string{reg}
+		}
+		if op != "" {
+			operators[hex] = strings.ToUpper(op)
+		}
+		entries = append(entries, w)
+	}
+	if len(entries) == 0 && bad > 0 {
+		return nil, fmt.Errorf("%w: no valid rows (%d bad)", ErrWatchlist, bad)
+	}
+	return NewWatchlist(entries, operators), nil
+}
+
+// NewWatchlist builds a watchlist from entries; operators maps a hex to its
+// operator's name for Operator matchers (nil for none).
+func NewWatchlist(entries []WatchEntry, operators map[string]string) *Watchlist {
+	w := &Watchlist{entries: entries, hex: map[string]int{}, reg: map[string]int{},
+		typ: map[string]int{}, operator: map[string]int{}, operators: map[string]string{}}
+	for h, op := range operators {
+		w.operators[strings.ToLower(h)] = strings.ToUpper(op)
+	}
+	first := func(m map[string]int, k string, i int) {
+		if k == "" {
+			return
+		}
+		if _, ok := m[k]; !ok {
+			m[k] = i
+		}
+	}
+	for i, e := range entries {
+		for _, h := range e.Hex {
+			first(w.hex, strings.ToLower(strings.TrimSpace(h)), i)
+		}
+		for _, r := range e.Reg {
+			first(w.reg, normReg(r), i)
+		}
+		for _, p := range e.CallsignPrefix {
+			if p = strings.ToUpper(strings.TrimSpace(p)); p != "" {
+				w.prefixes = append(w.prefixes, prefixRule{p, i})
+			}
+		}
+		for _, t := range e.Type {
+			first(w.typ, strings.ToUpper(strings.TrimSpace(t)), i)
+		}
+		for _, o := range e.Operator {
+			first(w.operator, strings.ToUpper(strings.TrimSpace(o)), i)
+		}
+	}
+	sort.SliceStable(w.prefixes, func(a, b int) bool { return len(w.prefixes[a].prefix) > len(w.prefixes[b].prefix) })
+	return w
+}
+
+// normReg folds a registration for comparison: upper case, no dashes or
+// spaces ("05-5140" and "055140" match).
+func normReg(r string) string {
+	r = strings.ToUpper(strings.TrimSpace(r))
+	return strings.NewReplacer("-", "", " ", "").Replace(r)
+}
+
+// Merge returns a watchlist holding w's entries followed by other's (w's
+// win where both match the same key). Either may be nil.
+func (w *Watchlist) Merge(other *Watchlist) *Watchlist {
+	var entries []WatchEntry
+	ops := map[string]string{}
+	for _, x := range []*Watchlist{other, w} {
+		if x == nil {
+			continue
+		}
+		for h, o := range x.operators {
+			ops[h] = o
+		}
+	}
+	if w != nil {
+		entries = append(entries, w.entries...)
+	}
+	if other != nil {
+		entries = append(entries, other.entries...)
+	}
+	return NewWatchlist(entries, ops)
+}
+
+// Len returns the number of entries.
+func (w *Watchlist) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.entries)
+}
+
+// Match finds the entry that matches a, trying in priority order its hex,
+// registration, callsign prefix (longest first), type and operator. It
+// returns the entry's name and tags; tags also carry "military" when the
+// aircraft is flagged military, even when no entry matched (ok false).
+// The returned slice must not be modified. A nil Watchlist matches nothing.
+func (w *Watchlist) Match(a *flight.Aircraft) (entry string, tags []string, ok bool) {
+	i := w.find(a)
+	if i < 0 {
+		if a.Military {
+			return "", militaryTags, false
+		}
+		return "", nil, false
+	}
+	e := &w.entries[i]
+	tags = e.Tags
+	if a.Military && !hasTag(tags, "military") {
+		tags = append(append(make([]string, 0, len(tags)+1), tags...), "military")
+	}
+	return e.Name, tags, true
+}
+
+var militaryTags = []string{"military"}
+
+func hasTag(tags []string, t string) bool {
+	for _, x := range tags {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupeTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if !hasTag(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (w *Watchlist) find(a *flight.Aircraft) int {
+	if w == nil || len(w.entries) == 0 {
+		return -1
+	}
+	if i, ok := w.hex[a.Hex]; ok {
+		return i
+	}
+	if a.Reg != "" && len(w.reg) > 0 {
+		if i, ok := w.reg[normReg(a.Reg)]; ok {
+			return i
+		}
+	}
+	if a.Callsign != "" {
+		for _, p := range w.prefixes {
+			if strings.HasPrefix(a.Callsign, p.prefix) {
+				return p.entry
+			}
+		}
+	}
+	if a.Type != "" {
+		if i, ok := w.typ[a.Type]; ok {
+			return i
+		}
+	}
+	if len(w.operator) > 0 {
+		if op, ok := w.operators[a.Hex]; ok {
+			if i, ok := w.operator[op]; ok {
+				return i
+			}
+		}
+		if len(a.Callsign) >= 4 {
+			if i, ok := w.operator[a.Callsign[:3]]; ok && a.Callsign[3] >= '0' && a.Callsign[3] <= '9' {
+				return i
+			}
+		}
+	}
+	return -1
+}
