@@ -1,0 +1,46 @@
+# flightwatch: make run (the demo on the embedded store), make test (everything).
+GO        ?= go
+BIN       := bin/flightwatch
+REDIS_URL ?= redis://127.0.0.1:6379/15
+export FLIGHTWATCH_TEST_REDIS_URL ?= $(REDIS_URL)
+
+.PHONY: build run test test-go test-e2e vet bench fuzz load clean
+
+build:
+	CGO_ENABLED=1 $(GO) build -o $(BIN) ./cmd/flightwatch
+
+# The demo scenario on the embedded store at http://localhost:8080.
+run: build
+	FLIGHTWATCH_DEMO=$${FLIGHTWATCH_DEMO:-1} ./$(BIN) serve $(if $(CONFIG),--config $(CONFIG),)
+
+test: vet test-go test-e2e
+
+vet:
+	$(GO) vet ./...
+
+# Every Go test, with the race detector, against the real Redis at
+# FLIGHTWATCH_TEST_REDIS_URL (a private database and key prefix).
+test-go:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+# The browser test: Chromium drives the map of a demo server it starts.
+test-e2e:
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error && node --test
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+# A short run of every fuzz target.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 10s $$pkg || exit 1; \
+	  done; \
+	done
+
+# Drive a running server: make load URL=http://127.0.0.1:8080 TOKEN=...
+load: build
+	./$(BIN) bench --url $${URL:-http://127.0.0.1:8080} --token $${TOKEN:-} --duration 20s
+
+clean:
+	rm -rf bin e2e/out

@@ -1,0 +1,337 @@
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/flightwatch/flightwatch/feeds"
+	"github.com/flightwatch/flightwatch/flight"
+)
+
+// Config is the whole configuration of one flightwatch process.
+type Config struct {
+	// Listen is the HTTP listen address. Default ":8080".
+	// Env: FLIGHTWATCH_LISTEN.
+	Listen string `yaml:"listen"`
+	// Redis selects the Redis store; an empty URL means the embedded store.
+	Redis Redis `yaml:"redis"`
+	// Store tunes either store.
+	Store Store `yaml:"store"`
+	// HTTP tunes the API.
+	HTTP HTTP `yaml:"http"`
+	// Websocket tunes /api/v1/stream.
+	Websocket Websocket `yaml:"websocket"`
+	// Privacy governs what the reports layer publishes.
+	Privacy Privacy `yaml:"privacy"`
+	// Tracker tunes flight legs and alert detectors.
+	Tracker Tracker `yaml:"tracker"`
+	// Watchlists are files of watched aircraft: YAML (see
+	// configs/watchlist.yaml) or plane-alert-db CSV (by the .csv extension).
+	Watchlists []string `yaml:"watchlists"`
+	// Plans are files of planned flights (see configs/flights.yaml).
+	Plans []string `yaml:"plans"`
+	// Geofences raise geofence alerts when watched aircraft enter or leave.
+	Geofences []Geofence `yaml:"geofences"`
+	// Webhooks receive alerts.
+	Webhooks []Webhook `yaml:"webhooks"`
+	// Feeds are the live sources of positions and reports.
+	Feeds []feeds.Config `yaml:"feeds"`
+	// Demo replays the bundled January 2025 scenario. Env: FLIGHTWATCH_DEMO=1.
+	Demo bool `yaml:"demo"`
+	// LogLevel is debug, info, warn or error. Default info.
+	LogLevel string `yaml:"log_level"`
+}
+
+// Redis configures the Redis store and bus.
+type Redis struct {
+	// URL is redis://[:password@]host:port/db or rediss://...; empty: the
+	// embedded store. Env: FLIGHTWATCH_REDIS_URL.
+	URL string `yaml:"url"`
+	// Prefix starts every key; instances sharing a prefix share data.
+	// Default "fw". Env: FLIGHTWATCH_REDIS_PREFIX.
+	Prefix string `yaml:"prefix"`
+}
+
+// Store tunes the store.
+type Store struct {
+	// H3Res is the resolution of the aircraft cell index. Default 3.
+	H3Res int `yaml:"h3_res"`
+	// TrackLen is how many track points are kept per aircraft. Default 2000.
+	TrackLen int `yaml:"track_len"`
+	// ReportRes are the resolutions report counts are kept at. Default [3, 5, 7].
+	ReportRes []int `yaml:"report_res"`
+	// AlertLen is how many alerts are kept. Default 10000.
+	AlertLen int `yaml:"alert_len"`
+	// StaleAfter removes aircraft not heard from for this long. Default 10m.
+	StaleAfter time.Duration `yaml:"stale_after"`
+}
+
+// HTTP tunes the API.
+type HTTP struct {
+	// Tokens are bearer tokens with their scopes: ingest (POST positions,
+	// reports, plans), read:raw (raw report points), admin.
+	// FLIGHTWATCH_INGEST_TOKENS adds comma-separated ingest tokens.
+	Tokens []Token `yaml:"tokens"`
+	// MaxBodyBytes limits an ingest body. Default 8 MiB.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// AllowedOrigins may open websockets; empty: the same host only.
+	AllowedOrigins []string `yaml:"allowed_origins"`
+	// Banner is shown on the map (the demo sets it).
+	Banner string `yaml:"banner"`
+}
+
+// Token is one bearer token.
+type Token struct {
+	Token  string   `yaml:"token"`
+	Scopes []string `yaml:"scopes"`
+}
+
+// Websocket tunes /api/v1/stream.
+type Websocket struct {
+	// QueueBytes bounds each connection's send queue. Default 4 MiB.
+	QueueBytes int `yaml:"queue_bytes"`
+	// Batch is how often updates are merged and sent. Default 250ms.
+	Batch time.Duration `yaml:"batch"`
+	// History is how many update batches are kept for resuming. Default 240.
+	History int `yaml:"history"`
+}
+
+// Privacy governs the reports layer.
+type Privacy struct {
+	// MinCellCount is k: hexagons counting fewer people are not published.
+	// Default 3.
+	MinCellCount int `yaml:"min_cell_count"`
+	// PublicRawReports publishes raw report points to everyone; false
+	// (default) needs a token with scope read:raw.
+	PublicRawReports bool `yaml:"public_raw_reports"`
+}
+
+// Geofence is a named area: a polygon ([[lon, lat], ...]) or countries by
+// Natural Earth ADM0_A3 code (e.g. MEX, COL).
+type Geofence struct {
+	Name      string       `yaml:"name"`
+	Polygon   [][2]float64 `yaml:"polygon"`
+	Countries []string     `yaml:"countries"`
+}
+
+// Webhook receives alerts as signed JSON POSTs.
+type Webhook struct {
+	URL    string   `yaml:"url"`
+	Secret string   `yaml:"secret"`
+	Types  []string `yaml:"types"` // empty: every alert type
+}
+
+// Default returns the configuration used when no file is given.
+func Default() Config {
+	var c Config
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Listen == "" {
+		c.Listen = ":8080"
+	}
+	if c.Redis.Prefix == "" {
+		c.Redis.Prefix = "fw"
+	}
+	if c.Store.StaleAfter <= 0 {
+		c.Store.StaleAfter = 10 * time.Minute
+	}
+	if c.HTTP.MaxBodyBytes <= 0 {
+		c.HTTP.MaxBodyBytes = 8 << 20
+	}
+	if c.Privacy.MinCellCount <= 0 {
+		c.Privacy.MinCellCount = 3
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+}
+
+// Load reads a configuration file, applies the environment and defaults,
+// and validates it. An empty path means Default plus the environment.
+func Load(path string, env func(string) string) (Config, error) {
+	var c Config
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+		if c, err = Parse(bytes.NewReader(b)); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if env == nil {
+		env = os.Getenv
+	}
+	c.ApplyEnv(env)
+	if c.Demo {
+		c.applyDemo()
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+// Parse decodes YAML strictly: unknown keys are errors.
+func Parse(r io.Reader) (Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// DemoBanner is shown on the map while the demo runs.
+const DemoBanner = "Simulation: tracks reconstructed from news reports of 23–26 January 2025, " +
+	"times compressed 60×. Aircraft addresses and exact paths are invented. Not live data."
+
+// DemoSpeed is how many times faster than real time the demo plays.
+const DemoSpeed = 60
+
+// applyDemo sets what the compressed demo scenario needs, where the file
+// leaves it unset: the tracker's time scale, every reported place
+// published (the figures come from published news reports), and the
+// banner.
+func (c *Config) applyDemo() {
+	if c.Tracker.TimeScale == 0 {
+		c.Tracker.TimeScale = DemoSpeed
+	}
+	if c.Privacy.MinCellCount == 0 {
+		c.Privacy.MinCellCount = 1
+	}
+	if c.HTTP.Banner == "" {
+		c.HTTP.Banner = DemoBanner
+	}
+}
+
+// ApplyEnv overrides c with the FLIGHTWATCH_* environment variables.
+func (c *Config) ApplyEnv(env func(string) string) {
+	if v := env("FLIGHTWATCH_LISTEN"); v != "" {
+		c.Listen = v
+	}
+	if v, ok := lookup(env, "FLIGHTWATCH_REDIS_URL"); ok {
+		c.Redis.URL = v
+	}
+	if v := env("FLIGHTWATCH_REDIS_PREFIX"); v != "" {
+		c.Redis.Prefix = v
+	}
+	for _, t := range strings.Split(env("FLIGHTWATCH_INGEST_TOKENS"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			c.HTTP.Tokens = append(c.HTTP.Tokens, Token{Token: t, Scopes: []string{"ingest"}})
+		}
+	}
+	switch strings.ToLower(env("FLIGHTWATCH_DEMO")) {
+	case "1", "true", "yes", "on":
+		c.Demo = true
+	case "0", "false", "no", "off":
+		c.Demo = false
+	}
+	if v := env("FLIGHTWATCH_LOG_LEVEL"); v != "" {
+		c.LogLevel = v
+	}
+}
+
+func lookup(env func(string) string, k string) (string, bool) {
+	v := env(k)
+	return v, v != ""
+}
+
+// Validate checks every section and names the first offending field.
+func (c *Config) Validate() error {
+	if c.Redis.URL != "" {
+		u, err := url.Parse(c.Redis.URL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			return fmt.Errorf("redis.url %q: want redis://, rediss:// or unix://", c.Redis.URL)
+		}
+	}
+	if c.Store.H3Res < 0 || c.Store.H3Res > 15 {
+		return fmt.Errorf("store.h3_res %d: want 0..15", c.Store.H3Res)
+	}
+	for _, r := range c.Store.ReportRes {
+		if r < 0 || r > 15 {
+			return fmt.Errorf("store.report_res %d: want 0..15", r)
+		}
+	}
+	for i, t := range c.HTTP.Tokens {
+		if t.Token == "" {
+			return fmt.Errorf("http.tokens[%d]: empty token", i)
+		}
+		for _, s := range t.Scopes {
+			switch s {
+			case "ingest", "read:raw", "admin":
+			default:
+				return fmt.Errorf("http.tokens[%d]: unknown scope %q", i, s)
+			}
+		}
+	}
+	if c.Websocket.Batch > time.Second {
+		return fmt.Errorf("websocket.batch %s: at most 1s", c.Websocket.Batch)
+	}
+	for i, g := range c.Geofences {
+		if g.Name == "" {
+			return fmt.Errorf("geofences[%d]: name is required", i)
+		}
+		if len(g.Polygon) == 0 && len(g.Countries) == 0 {
+			return fmt.Errorf("geofence %s: needs a polygon or countries", g.Name)
+		}
+		if len(g.Polygon) > 0 && len(g.Polygon) < 3 {
+			return fmt.Errorf("geofence %s: polygon needs 3 or more points", g.Name)
+		}
+		for _, p := range g.Polygon {
+			if err := flight.ValidLatLon(p[1], p[0]); err != nil {
+				return fmt.Errorf("geofence %s: %w", g.Name, err)
+			}
+		}
+	}
+	for i, w := range c.Webhooks {
+		u, err := url.Parse(w.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("webhooks[%d].url %q: want http(s)://", i, w.URL)
+		}
+		for _, t := range w.Types {
+			if !knownAlert(t) {
+				return fmt.Errorf("webhooks[%d].types: unknown alert type %q", i, t)
+			}
+		}
+	}
+	names := map[string]bool{}
+	for i := range c.Feeds {
+		f := &c.Feeds[i]
+		if names[f.Name] {
+			return fmt.Errorf("feeds[%d]: duplicate name %q", i, f.Name)
+		}
+		names[f.Name] = true
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("feeds[%d] %s: %w", i, f.Name, err)
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log_level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+func knownAlert(t string) bool {
+	for _, a := range flight.AlertTypes {
+		if string(a) == t {
+			return true
+		}
+	}
+	return false
+}

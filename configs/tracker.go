@@ -1,0 +1,55 @@
+package configs
+
+import (
+	"time"
+
+	"github.com/flightwatch/flightwatch/track"
+)
+
+// Tracker tunes flight legs and alert detectors; zero fields take the
+// tracker's defaults (see track.Config for each one's meaning).
+type Tracker struct {
+	TakeoffSpeedKt      float64       `yaml:"takeoff_speed_kt"`       // default 60
+	AirborneAboveFt     float64       `yaml:"airborne_above_ft"`      // default 800
+	AirportNearKm       float64       `yaml:"airport_near_km"`        // default 10
+	SignalLost          time.Duration `yaml:"signal_lost"`            // default 5m
+	LandedSilence       time.Duration `yaml:"landed_silence"`         // default 2m
+	LandedNearKm        float64       `yaml:"landed_near_km"`         // default 9.26 (5 nm)
+	LandedBelowFt       float64       `yaml:"landed_below_ft"`        // default 2000
+	NotDepartedGrace    time.Duration `yaml:"not_departed_grace"`     // default 60m
+	NotDepartedMaxAge   time.Duration `yaml:"not_departed_max_age"`   // default 24h
+	HoldingTurnDeg      float64       `yaml:"holding_turn_deg"`       // default 360
+	HoldingWindow       time.Duration `yaml:"holding_window"`         // default 10m
+	HoldingMaxProgress  float64       `yaml:"holding_max_progress"`   // default 0.35
+	TurnBackMinKm       float64       `yaml:"turn_back_min_km"`       // default 40
+	TurnBackMinFraction float64       `yaml:"turn_back_min_fraction"` // default 0.1
+	TurnBackDuration    time.Duration `yaml:"turn_back_duration"`     // default 4m
+	TurnBackMaxOffDeg   float64       `yaml:"turn_back_max_off_deg"`  // default 60
+	OffRouteMinNM       float64       `yaml:"off_route_min_nm"`       // default 50
+	OffRouteFraction    float64       `yaml:"off_route_fraction"`     // default 0.2
+	TrailEvery          time.Duration `yaml:"trail_every"`            // default 5s
+	TrailTurnDeg        float64       `yaml:"trail_turn_deg"`         // default 5
+	MaxJumpKt           float64       `yaml:"max_jump_kt"`            // default 2300 (about Mach 3.5)
+	PlanOriginKm        float64       `yaml:"plan_origin_km"`         // default 50
+	PlanWindow          time.Duration `yaml:"plan_window"`            // default 6h
+	StateTTL            time.Duration `yaml:"state_ttl"`              // default 12h
+	GeofenceCountries   []string      `yaml:"geofence_countries"`     // ADM0_A3 codes, e.g. MEX
+	// TimeScale tracks a replay played this many times faster than real
+	// time: durations are divided by it. Default 1; the demo uses 60.
+	TimeScale float64 `yaml:"time_scale"`
+}
+
+// TrackConfig returns the tracker's configuration.
+func (t Tracker) TrackConfig() track.Config {
+	return track.Config{
+		TakeoffSpeedKt: t.TakeoffSpeedKt, AirborneAboveFt: t.AirborneAboveFt, AirportNearKm: t.AirportNearKm,
+		SignalLost: t.SignalLost, LandedSilence: t.LandedSilence, LandedNearKm: t.LandedNearKm,
+		LandedBelowFt: t.LandedBelowFt, NotDepartedGrace: t.NotDepartedGrace, NotDepartedMaxAge: t.NotDepartedMaxAge,
+		HoldingTurnDeg: t.HoldingTurnDeg, HoldingWindow: t.HoldingWindow, HoldingMaxProgress: t.HoldingMaxProgress,
+		TurnBackMinKm: t.TurnBackMinKm, TurnBackMinFraction: t.TurnBackMinFraction, TurnBackDuration: t.TurnBackDuration, TurnBackMaxOffDeg: t.TurnBackMaxOffDeg,
+		OffRouteMinNM: t.OffRouteMinNM, OffRouteFraction: t.OffRouteFraction,
+		TrailEvery: t.TrailEvery, TrailTurnDeg: t.TrailTurnDeg, MaxJumpKt: t.MaxJumpKt,
+		PlanOriginKm: t.PlanOriginKm, PlanWindow: t.PlanWindow, StateTTL: t.StateTTL,
+		GeofenceCountries: t.GeofenceCountries, TimeScale: t.TimeScale,
+	}
+}
