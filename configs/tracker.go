@@ -45,7 +45,7 @@ func (t Tracker) TrackConfig() track.Config {
 		TakeoffSpeedKt: t.TakeoffSpeedKt, AirborneAboveFt: t.AirborneAboveFt, AirportNearKm: t.AirportNearKm,
 		SignalLost: t.SignalLost, LandedSilence: t.LandedSilence, LandedNearKm: t.LandedNearKm,
 		LandedBelowFt: t.LandedBelowFt, NotDepartedGrace: t.NotDepartedGrace, NotDepartedMaxAge: t.NotDepartedMaxAge,
-		HoldingTurnDeg: t.HoldingTurnDeg, HoldingWindow: t.HoldingWindow, HoldingMaxProgress: t.HoldingMaxProgress,
+		HoldingTurnDeg: t.HoldingTurnDeg, HoldingWindow: t.HoldingWindow, HoldingMaxProgress: t.HoldingMaxProgress, HoldingLowFt: t.HoldingLowFt, HoldingLowNearKm: t.HoldingLowNearKm,
 		TurnBackMinKm: t.TurnBackMinKm, TurnBackMinFraction: t.TurnBackMinFraction, TurnBackDuration: t.TurnBackDuration, TurnBackMaxOffDeg: t.TurnBackMaxOffDeg,
 		OffRouteMinNM: t.OffRouteMinNM, OffRouteFraction: t.OffRouteFraction,
 		TrailEvery: t.TrailEvery, TrailTurnDeg: t.TrailTurnDeg, MaxJumpKt: t.MaxJumpKt,

@@ -16,7 +16,7 @@ const (
 // Leg is one flight of one aircraft, from ground through airborne to ground.
 // Zero times are unknown; empty airport idents are unknown.
 type Leg struct {
-	ID                 string    `json:"id"` // hex "-" takeoff time in Unix seconds
+	ID                 string    `json:"id"` // hex "-" Unix seconds of the leg's first sighting
 	Hex                string    `json:"hex"`
 	Callsign           string    `json:"callsign,omitempty"`
 	Reg                string    `json:"reg,omitempty"`

@@ -48,6 +48,13 @@ type Config struct {
 	// distance covered over the window is at most this fraction of the
 	// path flown in it. Default 0.35.
 	HoldingMaxProgress float64
+	// HoldingLowFt and HoldingLowNearKm: turns flown lower than
+	// HoldingLowFt above, and within HoldingLowNearKm of, the planned
+	// destination or the nearest airport are a circuit, a go-around or an
+	// approach, not a hold: the holding window starts afresh there.
+	// Defaults 3,000 ft and 15 km.
+	HoldingLowFt     float64
+	HoldingLowNearKm float64
 	// TurnBackMinKm: how far from its origin an aircraft must have flown,
 	// and how much of that distance it must win back, before a reversal
 	// counts as turning back. Default 40 km.
@@ -90,10 +97,24 @@ type Config struct {
 	GeofenceCountries []string
 	// TimeScale tracks a replay played TimeScale times faster than real
 	// time (its observation times compressed by that factor): every
-	// duration above, written in real time, is divided by it, and
-	// MaxJumpKt multiplied, so a compressed flight raises the alerts the
-	// real one would. Default 1 (live data).
+	// duration above, written in real time, is divided by it (so are the
+	// tracker's own fixed spans: hold sampling, field carry-over, climb
+	// rate), and MaxJumpKt multiplied, so a compressed flight raises the
+	// alerts the real one would. Zero, 1 or less: live data, unchanged.
 	TimeScale float64
+
+	// scale is TimeScale when above 1, else 1: withDefaults sets it, and
+	// the tracker divides its fixed spans (hold sampling, field carry-over,
+	// climb-rate interval) by it.
+	scale float64
+}
+
+// realSpan returns d, a span written in real time, on the feed's clock.
+func (c Config) realSpan(d time.Duration) time.Duration {
+	if c.scale <= 1 {
+		return d
+	}
+	return time.Duration(float64(d) / c.scale)
 }
 
 func (c Config) withDefaults() Config {
@@ -119,6 +140,8 @@ func (c Config) withDefaults() Config {
 	setF(&c.HoldingTurnDeg, 360)
 	setD(&c.HoldingWindow, 10*time.Minute)
 	setF(&c.HoldingMaxProgress, 0.35)
+	setF(&c.HoldingLowFt, 3000)
+	setF(&c.HoldingLowNearKm, 15)
 	setF(&c.TurnBackMinKm, 40)
 	setF(&c.TurnBackMinFraction, 0.1)
 	setD(&c.TurnBackDuration, 4*time.Minute)
@@ -131,7 +154,9 @@ func (c Config) withDefaults() Config {
 	setF(&c.PlanOriginKm, 50)
 	setD(&c.PlanWindow, 6*time.Hour)
 	setD(&c.StateTTL, 12*time.Hour)
+	c.scale = 1
 	if c.TimeScale > 1 {
+		c.scale = c.TimeScale
 		for _, d := range []*time.Duration{&c.SignalLost, &c.LandedSilence, &c.NotDepartedGrace,
 			&c.NotDepartedMaxAge, &c.HoldingWindow, &c.TurnBackDuration, &c.TrailEvery, &c.PlanWindow, &c.StateTTL} {
 			*d = time.Duration(float64(*d) / c.TimeScale)

@@ -11,7 +11,8 @@ import (
 // The detectors are pure functions over a leg's detector state and the new
 // position; the tracker turns their verdicts into alerts.
 
-// holdSampleEvery spaces the samples kept for the holding window.
+// holdSampleEvery spaces the samples kept for the holding window (in real
+// time; Config.TimeScale divides it).
 const holdSampleEvery = 15 * time.Second
 
 type holdSample struct {
@@ -30,11 +31,18 @@ type holdState struct {
 	hasTrack  bool
 	lastPt    orb.Point
 	hasPt     bool
+
+	fieldAt  orb.Point // where field was looked up
+	fieldSet bool
+	field    geo.Airport // nearest airport to fieldAt, when hasField
+	hasField bool
 }
 
 // add records a position (and a new track when newTrack) at t, keeping
-// samples that span window.
-func (h *holdState) add(t time.Time, p orb.Point, track float64, newTrack bool, window time.Duration) {
+// samples every sampleEvery that span window. A position flown low near an
+// airport (low) restarts the window: turns flown there never count toward
+// a hold.
+func (h *holdState) add(t time.Time, p orb.Point, track float64, newTrack, low bool, sampleEvery, window time.Duration) {
 	if h.hasPt {
 		h.path += geo.DistanceKm(h.lastPt, p)
 	}
@@ -45,7 +53,11 @@ func (h *holdState) add(t time.Time, p orb.Point, track float64, newTrack bool, 
 		}
 		h.lastTrack, h.hasTrack = track, true
 	}
-	if n := len(h.samples); n == 0 || t.Sub(h.samples[n-1].t) >= holdSampleEvery {
+	if low {
+		h.samples = append(h.samples[:0], holdSample{t, p, h.turn, h.path})
+		return
+	}
+	if n := len(h.samples); n == 0 || t.Sub(h.samples[n-1].t) >= sampleEvery {
 		h.samples = append(h.samples, holdSample{t, p, h.turn, h.path})
 	}
 	// Keep one sample at or before the window's start as the baseline.
@@ -71,6 +83,17 @@ func holding(h *holdState, p orb.Point, turnDeg, maxProgress float64) bool {
 	}
 	path := h.path - b.path
 	return path > 0 && geo.DistanceKm(b.p, p) <= maxProgress*path
+}
+
+// nearField returns the nearest airport (small or larger) within nearKm+2
+// of the last look-up point, looked up again once the aircraft has moved
+// 2 km from it; callers check the distance from p themselves.
+func (h *holdState) nearField(airports *geo.AirportIndex, p orb.Point, nearKm float64) (geo.Airport, bool) {
+	if !h.fieldSet || geo.DistanceKm(h.fieldAt, p) >= 2 {
+		h.fieldAt, h.fieldSet = p, true
+		h.field, _, h.hasField = airports.Nearest(p, nearKm+2, geo.SmallAirport)
+	}
+	return h.field, h.hasField
 }
 
 // backState follows distances to the origin and destination for the

@@ -5,6 +5,12 @@
 // landed, off_route, diverted, turned_back, holding, not_departed,
 // signal_lost, emergency, geofence).
 //
+// A leg's id is the aircraft's hex and the Unix seconds of the leg's first
+// sighting (taxiing, or already airborne), and stays the same for the
+// leg's whole life; alert keys are built from it (legID/departed,
+// legID/holding, legID/off_route, then legID/off_route/2 for a second
+// excursion from the planned corridor, and so on).
+//
 // Detection runs on observation time, so a replayed or late flight raises
 // the same alerts as a live one; only not_departed and signal_lost also
 // need Tick, which advances a feed clock (the newest observation time, moved

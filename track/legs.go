@@ -10,7 +10,9 @@ import (
 )
 
 // legs moves the aircraft's leg through taxi → airborne → landed (or
-// signal_lost) after an observation at p.
+// signal_lost) after an observation at p. A leg is one flight: it begins
+// on the first sighting on the ground (taxi) or in the air, or at the
+// take-off after a landing, and keeps the id given then.
 func (t *Tracker) legs(s *acState, res *Result, p orb.Point, wasAir bool) {
 	at := s.ac.Time
 	l := s.leg
@@ -38,8 +40,8 @@ func (t *Tracker) legs(s *acState, res *Result, p orb.Point, wasAir bool) {
 		}
 	case l.leg.Status == flight.LegTaxi:
 		if s.airborne {
+			// The leg keeps the id it was given when first seen taxiing.
 			l.leg.Status, l.leg.Departed = flight.LegAirborne, at
-			l.leg.ID = legID(s.ac.Hex, at)
 			if a, _, ok := t.airports.Nearest(p, t.cfg.AirportNearKm, ""); ok {
 				l.leg.Origin, l.start, l.hasStart = a.Ident, a.Point(), true
 			} else if !l.hasStart {
@@ -63,8 +65,10 @@ func (t *Tracker) legs(s *acState, res *Result, p orb.Point, wasAir bool) {
 	}
 }
 
-// newLeg starts a leg at p. A leg first seen airborne has no origin and no
-// take-off time; its id uses the first-seen time.
+// newLeg starts a leg at p, first seen at at. Its id (legID) is fixed
+// here for the leg's whole life: a taxiing leg keeps it through take-off
+// and landing, so alert keys derived from it stay put. A leg first seen
+// airborne has no origin and no take-off time.
 func (t *Tracker) newLeg(s *acState, at time.Time, p orb.Point, st flight.LegStatus) *legState {
 	l := &legState{changed: true, leg: flight.Leg{ID: legID(s.ac.Hex, at), Hex: s.ac.Hex, Callsign: s.ac.Callsign,
 		Reg: s.ac.Reg, Type: s.ac.Type, Status: st, FirstSeen: at, LastSeen: at, LastLat: p[1], LastLon: p[0]}}
@@ -198,7 +202,7 @@ func (t *Tracker) checkSilence(s *acState, silent time.Duration) (Result, bool) 
 func (t *Tracker) detect(s *acState, res *Result, p orb.Point, newTrack bool) {
 	l := s.leg
 	at := s.ac.Time
-	l.hold.add(at, p, s.track, newTrack && s.hasTrack, t.cfg.HoldingWindow)
+	l.hold.add(at, p, s.track, newTrack && s.hasTrack, t.lowForHold(s, l, p), t.cfg.realSpan(holdSampleEvery), t.cfg.HoldingWindow)
 	if holding(&l.hold, p, t.cfg.HoldingTurnDeg, t.cfg.HoldingMaxProgress) {
 		t.raise(s, res, l.leg.ID+"/holding", flight.AlertHolding, p, name(s)+" is holding")
 	}
@@ -221,16 +225,51 @@ func (t *Tracker) detect(s *acState, res *Result, p orb.Point, newTrack bool) {
 	}
 	if pl := l.plan; pl != nil && pl.hasO && pl.hasD && !pl.sameEndpoints {
 		out := offRoute(p, pl.origin, pl.dest, t.cfg.OffRouteMinNM, t.cfg.OffRouteFraction)
-		key := l.leg.ID + "/off_route"
 		switch {
 		case out && !l.offRoute:
 			l.offRoute = true
-			t.raise(s, res, key, flight.AlertOffRoute, p, name(s)+" is off the planned route "+pl.plan.Origin+"–"+pl.plan.Destination)
+			l.offRouteN++
+			t.raise(s, res, offRouteKey(l.leg.ID, l.offRouteN), flight.AlertOffRoute, p,
+				name(s)+" is off the planned route "+pl.plan.Origin+"–"+pl.plan.Destination)
 		case !out && l.offRoute:
 			l.offRoute = false
-			t.clear(s, res, key, flight.AlertOffRoute, p, "back on the planned route")
+			t.clear(s, res, offRouteKey(l.leg.ID, l.offRouteN), flight.AlertOffRoute, p, "back on the planned route")
 		}
 	}
+}
+
+// offRouteKey is the key of a leg's nth excursion from its corridor:
+// legID/off_route for the first, legID/off_route/n after it, so each
+// excursion is raised (and cleared on return) once.
+func offRouteKey(legID string, n int) string {
+	if n <= 1 {
+		return legID + "/off_route"
+	}
+	return legID + "/off_route/" + itoa(int64(n))
+}
+
+// maxFieldElevFt bounds airport elevations (the highest airfields lie
+// near 14,500 ft): no field lies within HoldingLowFt of an aircraft flying
+// higher than HoldingLowFt above it, so none is looked up.
+const maxFieldElevFt = 15000
+
+// lowForHold reports whether an airborne aircraft at p flies lower than
+// HoldingLowFt above, and within HoldingLowNearKm of, its planned
+// destination (when it has one and is that close) or else the nearest
+// airport: there its turns are a circuit, a go-around or an approach.
+// With no altitude known it is not low.
+func (t *Tracker) lowForHold(s *acState, l *legState, p orb.Point) bool {
+	if s.ac.Has&flight.HasAlt == 0 || s.ac.AltFt >= t.cfg.HoldingLowFt+maxFieldElevFt {
+		return false
+	}
+	near := t.cfg.HoldingLowNearKm
+	if pl := l.plan; pl != nil && pl.hasD && geo.DistanceKm(p, pl.dest) <= near {
+		if s.ac.AltFt-pl.destElevFt < t.cfg.HoldingLowFt {
+			return true
+		}
+	}
+	a, ok := l.hold.nearField(t.airports, p, near)
+	return ok && geo.DistanceKm(p, a.Point()) <= near && s.ac.AltFt-a.ElevFt < t.cfg.HoldingLowFt
 }
 
 // emergency raises an alert when the squawk declares an emergency and

@@ -146,11 +146,15 @@ func TestRealTrajectories(t *testing.T) {
 	}
 	t.Logf("%-12s precision %s recall %s", "all", ratio(tp, tp+fp), ratio(tp, tp+fn))
 	// Hard expectations: the ordinary flight raises nothing else, the
-	// go-around is no turn-back, the MUC turn-back is found.
-	for _, c := range []struct{ typ string }{{"turned_back"}, {"diverted"}, {"landed"}, {"departed"}} {
+	// go-around is no turn-back and no hold, the MUC turn-back is found,
+	// and every recorded hold is found.
+	for _, c := range []struct{ typ string }{{"turned_back"}, {"diverted"}, {"landed"}, {"departed"}, {"holding"}} {
 		if s := scores[c.typ]; s.tp == 0 {
 			t.Errorf("%s: no true positive", c.typ)
 		}
+	}
+	if s := scores["holding"]; s.fp != 0 || s.fn != 0 {
+		t.Errorf("holding: %d false positives, %d missed, want none", s.fp, s.fn)
 	}
 	if fp > 2 {
 		t.Errorf("%d false positives over the real flights, want at most 2", fp)

@@ -9,17 +9,23 @@ import (
 	"github.com/paulmach/orb"
 )
 
-func TestScenarios(t *testing.T) {
+// scenario is one synthetic planned flight and the alert types it must
+// raise.
+type scenario struct {
+	name  string
+	plan  flight.Plan
+	build func() *traj
+	tick  time.Duration // Tick this long after the last observation (0: no tick)
+	want  []string
+}
+
+// scenarios returns the synthetic flights shared by TestScenarios and
+// TestTimeScaleCompressed.
+func scenarios(t testing.TB) []scenario {
 	kbif, mggt, skbo := airport(t, "KBIF"), airport(t, "MGGT"), airport(t, "SKBO")
 	khrl, kaex, kiah := airport(t, "KHRL"), airport(t, "KAEX"), airport(t, "KIAH")
 	ktus, kmia := airport(t, "KTUS"), airport(t, "KMIA")
-	tests := []struct {
-		name  string
-		plan  flight.Plan
-		build func() *traj
-		tick  time.Duration // Tick this long after the last observation (0: no tick)
-		want  []string
-	}{
+	return []scenario{
 		{"planned KBIF-MGGT lands at MGGT",
 			flight.Plan{ID: "p1", Origin: "KBIF", Destination: "MGGT", Hex: "ae0001", Departure: t0},
 			func() *traj {
@@ -88,8 +94,35 @@ func TestScenarios(t *testing.T) {
 				b.t = b.t.Add(8 * time.Minute)
 				return b.flyKm(150, 100, 450, 35000)
 			}, 8 * time.Minute, []string{"departed"}},
+		{"circuit flown low near the destination is not a hold",
+			flight.Plan{ID: "p10", Origin: "KBIF", Destination: "KTUS", Hex: "a00010", Departure: t0},
+			func() *traj {
+				b := newTraj("a00010", "", kbif, t0).ground(time.Minute)
+				brg := geo.BearingDeg(kbif.Point(), ktus.Point())
+				b.takeoff(brg).fly(geo.Destination(ktus.Point(), brg+180, 8), 400, ktus.ElevFt+2000).
+					orbit(2, 2, 140) // two low circuits, within 12 km of the field
+				return b.land(ktus)
+			}, 0, []string{"departed", "landed"}},
+		{"orbits above the destination are a hold",
+			flight.Plan{ID: "p11", Origin: "KBIF", Destination: "KTUS", Hex: "a00011", Departure: t0},
+			func() *traj {
+				b := newTraj("a00011", "", kbif, t0).ground(time.Minute)
+				brg := geo.BearingDeg(kbif.Point(), ktus.Point())
+				b.takeoff(brg).fly(geo.Destination(ktus.Point(), brg+180, 8), 400, ktus.ElevFt+8000).
+					orbit(3, 3, 200)
+				return b.land(ktus)
+			}, 0, []string{"departed", "holding", "landed"}},
+		{"low orbits far from any airport are a hold",
+			flight.Plan{ID: "p12", Origin: "KHRL", Destination: "SKBO", Hex: "a00012", Departure: t0},
+			func() *traj {
+				b := newTraj("a00012", "", khrl, t0).ground(time.Minute)
+				return b.takeoff(150).flyKm(150, 250, 300, 2000).orbit(3, 3, 160).flyKm(150, 50, 300, 10000)
+			}, 0, []string{"departed", "holding"}},
 	}
-	for _, tt := range tests {
+}
+
+func TestScenarios(t *testing.T) {
+	for _, tt := range scenarios(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			tr := New(Config{}, Deps{})
 			tr.SetPlans([]flight.Plan{tt.plan})

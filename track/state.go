@@ -49,9 +49,10 @@ type legState struct {
 	triedCall string
 	triedDep  time.Time
 
-	hold     holdState
-	back     backState
-	offRoute bool
+	hold      holdState
+	back      backState
+	offRoute  bool // outside the planned corridor now
+	offRouteN int  // excursions from the corridor so far
 }
 
 func (l *legState) live() bool {
@@ -163,12 +164,13 @@ func (t *Tracker) merge(s *acState, o flight.Observation) {
 	if m.Type == "" {
 		m.Type = prev.Type
 	}
-	if m.Squawk == "" && o.Time.Sub(prev.Time) < time.Minute {
+	carrySpan := t.cfg.realSpan(time.Minute)
+	if m.Squawk == "" && o.Time.Sub(prev.Time) < carrySpan {
 		m.Squawk = prev.Squawk
 	}
 	m.Military = m.Military || prev.Military
 	carry := prev.Has &^ m.Has &^ flight.HasGround
-	if o.Time.Sub(prev.Time) > time.Minute {
+	if o.Time.Sub(prev.Time) > carrySpan {
 		carry = 0
 	}
 	if carry&flight.HasAlt != 0 {
@@ -269,7 +271,7 @@ func (t *Tracker) phase(s *acState, prev *flight.Aircraft) flight.Phase {
 	a := &s.ac.Observation
 	rate, ok := a.VRateFPM, a.Has&flight.HasVRate != 0
 	if !ok && a.Has&flight.HasAlt != 0 && prev.Has&flight.HasAlt != 0 {
-		if m := a.Time.Sub(prev.Time).Minutes(); m > 0 && m < 5 {
+		if m := a.Time.Sub(prev.Time).Minutes() * t.cfg.scale; m > 0 && m < 5 {
 			rate, ok = (a.AltFt-prev.AltFt)/m, true
 		}
 	}
@@ -290,7 +292,9 @@ func (t *Tracker) interesting(s *acState) bool {
 	return s.ac.Watch != "" || (s.leg != nil && s.leg.plan != nil)
 }
 
-// legID names a leg: hex "-" Unix seconds.
+// legID names a leg: hex "-" the Unix seconds of the leg's first sighting
+// (on the ground or airborne; for a leg after a landing, its take-off).
+// The id never changes while the leg lives.
 func legID(hex string, at time.Time) string { return hex + "-" + strconv.FormatInt(at.Unix(), 10) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
