@@ -21,6 +21,8 @@ type Tracker struct {
 	HoldingTurnDeg      float64       `yaml:"holding_turn_deg"`       // default 360
 	HoldingWindow       time.Duration `yaml:"holding_window"`         // default 10m
 	HoldingMaxProgress  float64       `yaml:"holding_max_progress"`   // default 0.35
+	HoldingLowFt        float64       `yaml:"holding_low_ft"`         // default 3000: lower turns near an airport are circuits, not holds
+	HoldingLowNearKm    float64       `yaml:"holding_low_near_km"`    // default 15
 	TurnBackMinKm       float64       `yaml:"turn_back_min_km"`       // default 40
 	TurnBackMinFraction float64       `yaml:"turn_back_min_fraction"` // default 0.1
 	TurnBackDuration    time.Duration `yaml:"turn_back_duration"`     // default 4m

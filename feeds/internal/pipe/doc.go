@@ -1,0 +1,8 @@
+// Package pipe holds the pieces every flight feed shares: the Sink the
+// observations go to, the Stats a feed reports into, the buffer that batches
+// observations and keeps them when the sink fails, the position jump filter,
+// reconnect backoff and the HTTP poll loop with rate-limit handling.
+//
+// Nothing here is safe for concurrent use unless its doc comment says so;
+// each feed owns its own values.
+package pipe

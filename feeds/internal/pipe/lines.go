@@ -1,0 +1,79 @@
+package pipe
+
+import (
+	"bufio"
+	"errors"
+	"io"
+)
+
+// ErrLineTooLong is returned by LineReader.Next for a line longer than its
+// limit; the line's bytes are skipped and the next call reads on.
+var ErrLineTooLong = errors.New("line too long")
+
+// LineReader reads LF or CRLF terminated lines with a length limit,
+// without failing the whole stream on one long line.
+type LineReader struct {
+	r   *bufio.Reader
+	max int
+	acc []byte
+}
+
+// NewLineReader reads lines of at most max bytes (line end excluded).
+func NewLineReader(r io.Reader, max int) *LineReader {
+	size := 64 << 10
+	if max+2 < size {
+		size = max + 2
+	}
+	if size < 16 {
+		size = 16
+	}
+	return &LineReader{r: bufio.NewReaderSize(r, size), max: max}
+}
+
+// Next returns the next line without its line end. The slice is valid
+// until the next call. At the end of input it returns io.EOF; an
+// unterminated last line is returned together with io.EOF (a stream cut
+// mid-line), so callers that must not trust partial lines check err first.
+// Other read errors are returned as they come, with any unterminated data.
+func (l *LineReader) Next() ([]byte, error) {
+	l.acc = l.acc[:0]
+	skip := false
+	for {
+		s, err := l.r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if !skip && len(l.acc)+len(s) > l.max+2 {
+				skip = true
+			}
+			if !skip {
+				l.acc = append(l.acc, s...)
+			}
+			continue
+		}
+		line := s
+		if len(l.acc) > 0 {
+			l.acc = append(l.acc, s...)
+			line = l.acc
+		}
+		if err != nil {
+			if skip || len(line) == 0 {
+				return nil, err
+			}
+			return trimCR(line), err
+		}
+		if skip {
+			return nil, ErrLineTooLong
+		}
+		line = trimCR(line[:len(line)-1])
+		if len(line) > l.max {
+			return nil, ErrLineTooLong
+		}
+		return line, nil
+	}
+}
+
+func trimCR(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return b[:n-1]
+	}
+	return b
+}

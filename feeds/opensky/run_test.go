@@ -1,0 +1,119 @@
+package opensky
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+)
+
+// TestRunOAuth fetches a token once, sends it with the bbox query, honours
+// a 429 with X-Rate-Limit-Retry-After-Seconds and refetches the token
+// after a 401.
+func TestRunOAuth(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/states.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu          sync.Mutex
+		tokens      int
+		polls       []time.Time
+		badAuth     int
+		rateLimited bool
+	)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" ||
+			r.PostForm.Get("client_id") != "id" || r.PostForm.Get("client_secret") != "secret" {
+			http.Error(w, "bad client", http.StatusUnauthorized)
+			return
+		}
+		mu.Lock()
+		tokens++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"access_token":"tok","expires_in":1800,"token_type":"Bearer"}`))
+	})
+	mux.HandleFunc("GET /api/states/all", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		q := r.URL.Query()
+		if q.Get("lamin") != "5" || q.Get("lomin") != "-120" || q.Get("lamax") != "40" || q.Get("lomax") != "-60" {
+			t.Errorf("query = %v", q)
+		}
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			badAuth++
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		polls = append(polls, time.Now())
+		switch len(polls) {
+		case 1:
+			rateLimited = true
+			w.Header().Set("X-Rate-Limit-Retry-After-Seconds", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case 2:
+			http.Error(w, "token expired", http.StatusUnauthorized)
+		default:
+			w.Write(fixture)
+		}
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	st := &pipe.Counts{}
+	sink := &pipe.Collector{}
+	f := New(Config{URL: srv.URL + "/api/states/all", TokenURL: srv.URL + "/token", ClientID: "id", ClientSecret: "secret",
+		BBox: []float64{-120, 5, -60, 40}, Interval: 10 * time.Millisecond, Stats: st})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx, sink) }()
+	if got := sink.Wait(3, 20*time.Second); len(got) < 3 {
+		t.Fatalf("got %d observations, want 3", len(got))
+	}
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if !rateLimited || polls[1].Sub(polls[0]) < time.Second {
+		t.Errorf("poll after 429 came %v later, want >= 1s", polls[1].Sub(polls[0]))
+	}
+	if tokens != 2 {
+		t.Errorf("token fetched %d times, want 2 (first, and after the 401)", tokens)
+	}
+	if badAuth != 0 {
+		t.Errorf("%d polls without the bearer token", badAuth)
+	}
+}
+
+func TestRunBasicAuth(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/states.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "pw" {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		w.Write(fixture)
+	}))
+	defer srv.Close()
+	sink := &pipe.Collector{}
+	f := New(Config{URL: srv.URL, Username: "alice", Password: "pw", Interval: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx, sink) }()
+	got := sink.Wait(3, 20*time.Second)
+	cancel()
+	<-done
+	if len(got) < 3 {
+		t.Errorf("got %d observations, want 3", len(got))
+	}
+}

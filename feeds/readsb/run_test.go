@@ -1,0 +1,147 @@
+package readsb
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+)
+
+// TestRunFailures serves a 500, a garbage body, a 429 with Retry-After and
+// then the fixture: the feed survives each, honours the wait, and delivers.
+func TestRunFailures(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/aircraft.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		times []time.Time
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		n := len(times)
+		mu.Unlock()
+		if r.Header.Get("X-Test") != "yes" {
+			t.Errorf("header X-Test = %q, want yes", r.Header.Get("X-Test"))
+		}
+		switch n {
+		case 1:
+			http.Error(w, "boom", http.StatusInternalServerError)
+		case 2:
+			w.Write([]byte("<html>garbage"))
+		case 3:
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		default:
+			w.Write(fixture)
+		}
+	}))
+	defer srv.Close()
+
+	st := &pipe.Counts{}
+	sink := &pipe.Collector{}
+	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st, Headers: map[string]string{"X-Test": "yes"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx, sink) }()
+	obs := sink.Wait(3, 20*time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if len(obs) < 3 {
+		t.Fatalf("got %d observations, want >= 3", len(obs))
+	}
+	mu.Lock()
+	gap := times[3].Sub(times[2])
+	mu.Unlock()
+	if gap < time.Second {
+		t.Errorf("polled again %v after a 429 with Retry-After: 1, want >= 1s", gap)
+	}
+	s := st.Snapshot()
+	if s.Rejects[pipe.ReasonBadDocument] != 1 || s.Reconnects < 1 || s.Observations < 3 || s.Messages < 2 {
+		t.Errorf("stats = %+v", s)
+	}
+}
+
+// TestRunServerAway stops the server after a good poll and starts it
+// again on the same address: the feed carries on by itself.
+func TestRunServerAway(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/aircraft.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) })
+	srv := httptest.NewServer(handler)
+	addr := srv.Listener.Addr().String()
+	st := &pipe.Counts{}
+	sink := &pipe.Collector{}
+	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx, sink) }()
+	if got := sink.Wait(1, 20*time.Second); len(got) == 0 {
+		t.Fatal("no observation from the first server")
+	}
+	srv.Close()
+	// Wait for the feed to notice.
+	deadline := time.Now().Add(20 * time.Second)
+	for st.Snapshot().LastError == nil && time.Now().Before(deadline) {
+		pipe.Wait(ctx, 10*time.Millisecond)
+	}
+	if st.Snapshot().LastError == nil {
+		t.Fatal("feed did not notice the server going away")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	srv2 := &httptest.Server{Listener: ln, Config: &http.Server{Handler: handler}}
+	srv2.Start()
+	defer srv2.Close()
+	before := len(sink.All())
+	if got := sink.Wait(before+1, 30*time.Second); len(got) <= before {
+		t.Fatal("no observation after the server came back")
+	}
+	cancel()
+	<-done
+	if s := st.Snapshot(); s.Reconnects < 1 {
+		t.Errorf("reconnects = %d, want >= 1", s.Reconnects)
+	}
+}
+
+func TestRunSinkFailure(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/aircraft.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
+	defer srv.Close()
+	sink := &pipe.Collector{}
+	sink.SetFail(context.DeadlineExceeded)
+	st := &pipe.Counts{}
+	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx, sink) }()
+	for st.Snapshot().Messages < 2 {
+		pipe.Wait(ctx, 5*time.Millisecond)
+	}
+	sink.SetFail(nil)
+	// Kept observations arrive with the next batch: more than one poll's worth.
+	if got := sink.Wait(6, 20*time.Second); len(got) < 6 {
+		t.Errorf("got %d observations after the sink recovered, want >= 6 (kept ones included)", len(got))
+	}
+	cancel()
+	<-done
+}
