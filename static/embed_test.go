@@ -1,0 +1,155 @@
+package static
+
+import (
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestFSFiles(t *testing.T) {
+	tests := []struct {
+		name     string
+		path     string
+		contains string
+	}{
+		{name: "page", path: "index.html", contains: `<div id="info"`},
+		{name: "banner", path: "index.html", contains: `<div id="banner"`},
+		{name: "app", path: "app.js", contains: "window.flightwatch"},
+		{name: "info", path: "info.html", contains: "<p>"},
+		{name: "style", path: "style.css", contains: ":root"},
+		{name: "maplibre", path: "vendor/maplibre-gl.js", contains: "maplibregl"},
+		{name: "maplibre css", path: "vendor/maplibre-gl.css", contains: ".maplibregl-map"},
+		{name: "basemap", path: "data/countries-110m.geojson", contains: `"FeatureCollection"`},
+	}
+	fsys := FS()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := fs.ReadFile(fsys, tt.path)
+			if err != nil {
+				t.Fatalf("ReadFile(%q) error = %v", tt.path, err)
+			}
+			if !strings.Contains(string(b), tt.contains) {
+				t.Errorf("ReadFile(%q) lacks %q", tt.path, tt.contains)
+			}
+		})
+	}
+}
+
+// TestNoRemoteResources guards the offline promise: the page loads nothing
+// from another host and every module import resolves inside the bundle.
+func TestNoRemoteResources(t *testing.T) {
+	fsys := FS()
+	attr := regexp.MustCompile(`(?i)\b(?:src|href)\s*=\s*"([^"]+)"`)
+	imp := regexp.MustCompile(`(?m)^\s*import\s[^'"]*['"]([^'"]+)['"]`)
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(p, "vendor/") {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		switch path.Ext(p) {
+		case ".html":
+			for _, m := range attr.FindAllStringSubmatch(string(b), -1) {
+				ref := m[1]
+				if strings.Contains(ref, "://") || strings.HasPrefix(ref, "//") {
+					t.Errorf("%s references remote %q", p, ref)
+					continue
+				}
+				if strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "/") {
+					continue
+				}
+				if _, err := fs.Stat(fsys, path.Join(path.Dir(p), ref)); err != nil {
+					t.Errorf("%s references %q: %v", p, ref, err)
+				}
+			}
+		case ".js":
+			for _, m := range imp.FindAllStringSubmatch(string(b), -1) {
+				ref := m[1]
+				if !strings.HasPrefix(ref, "./") {
+					t.Errorf("%s imports %q, want a relative module", p, ref)
+					continue
+				}
+				if _, err := fs.Stat(fsys, path.Join(path.Dir(p), ref)); err != nil {
+					t.Errorf("%s imports %q: %v", p, ref, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("WalkDir() error = %v", err)
+	}
+}
+
+func TestBasemapData(t *testing.T) {
+	b, err := fs.ReadFile(FS(), "data/countries-110m.geojson")
+	if err != nil {
+		t.Fatalf("ReadFile() error = %v", err)
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Geometry struct {
+				Type string `json:"type"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatalf("countries-110m.geojson: %v", err)
+	}
+	if fc.Type != "FeatureCollection" || len(fc.Features) < 100 {
+		t.Fatalf("countries-110m.geojson: type %q with %d features, want a FeatureCollection of >= 100", fc.Type, len(fc.Features))
+	}
+	for i, f := range fc.Features {
+		if g := f.Geometry.Type; g != "Polygon" && g != "MultiPolygon" {
+			t.Errorf("feature %d geometry = %q, want Polygon or MultiPolygon", i, g)
+		}
+	}
+}
+
+func TestServeHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.FileServerFS(FS()))
+	defer srv.Close()
+	tests := []struct {
+		name     string
+		path     string
+		wantType string
+		contains string
+	}{
+		{name: "root", path: "/", wantType: "text/html", contains: "flightwatch"},
+		// Module scripts need a JavaScript content type or browsers refuse them.
+		{name: "module", path: "/app.js", wantType: "javascript", contains: "import"},
+		{name: "css", path: "/vendor/maplibre-gl.css", wantType: "text/css", contains: "maplibregl"},
+		{name: "geojson", path: "/data/countries-110m.geojson", wantType: "", contains: "Feature"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := http.Get(srv.URL + tt.path)
+			if err != nil {
+				t.Fatalf("GET %s: %v", tt.path, err)
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			if err != nil {
+				t.Fatalf("GET %s: read body: %v", tt.path, err)
+			}
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s = %d, want 200", tt.path, res.StatusCode)
+			}
+			if ct := res.Header.Get("Content-Type"); !strings.Contains(ct, tt.wantType) {
+				t.Errorf("GET %s Content-Type = %q, want it to contain %q", tt.path, ct, tt.wantType)
+			}
+			if !strings.Contains(string(body), tt.contains) {
+				t.Errorf("GET %s body lacks %q", tt.path, tt.contains)
+			}
+		})
+	}
+}

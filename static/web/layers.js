@@ -1,0 +1,107 @@
+// Map sources and layers drawn over the basemap: report hexagons, planned
+// routes, flown tracks, report points, alert markers and aircraft with labels.
+
+import { addAircraftIcons } from './icons.js';
+import { addCellLayers } from './cells.js';
+import { ALERT_COLORS } from './alerts.js';
+import { collection } from './util.js';
+
+function alertColorExpr() {
+  const expr = ['match', ['get', 'type']];
+  for (const [k, v] of Object.entries(ALERT_COLORS)) expr.push(k, v);
+  expr.push('#9fb0c4');
+  return expr;
+}
+
+/**
+ * Adds the map's data sources and layers over the basemap, and the click
+ * handlers of aircraft and hexagons.
+ * @param {maplibregl.Map} map
+ * @param {object} on
+ * @param {(props: object, geometry: object) => void} on.aircraftClick
+ * @param {(props: object, lngLat: object) => void} on.cellClick
+ */
+export function addLayers(map, on) {
+  addAircraftIcons(map);
+  addCellLayers(map);
+  const empty = () => ({ type: 'geojson', data: collection([]) });
+  map.addSource('routes', empty());
+  map.addSource('trails', empty());
+  map.addSource('reports', empty());
+  map.addSource('alert-points', empty());
+  map.addSource('aircraft', empty());
+  map.addLayer({
+    id: 'routes',
+    type: 'line',
+    source: 'routes',
+    layout: { 'line-cap': 'round' },
+    paint: { 'line-color': '#c4b5fd', 'line-width': 2, 'line-opacity': 0.85, 'line-dasharray': [2, 2] },
+  });
+  map.addLayer({
+    id: 'trails',
+    type: 'line',
+    source: 'trails',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#f59e0b', 'line-width': 2.5, 'line-opacity': 0.9 },
+  });
+  map.addLayer({
+    id: 'reports',
+    type: 'circle',
+    source: 'reports',
+    minzoom: 6,
+    paint: { 'circle-radius': 4, 'circle-color': '#fb923c', 'circle-stroke-color': '#0b1420', 'circle-stroke-width': 1 },
+  });
+  map.addLayer({
+    id: 'alert-points',
+    type: 'circle',
+    source: 'alert-points',
+    paint: {
+      'circle-radius': 7,
+      'circle-color': 'rgba(0,0,0,0)',
+      'circle-stroke-color': alertColorExpr(),
+      'circle-stroke-width': 2,
+    },
+  });
+  map.addLayer({
+    id: 'aircraft',
+    type: 'symbol',
+    source: 'aircraft',
+    layout: {
+      'icon-image': ['case', ['get', 'watched'], 'aircraft-watched', 'aircraft'],
+      'icon-size': ['case', ['get', 'watched'], 1.15, 0.85],
+      'icon-rotate': ['get', 'track'],
+      'icon-rotation-alignment': 'map',
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+      'symbol-sort-key': ['case', ['get', 'watched'], 1, 0],
+    },
+  });
+  map.addLayer({
+    id: 'aircraft-labels',
+    type: 'symbol',
+    source: 'aircraft',
+    filter: ['any', ['get', 'watched'], ['>=', ['zoom'], 5]],
+    layout: {
+      'icon-image': ['concat', ['case', ['get', 'watched'], 'lbl!:', 'lbl:'], ['get', 'label']],
+      'icon-anchor': 'left',
+      'icon-offset': [14, 0],
+      'icon-allow-overlap': false,
+      'symbol-sort-key': ['case', ['get', 'watched'], 0, 1],
+    },
+  });
+
+  map.on('click', 'aircraft', (e) => {
+    const f = e.features && e.features[0];
+    if (f) on.aircraftClick(f.properties, f.geometry);
+  });
+  map.on('click', 'cells', (e) => {
+    if (map.queryRenderedFeatures(e.point, { layers: ['aircraft'] }).length) return;
+    const f = e.features && e.features[0];
+    if (!f) return;
+    on.cellClick(f.properties, e.lngLat);
+  });
+  for (const layer of ['aircraft', 'cells']) {
+    map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+  }
+}
