@@ -1,0 +1,118 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/internal/fanout"
+)
+
+var _ store.Bus = (*Bus)(nil)
+
+// Bus carries events between instances over one Redis PUBLISH/SUBSCRIBE
+// channel, as JSON. Each subscriber has its own Redis subscription and its
+// own bounded queue; a subscriber whose connection drops is sent a lost
+// event, and its subscription is renewed by go-redis.
+type Bus struct {
+	client  goredis.UniversalClient
+	channel string
+	size    int
+	log     *slog.Logger
+}
+
+// NewBus returns a bus on client's Redis using channel. Subscribers buffer
+// fanout.DefaultSize (4096) events each.
+func NewBus(client goredis.UniversalClient, channel string) *Bus {
+	return &Bus{client: client, channel: channel, size: fanout.DefaultSize, log: slog.New(slog.DiscardHandler)}
+}
+
+// WithLogger returns b logging subscription failures to log.
+func (b *Bus) WithLogger(log *slog.Logger) *Bus {
+	c := *b
+	c.log = log.With("component", "redis-bus", "channel", b.channel)
+	return &c
+}
+
+// Publish sends e to every subscriber of every instance. It fails, with an
+// error wrapping store.ErrUnavailable, when Redis cannot be reached.
+func (b *Bus) Publish(ctx context.Context, e store.Event) error {
+	msg, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("redis: publish %s: %w", e.Kind, err)
+	}
+	return wrap(ctx, "publish", string(e.Kind), b.client.Publish(ctx, b.channel, msg).Err())
+}
+
+// Subscribe opens a subscription and returns once Redis has confirmed it,
+// so that every event published afterwards is delivered. The channel is
+// closed when ctx is done.
+func (b *Bus) Subscribe(ctx context.Context) (<-chan store.Event, error) {
+	ps := b.client.Subscribe(ctx, b.channel)
+	if _, err := ps.Receive(ctx); err != nil {
+		ps.Close()
+		return nil, wrap(ctx, "subscribe", b.channel, err)
+	}
+	q := fanout.New(ctx, b.size)
+	go b.receive(ctx, ps, q)
+	return q.C(), nil
+}
+
+// idle is how long a quiet subscription waits before pinging Redis.
+const idle = 30 * time.Second
+
+// receive moves messages from the subscription to the queue until ctx is
+// done. A receive error means the connection dropped: events may have been
+// missed, so the subscriber is told, and the next Receive reconnects.
+func (b *Bus) receive(ctx context.Context, ps *goredis.PubSub, q *fanout.Queue) {
+	stop := context.AfterFunc(ctx, func() { ps.Close() })
+	defer stop()
+	defer ps.Close()
+	retry := time.NewTimer(0)
+	defer retry.Stop()
+	<-retry.C
+	backoff := 50 * time.Millisecond
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, idle)
+		if ctx.Err() != nil {
+			return
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			// Quiet channel: a ping keeps the connection checked.
+			if err = ps.Ping(ctx); err == nil {
+				continue
+			}
+		}
+		if err != nil {
+			b.log.Warn("subscription interrupted", "err", err)
+			q.MarkLost()
+			retry.Reset(backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-retry.C:
+			}
+			backoff = min(backoff*2, 2*time.Second)
+			continue
+		}
+		switch m := msg.(type) {
+		case *goredis.Message:
+			var e store.Event
+			if err := json.Unmarshal([]byte(m.Payload), &e); err != nil {
+				b.log.Warn("undecodable event", "err", err)
+				continue
+			}
+			q.Push(e)
+			backoff = 50 * time.Millisecond
+		case *goredis.Subscription, *goredis.Pong:
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package redis
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/store"
+)
+
+// TestBusLostOnDisconnect kills the subscription's connection on the
+// server and checks that the subscriber is told it lost events, and that
+// the subscription comes back by itself.
+func TestBusLostOnDisconnect(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	opt, err := goredis.ParseURL(testURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := randomPrefix(t)
+	opt.ClientName = name
+	client := goredis.NewClient(opt)
+	defer client.Close()
+	if err := client.Ping(ctx).Err(); err != nil {
+		t.Fatalf("Redis at %s does not answer: %v", testURL(), err)
+	}
+	bus := NewBus(client, name)
+	ch, err := bus.Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Kill only this test's subscription connection, found by its name.
+	list, err := client.ClientList(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed := 0
+	for _, line := range strings.Split(list, "\n") {
+		if !strings.Contains(line, " name="+name+" ") || !strings.Contains(line, " sub=1 ") {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			if id, ok := strings.CutPrefix(f, "id="); ok {
+				if err := client.Do(ctx, "CLIENT", "KILL", "ID", id).Err(); err != nil {
+					t.Fatal(err)
+				}
+				killed++
+			}
+		}
+	}
+	if killed != 1 {
+		t.Fatalf("found %d subscription connections named %s, want 1", killed, name)
+	}
+
+	// Publish until an event gets through the renewed subscription.
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	lost := false
+	for {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no event after the reconnect (lost event seen: %v)", lost)
+		case <-tick.C:
+			if err := bus.Publish(ctx, store.Event{Kind: store.EventPlans}); err != nil {
+				t.Fatal(err)
+			}
+		case e, ok := <-ch:
+			if !ok {
+				t.Fatal("channel closed after the connection was killed")
+			}
+			switch e.Kind {
+			case store.EventLost:
+				lost = true
+			case store.EventPlans:
+				if !lost {
+					t.Fatal("event delivered after the reconnect without a lost event first")
+				}
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,13 @@
+// Package redis keeps the store in Redis (or Redis Cluster) with go-redis
+// v9, so that several flightwatch instances share one state, and carries
+// change events between them with Redis PUBLISH/SUBSCRIBE.
+//
+// Aircraft are kept in a compact binary form and indexed by H3 cell;
+// reports are counted into per-day aggregate hashes as they are added, so
+// that the cell layer never scans raw reports. Key names are built in
+// keys.go. Errors that mean Redis cannot be reached wrap
+// store.ErrUnavailable; a missing key is store.ErrNotFound.
+//
+// Store and Bus are safe for concurrent use. Times are kept in UTC;
+// coordinates are WGS84 degrees.
+package redis

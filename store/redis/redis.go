@@ -1,0 +1,149 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/internal/query"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store keeps the store in Redis under one key prefix. The zero Store is
+// not usable; call New or NewWithClient.
+type Store struct {
+	client goredis.UniversalClient
+	owned  bool // Close closes client
+	k      keys
+	cfg    store.Config
+	// centers caches the centres of aggregated cells for Cells.
+	centers query.Centers
+	// covers caches the cell covers of recent bboxes for AircraftIn.
+	covers covers
+}
+
+// New connects to the Redis at url (redis:// or rediss://, with user,
+// password and database as goredis.ParseURL reads them) and returns a
+// store using key prefix and cfg (zero fields take the store.Config
+// defaults). It pings Redis once; an unreachable Redis is an error
+// wrapping store.ErrUnavailable, and the returned store is nil.
+func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, error) {
+	opt, err := goredis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis: parse url %s: %w", redactURL(url), err)
+	}
+	s := NewWithClient(goredis.NewClient(opt), prefix, cfg)
+	s.owned = true
+	if err := s.Ping(ctx); err != nil {
+		s.client.Close()
+		return nil, fmt.Errorf("redis: connect %s: %w", opt.Addr, err)
+	}
+	return s, nil
+}
+
+// NewWithClient returns a store on an existing client (a plain client, a
+// cluster client or a failover client). Braces in prefix are replaced by
+// "_" since the prefix becomes the keys' hash tag. Close leaves the client
+// open.
+func NewWithClient(client goredis.UniversalClient, prefix string, cfg store.Config) *Store {
+	return &Store{client: client, k: newKeys(prefix), cfg: cfg.WithDefaults()}
+}
+
+// redactURL hides the password of a Redis URL for error messages.
+func redactURL(u string) string {
+	at := strings.LastIndex(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return u
+	}
+	return u[:scheme+3] + "***" + u[at:]
+}
+
+// Client returns the Redis client the store uses.
+func (s *Store) Client() goredis.UniversalClient { return s.client }
+
+// Config returns the configuration in use, defaults applied.
+func (s *Store) Config() store.Config { return s.cfg }
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
+}
+
+// Close closes the client when New made it.
+func (s *Store) Close() error {
+	if !s.owned {
+		return nil
+	}
+	if err := s.client.Close(); err != nil {
+		return fmt.Errorf("redis: close: %w", err)
+	}
+	return nil
+}
+
+// Drop deletes every key of the store's prefix, for tests and resets. On a
+// cluster it scans the node holding the prefix's slot.
+func (s *Store) Drop(ctx context.Context) error {
+	var cursor uint64
+	for {
+		found, next, err := s.client.Scan(ctx, cursor, s.k.pattern(), 1000).Result()
+		if err != nil {
+			return wrap(ctx, "drop", s.k.tag, err)
+		}
+		if len(found) > 0 {
+			if err := s.client.Del(ctx, found...).Err(); err != nil {
+				return wrap(ctx, "drop", s.k.tag, err)
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+// call is one script invocation of a batch.
+type call struct {
+	keys []string
+	args []any
+	cmd  *goredis.Cmd
+}
+
+// runScript runs every call of sc in one pipeline with EVALSHA, loading
+// the script and repeating only the calls that found it missing. Each
+// call's cmd holds its result.
+func (s *Store) runScript(ctx context.Context, sc *goredis.Script, calls []call) error {
+	pending := make([]int, len(calls))
+	for i := range pending {
+		pending[i] = i
+	}
+	for attempt := 0; ; attempt++ {
+		pipe := s.client.Pipeline()
+		for _, i := range pending {
+			calls[i].cmd = sc.EvalSha(ctx, pipe, calls[i].keys, calls[i].args...)
+		}
+		_, _ = pipe.Exec(ctx)
+		var missing []int
+		for _, i := range pending {
+			err := calls[i].cmd.Err()
+			switch {
+			case err == nil || err == goredis.Nil:
+			case attempt == 0 && strings.HasPrefix(err.Error(), "NOSCRIPT"):
+				missing = append(missing, i)
+			default:
+				return err
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		if err := sc.Load(ctx, s.client).Err(); err != nil {
+			return err
+		}
+		pending = missing
+	}
+}

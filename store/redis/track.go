@@ -1,0 +1,62 @@
+package redis
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/flight"
+)
+
+// AppendTrack adds points to each aircraft's track, a sorted set of binary
+// points scored by time, and trims it to the newest Config.TrackLen.
+func (s *Store) AppendTrack(ctx context.Context, points []flight.TrackPoint) error {
+	if len(points) == 0 {
+		return nil
+	}
+	byHex := make(map[string][]goredis.Z)
+	buf := make([]byte, 0, len(points)*36)
+	for i := range points {
+		p := &points[i]
+		start := len(buf)
+		buf = appendPoint(buf, p)
+		byHex[p.Hex] = append(byHex[p.Hex], goredis.Z{Score: float64(p.Time.UnixMicro()), Member: buf[start:len(buf):len(buf)]})
+	}
+	pipe := s.client.Pipeline()
+	for hex, zs := range byHex {
+		key := s.k.track(hex)
+		pipe.ZAdd(ctx, key, zs...)
+		pipe.ZRemRangeByRank(ctx, key, 0, int64(-s.cfg.TrackLen-1))
+	}
+	_, err := pipe.Exec(ctx)
+	return wrap(ctx, "append track", strconv.Itoa(len(points)), err)
+}
+
+// Track returns hex's points with since <= time <= until, oldest first.
+func (s *Store) Track(ctx context.Context, hex string, since, until time.Time) ([]flight.TrackPoint, error) {
+	by := &goredis.ZRangeBy{Min: "-inf", Max: "+inf"}
+	if !since.IsZero() {
+		by.Min = strconv.FormatInt(since.UnixMicro(), 10)
+	}
+	if !until.IsZero() {
+		by.Max = strconv.FormatInt(until.UnixMicro(), 10)
+	}
+	vals, err := s.client.ZRangeByScore(ctx, s.k.track(hex), by).Result()
+	if err != nil {
+		return nil, wrap(ctx, "track", hex, err)
+	}
+	out := make([]flight.TrackPoint, 0, len(vals))
+	for _, v := range vals {
+		var p flight.TrackPoint
+		if err := decodePoint([]byte(v), hex, &p); err != nil {
+			return nil, wrap(ctx, "track", hex, err)
+		}
+		if (!since.IsZero() && p.Time.Before(since)) || (!until.IsZero() && p.Time.After(until)) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
