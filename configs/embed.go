@@ -5,7 +5,7 @@ import (
 	"io/fs"
 )
 
-//go:embed flightwatch.yaml watchlist.yaml flights.yaml demo/*.ndjson demo/*.yaml demo/*.csv
+//go:embed flightwatch.yaml watchlist.yaml flights.yaml demo/*.ndjson demo/*.yaml demo/*.csv demo/*.html
 var files embed.FS
 
 // Files returns the bundled configuration files: flightwatch.yaml,

@@ -167,3 +167,45 @@ func TestScenarioLoops(t *testing.T) {
 		t.Errorf("second pass raised %d plan alerts, want at least 8: %v", n, got)
 	}
 }
+
+// TestReportsLoadOnce loads the reported arrest places twice: every row
+// resolves (or carries its position), and nothing is counted twice.
+func TestReportsLoadOnce(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New(store.Config{})
+	p := ingest.New(st, memory.NewBus(), nil, ingest.Options{})
+	d := Deps{Store: st, Sink: p, Now: time.Now}
+	for i := 0; i < 2; i++ {
+		if err := loadReports(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reps, err := st.Reports(ctx, store.ReportQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reps) != 9 {
+		t.Fatalf("stored %d reports, want 9", len(reps))
+	}
+	total, resolved := 0, 0
+	for _, r := range reps {
+		total += r.Count
+		if r.Resolved {
+			resolved++
+		}
+	}
+	if total != 11 || resolved != 8 {
+		t.Errorf("total count %d, resolved %d; want 11 people (Newark 3) and 8 resolved places", total, resolved)
+	}
+	cells, err := st.Cells(ctx, store.CellQuery{Res: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, c := range cells {
+		sum += c.Count
+	}
+	if sum != 11 {
+		t.Errorf("cells sum to %d, want 11", sum)
+	}
+}

@@ -74,7 +74,7 @@ func (o Observation) MarshalJSON() ([]byte, error) {
 // AppendJSON appends the wire form of o to b, without reflection.
 func (o *Observation) AppendJSON(b []byte) []byte {
 	b = append(b, `{"hex":`...)
-	b = strconv.AppendQuote(b, o.Hex)
+	b = AppendQuoted(b, o.Hex)
 	b = append(b, `,"time":"`...)
 	b = o.Time.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","lat":`...)
@@ -125,7 +125,7 @@ func appendStringField(b []byte, name, v string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':')
-	return strconv.AppendQuote(b, v)
+	return AppendQuoted(b, v)
 }
 
 // AppendFloat appends f with at most prec decimals and no trailing zeros.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Field is a bit set naming the optional numeric fields of an Observation
@@ -151,7 +152,22 @@ func (o *Observation) Validate(now time.Time) error {
 	if len(o.Callsign) > 8 || len(o.Reg) > 12 || len(o.Type) > 8 || len(o.Source) > 64 {
 		return fmt.Errorf("%w: text field too long", ErrInvalid)
 	}
+	for _, s := range [...]string{o.Callsign, o.Reg, o.Type, o.Source} {
+		if !printable(s) {
+			return fmt.Errorf("%w: text field %q has control characters or invalid UTF-8", ErrInvalid, s)
+		}
+	}
 	return nil
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

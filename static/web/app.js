@@ -315,6 +315,7 @@ async function loadAlerts() {
 async function loadMeta() {
   try {
     const meta = await fetchJSON('/api/v1/meta');
+    if (meta && meta.info) $('info').innerHTML = meta.info;
     if (meta && meta.banner) {
       const b = $('banner');
       b.textContent = meta.banner;
@@ -372,8 +373,8 @@ function wireControls() {
 // ---- start -----------------------------------------------------------------------
 
 wireControls();
-loadInfo();
-loadMeta();
+// The deployment's own text (meta.info) replaces the default About text.
+loadInfo().then(loadMeta);
 
 let moveTimer = null;
 

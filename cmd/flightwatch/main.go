@@ -1,0 +1,60 @@
+// Command flightwatch watches removal flights and enforcement activity: it
+// ingests flight positions and enforcement reports, tracks flights and
+// raises alerts, and serves a live map, GeoJSON and OGC API Features.
+//
+//	flightwatch serve  [--config FILE]   run the service
+//	flightwatch record --config FILE --out FILE   record what the feeds receive
+//	flightwatch bench  --url URL [--token T]      drive a running server
+//	flightwatch version
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+var version = "dev"
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, os.Args[2:])
+	case "record":
+		err = record(ctx, os.Args[2:])
+	case "bench":
+		err = bench(ctx, os.Args[2:])
+	case "version":
+		fmt.Println("flightwatch", version)
+	case "-h", "--help", "help":
+		usage()
+	default:
+		fmt.Fprintf(os.Stderr, "flightwatch: unknown command %q\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "flightwatch:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `usage:
+  flightwatch serve  [--config FILE]            run the service (env: FLIGHTWATCH_LISTEN,
+                                                FLIGHTWATCH_REDIS_URL, FLIGHTWATCH_INGEST_TOKENS,
+                                                FLIGHTWATCH_DEMO=1)
+  flightwatch record --config FILE --out FILE   write what the configured feeds receive as NDJSON
+  flightwatch bench  --url URL [--token T]      load a running server over HTTP and websockets
+  flightwatch version
+`)
+}

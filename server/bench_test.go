@@ -1,0 +1,153 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/memory"
+	"github.com/flightwatch/flightwatch/store/redis"
+)
+
+// fleet returns n aircraft spread over the world, about a fifth of them
+// over North America.
+func fleet(n int) []flight.Aircraft {
+	r := rand.New(rand.NewPCG(1, 2))
+	now := time.Now().Add(-time.Minute).Truncate(time.Second)
+	out := make([]flight.Aircraft, n)
+	for i := range out {
+		lat, lon := r.Float64()*140-70, r.Float64()*360-180
+		if i%5 == 0 {
+			lat, lon = 25+r.Float64()*20, -120+r.Float64()*50
+		}
+		out[i] = flight.Aircraft{Observation: flight.Observation{
+			Hex: fmt.Sprintf("%06x", i+1), Time: now, Lat: lat, Lon: lon,
+			AltFt: 35000, GSKt: 450, TrackDeg: 271.5, VRateFPM: 0, Has: flight.HasAlt | flight.HasGS | flight.HasTrack | flight.HasVRate | flight.HasGround,
+			Callsign: fmt.Sprintf("TST%04d", i%10000), Type: "B738", Squawk: "1234"}, Phase: flight.PhaseCruise}
+	}
+	return out
+}
+
+func BenchmarkEncodeAircraft20k(b *testing.B) {
+	set := aircraftSet(fleet(20000))
+	buf := make([]byte, 0, 8<<20)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for i := range set.Len() {
+			buf = set.AppendFeature(buf, i)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkGetAircraftContinental(b *testing.B) {
+	ctx := context.Background()
+	air := fleet(20000)
+	run := func(b *testing.B, st store.Store, bus store.Bus) {
+		if err := st.PutAircraft(ctx, air); err != nil {
+			b.Fatal(err)
+		}
+		in := startServer(b, Config{}, st, bus)
+		url := in.url + "/api/v1/aircraft?bbox=-130,20,-60,50"
+		b.ReportAllocs()
+		var n int64
+		for b.Loop() {
+			resp, err := http.Get(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, _ := drain(resp)
+			n = m
+		}
+		b.SetBytes(n)
+	}
+	b.Run("memory", func(b *testing.B) { run(b, memory.New(store.Config{}), memory.NewBus()) })
+	b.Run("redis", func(b *testing.B) {
+		st, prefix := redisStore(b)
+		run(b, st, redis.NewBus(st.Client(), prefix+":events"))
+	})
+}
+
+func BenchmarkPostNDJSON(b *testing.B) {
+	in := startServer(b, Config{}, nil, nil)
+	const per = 1000
+	now := time.Now().Add(-time.Minute)
+	var sb strings.Builder
+	for i := range per {
+		sb.WriteString(obsLine(fmt.Sprintf("%06x", i+1), 30+float64(i%100)/10, -100+float64(i/100), now, `,"callsign":"TST1"`))
+		sb.WriteByte('\n')
+	}
+	body := sb.String()
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		code, _, out := do(b, "POST", in.url+"/api/v1/positions", ingestToken, "application/x-ndjson", []byte(body))
+		if code != http.StatusAccepted {
+			b.Fatalf("POST = %d %s", code, out)
+		}
+	}
+	b.ReportMetric(float64(b.N*per)/time.Since(start).Seconds(), "obs/s")
+}
+
+// BenchmarkWSFanout publishes batches of 1000 changed aircraft to 20
+// world-wide websocket clients and waits until every client has them.
+func BenchmarkWSFanout(b *testing.B) {
+	const clients, per = 20, 1000
+	in := startServer(b, Config{WSBatch: 10 * time.Millisecond, WSQueueBytes: 64 << 20}, nil, nil)
+	conns := make([]*websocket.Conn, clients)
+	for i := range conns {
+		conns[i] = dialWS(b, in, "")
+		sendWS(b, conns[i], `{"op":"subscribe"}`)
+		readMsg(b, conns[i])
+	}
+	air := fleet(per)
+	ctx := context.Background()
+	b.ReportAllocs()
+	start := time.Now()
+	for i := 0; b.Loop(); i++ {
+		marker := fmt.Sprintf(`"id":"%06x"`, 0xf00000+i)
+		for j := range air {
+			air[j].Time = air[j].Time.Add(time.Second)
+		}
+		batch := append(air[:per:per], flight.Aircraft{Observation: flight.Observation{Hex: fmt.Sprintf("%06x", 0xf00000+i), Time: time.Now(), Lat: 1, Lon: 1}})
+		if err := in.bus.Publish(ctx, store.Event{Kind: store.EventAircraft, Aircraft: batch}); err != nil {
+			b.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for _, c := range conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+					_, m, err := c.ReadMessage()
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					if strings.Contains(string(m), marker) {
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(b.N*per*clients)/time.Since(start).Seconds(), "features-delivered/s")
+}
+
+func drain(resp *http.Response) (int64, error) {
+	defer resp.Body.Close()
+	return io.Copy(io.Discard, resp.Body)
+}

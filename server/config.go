@@ -1,0 +1,134 @@
+package server
+
+import (
+	"time"
+
+	"github.com/flightwatch/flightwatch/flight"
+)
+
+// Token scopes.
+const (
+	ScopeIngest  = "ingest"   // POST positions, reports and plans; DELETE plans
+	ScopeReadRaw = "read:raw" // read raw report points (GET /api/v1/reports, ws reports layer)
+	ScopeAdmin   = "admin"    // every scope
+)
+
+// Token is a bearer token and the scopes it grants.
+type Token struct {
+	Value  string   // the secret sent as "Authorization: Bearer Value"
+	Scopes []string // ScopeIngest, ScopeReadRaw, ScopeAdmin
+}
+
+// Webhook is an endpoint that receives alerts.
+type Webhook struct {
+	URL    string             // POST target
+	Secret string             // HMAC-SHA256 key of the X-Flightwatch-Signature header
+	Types  []flight.AlertType // alert types sent; empty: all
+}
+
+// Config configures a Server. Zero fields take the defaults noted.
+type Config struct {
+	// Listen is the TCP address Run listens on. Default ":8080".
+	Listen string
+	// Tokens are the accepted bearer tokens. None: every authenticated
+	// endpoint answers 401.
+	Tokens []Token
+	// MaxBodyBytes caps request bodies; larger ones get 413. Default 8 MB.
+	MaxBodyBytes int64
+	// ReadTimeout, WriteTimeout and IdleTimeout are the http.Server
+	// timeouts. Defaults 30 s, 60 s and 120 s. The websocket endpoint
+	// manages its own deadlines.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// WSQueueBytes bounds each websocket connection's outgoing queue; a
+	// client whose queue overflows is closed with a reason. Default 4 MB.
+	WSQueueBytes int
+	// WSBatch is the update batching tick. Default 250 ms; at most 1 s.
+	WSBatch time.Duration
+	// WSHistory is how many update batches are kept for resuming clients.
+	// Default 240.
+	WSHistory int
+	// WSCellRes is the H3 resolution of the websocket cells layer; it must
+	// be one of the store's report resolutions. Default 5.
+	WSCellRes int
+	// CellRes lists the resolutions the store aggregates reports at
+	// (store.Config.ReportRes); /api/v1/cells snaps a zoom to the nearest.
+	// Default [3, 5, 7].
+	CellRes []int
+	// AllowedOrigins lists the Origin header values a websocket may come
+	// from ("*" allows any). Empty: the request's own host, or no Origin.
+	AllowedOrigins []string
+	// MinCellCount is the privacy threshold k: cells counting fewer people
+	// are not published by /api/v1/cells or the websocket. Default 3.
+	MinCellCount int
+	// PublicRawReports publishes raw report points without a token. False
+	// (default): they need a token with scope read:raw.
+	PublicRawReports bool
+	// InstanceID names this process; webhooks fire only for alerts whose
+	// Event.Source equals it. Empty: webhooks fire for every alert event.
+	InstanceID string
+	// Webhooks receive alerts.
+	Webhooks []Webhook
+	// WebhookQueue bounds the alerts waiting for delivery per webhook;
+	// alerts past it are counted as failed. Default 1000.
+	WebhookQueue int
+	// WebhookTries is how many times an alert is POSTed before it is
+	// counted as failed. Default 5.
+	WebhookTries int
+	// Banner is a line the map shows above everything (the demo says it
+	// is a simulation). Empty: none.
+	Banner string
+	// Info is HTML for the map's About panel. Empty: the map's own text.
+	Info string
+	// WebhookBackoff is the wait before the first retry, doubled after
+	// each. Default 1 s.
+	WebhookBackoff time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Listen == "" {
+		c.Listen = ":8080"
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 8 << 20
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 60 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 120 * time.Second
+	}
+	if c.WSQueueBytes <= 0 {
+		c.WSQueueBytes = 4 << 20
+	}
+	if c.WSBatch <= 0 {
+		c.WSBatch = 250 * time.Millisecond
+	}
+	if c.WSBatch > time.Second {
+		c.WSBatch = time.Second
+	}
+	if c.WSHistory <= 0 {
+		c.WSHistory = 240
+	}
+	if c.WSCellRes <= 0 {
+		c.WSCellRes = 5
+	}
+	if len(c.CellRes) == 0 {
+		c.CellRes = []int{3, 5, 7}
+	}
+	if c.MinCellCount <= 0 {
+		c.MinCellCount = 3
+	}
+	if c.WebhookQueue <= 0 {
+		c.WebhookQueue = 1000
+	}
+	if c.WebhookTries <= 0 {
+		c.WebhookTries = 5
+	}
+	if c.WebhookBackoff <= 0 {
+		c.WebhookBackoff = time.Second
+	}
+	return c
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/geo"
+)
+
+func FuzzParseBBox(f *testing.F) {
+	for _, s := range []string{"", "-130,20,-60,50", "170,-10,-170,10", "1,2,3", "a,b,c,d", "NaN,0,1,1", "-180,-90,180,90"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := parseBBox(s)
+		if err != nil {
+			return
+		}
+		if b != (orb.Bound{}) && (b.Min[1] > b.Max[1] || b.Min[1] < -90 || b.Max[1] > 90 || b.Min[0] < -180 || b.Max[0] > 180) {
+			t.Errorf("parseBBox(%q) = %v, accepted out of range", s, b)
+		}
+		_ = geo.InBound(b, orb.Point{0, 0})
+	})
+}
+
+func FuzzParseSubscribe(f *testing.F) {
+	for _, s := range []string{`{"op":"subscribe"}`, `{"op":"subscribe","bbox":[-130,20,-60,50],"layers":["aircraft","alerts","reports"]}`,
+		`{"op":"subscribe","resume":{"epoch":"ab","offset":3}}`, `garbage`, `{"op":"x"}`, `{"op":"subscribe","bbox":[1e999,0,0,0]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sub, err := parseSubscribe(b)
+		if err != nil {
+			return
+		}
+		if len(sub.layers) == 0 {
+			t.Errorf("parseSubscribe(%q): no layers", b)
+		}
+	})
+}
+
+func TestAppendFixed(t *testing.T) {
+	tests := []struct {
+		name string
+		v    float64
+		prec int
+		want string
+	}{
+		{"integer", 35000, 0, "35000"},
+		{"round half up", 2.5, 0, "3"},
+		{"coordinate", -106.38, 6, "-106.38"},
+		{"tiny", 0.000001, 6, "0.000001"},
+		{"negative tiny rounds to zero", -0.0000001, 6, "0"},
+		{"trailing zeros", 12.5000, 1, "12.5"},
+		{"NaN", math.NaN(), 1, "null"},
+		{"huge", 1e15, 0, "1000000000000000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(appendFixed(nil, tt.v, tt.prec)); got != tt.want {
+				t.Errorf("appendFixed(%v, %d) = %s, want %s", tt.v, tt.prec, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzAppendFixed(f *testing.F) {
+	f.Add(-106.38, 6)
+	f.Add(0.5, 0)
+	f.Fuzz(func(t *testing.T, v float64, prec int) {
+		prec = ((prec % 7) + 7) % 7
+		got := string(appendFixed(nil, v, prec))
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return
+		}
+		g, err := strconv.ParseFloat(got, 64)
+		if err != nil {
+			t.Fatalf("appendFixed(%v, %d) = %q, not a number", v, prec, got)
+		}
+		if math.Abs(g-v) > 0.5/math.Pow(10, float64(prec))*1.000001+math.Abs(v)*1e-15 {
+			t.Errorf("appendFixed(%v, %d) = %s, off by %g", v, prec, got, g-v)
+		}
+		if q := appendQuoted(nil, got); string(q) != strconv.Quote(got) {
+			t.Errorf("appendQuoted(%q) = %s", got, q)
+		}
+	})
+}
+
+func FuzzAppendQuoted(f *testing.F) {
+	for _, s := range []string{"RCH821", `a"b`, "é", "\x00", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var back string
+		if err := json.Unmarshal(appendQuoted(nil, s), &back); err != nil {
+			t.Fatalf("appendQuoted(%q) is not JSON: %v", s, err)
+		}
+		if utf8.ValidString(s) && back != s {
+			t.Errorf("appendQuoted(%q) reads back as %q", s, back)
+		}
+	})
+}

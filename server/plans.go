@@ -1,0 +1,153 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/store"
+)
+
+// routeStepKm is the spacing of great-circle route points.
+const routeStepKm = 50
+
+// checkPlan normalises p and checks it: an id, known origin and
+// destination airports (stored by their ident), a valid hex when given.
+func checkPlan(p *flight.Plan) error {
+	p.ID = strings.TrimSpace(p.ID)
+	p.Hex = strings.ToLower(strings.TrimSpace(p.Hex))
+	p.Callsign = strings.ToUpper(strings.TrimSpace(p.Callsign))
+	switch {
+	case p.ID == "":
+		return errorf(http.StatusBadRequest, "plan: id is required")
+	case len(p.ID) > 128 || strings.ContainsAny(p.ID, "/ \t\r\n"):
+		return errorf(http.StatusBadRequest, "plan: id %q must be at most 128 characters without spaces or slashes", p.ID)
+	case p.Origin == "" || p.Destination == "":
+		return errorf(http.StatusBadRequest, "plan %s: origin and destination are required", p.ID)
+	case p.Hex != "" && !flight.ValidHex(p.Hex):
+		return errorf(http.StatusBadRequest, "plan %s: hex %q is not 6 hex digits", p.ID, p.Hex)
+	case len(p.Callsign) > 8:
+		return errorf(http.StatusBadRequest, "plan %s: callsign %q longer than 8", p.ID, p.Callsign)
+	}
+	for _, f := range []*string{&p.Origin, &p.Destination} {
+		a, ok := geo.Airports().Lookup(*f)
+		if !ok {
+			return errorf(http.StatusBadRequest, "plan %s: airport %q is unknown", p.ID, *f)
+		}
+		*f = a.Ident
+	}
+	if !p.Departure.IsZero() {
+		p.Departure = p.Departure.UTC()
+	}
+	return nil
+}
+
+func (s *Server) postPlan(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r, ScopeIngest); err != nil {
+		return err
+	}
+	body, err := s.body(w, r)
+	if err != nil {
+		return err
+	}
+	var p flight.Plan
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		if tl := body.tooLarge(); tl != nil {
+			return tl
+		}
+		return errorf(http.StatusBadRequest, "plan: %v", err)
+	}
+	if err := checkPlan(&p); err != nil {
+		return err
+	}
+	if err := s.deps.Store.PutPlan(r.Context(), p); err != nil {
+		return fmt.Errorf("put plan %s: %w", p.ID, err)
+	}
+	if err := s.deps.Bus.Publish(r.Context(), store.Event{Kind: store.EventPlans, Source: s.cfg.InstanceID}); err != nil {
+		s.log.Warn("publish plans change", "plan", p.ID, "err", err)
+	}
+	w.Header().Set("Location", "/api/v1/plans/"+p.ID)
+	return writeJSON(w, http.StatusCreated, p)
+}
+
+func (s *Server) getPlans(w http.ResponseWriter, r *http.Request) error {
+	plans, err := s.deps.Store.Plans(r.Context())
+	if err != nil {
+		return fmt.Errorf("plans: %w", err)
+	}
+	if plans == nil {
+		plans = []flight.Plan{}
+	}
+	return writeJSON(w, http.StatusOK, plans)
+}
+
+func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r, ScopeIngest); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.deps.Store.DeletePlan(r.Context(), id); err != nil {
+		if isNotFound(err) {
+			return errorf(http.StatusNotFound, "plan %q not found", id)
+		}
+		return fmt.Errorf("delete plan %s: %w", id, err)
+	}
+	if err := s.deps.Bus.Publish(r.Context(), store.Event{Kind: store.EventPlans, Source: s.cfg.InstanceID}); err != nil {
+		s.log.Warn("publish plans change", "plan", id, "err", err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// routeSet is the planned routes as great-circle features.
+type routeSet struct {
+	plans []flight.Plan
+	geoms []orb.Geometry
+	dists []float64
+}
+
+func (s routeSet) Len() int { return len(s.plans) }
+func (s routeSet) AppendFeature(b []byte, i int) []byte {
+	return appendFeature(b, s.plans[i].ID, s.geoms[i], s.Props(i))
+}
+func (s routeSet) Geometry(i int) orb.Geometry { return s.geoms[i] }
+func (s routeSet) Props(i int) []kv {
+	p := &s.plans[i]
+	return []kv{{"id", p.ID}, {"origin", p.Origin}, {"destination", p.Destination}, {"hex", str(p.Hex)},
+		{"callsign", str(p.Callsign)}, {"departure", p.Departure}, {"distance_km", float64(int(s.dists[i]*10)) / 10}}
+}
+func (routeSet) Columns() []string {
+	return []string{"id", "origin", "destination", "hex", "callsign", "departure", "distance_km"}
+}
+
+func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) error {
+	plans, err := s.deps.Store.Plans(r.Context())
+	if err != nil {
+		return fmt.Errorf("plans: %w", err)
+	}
+	set := routeSet{}
+	for _, p := range plans {
+		a, ok1 := geo.Airports().Lookup(p.Origin)
+		b, ok2 := geo.Airports().Lookup(p.Destination)
+		if !ok1 || !ok2 {
+			s.log.Warn("route of plan with unknown airport", "plan", p.ID, "origin", p.Origin, "destination", p.Destination)
+			continue
+		}
+		mls := geo.GreatCircle(a.Point(), b.Point(), routeStepKm)
+		var g orb.Geometry = mls
+		if len(mls) == 1 {
+			g = mls[0]
+		}
+		set.plans = append(set.plans, p)
+		set.geoms = append(set.geoms, g)
+		set.dists = append(set.dists, geo.DistanceKm(a.Point(), b.Point()))
+	}
+	return writeFeatures(w, r, set)
+}

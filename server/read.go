@@ -1,0 +1,328 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/store"
+)
+
+// Default and largest limits of the list endpoints.
+const (
+	defaultLimit = 1000
+	maxLimit     = 100000
+)
+
+type aircraftSet []flight.Aircraft
+
+func (s aircraftSet) Len() int                             { return len(s) }
+func (s aircraftSet) AppendFeature(b []byte, i int) []byte { return appendAircraftFeature(b, &s[i]) }
+func (s aircraftSet) Geometry(i int) orb.Geometry          { return orb.Point{s[i].Lon, s[i].Lat} }
+func (s aircraftSet) Props(i int) []kv                     { return aircraftProps(&s[i]) }
+func (aircraftSet) Columns() []string                      { return aircraftColumns }
+
+type alertSet []flight.Alert
+
+func (s alertSet) Len() int                             { return len(s) }
+func (s alertSet) AppendFeature(b []byte, i int) []byte { return appendAlertFeature(b, &s[i]) }
+func (s alertSet) Geometry(i int) orb.Geometry          { return orb.Point{s[i].Lon, s[i].Lat} }
+func (s alertSet) Props(i int) []kv                     { return alertProps(&s[i]) }
+func (alertSet) Columns() []string                      { return alertColumns }
+
+type reportSet []flight.Report
+
+func (s reportSet) Len() int                             { return len(s) }
+func (s reportSet) AppendFeature(b []byte, i int) []byte { return appendReportFeature(b, &s[i]) }
+func (s reportSet) Geometry(i int) orb.Geometry          { return orb.Point{s[i].Lon, s[i].Lat} }
+func (s reportSet) Props(i int) []kv                     { return reportProps(&s[i]) }
+func (reportSet) Columns() []string                      { return reportColumns }
+
+type legSet struct {
+	legs   []flight.Leg
+	tracks [][]flight.TrackPoint
+}
+
+func (s legSet) Len() int { return len(s.legs) }
+func (s legSet) AppendFeature(b []byte, i int) []byte {
+	return appendFeature(b, s.legs[i].ID, s.Geometry(i), s.Props(i))
+}
+func (s legSet) Geometry(i int) orb.Geometry {
+	return trackGeometry(s.tracks[i], orb.Point{s.legs[i].LastLon, s.legs[i].LastLat})
+}
+func (s legSet) Props(i int) []kv { return legProps(&s.legs[i]) }
+func (legSet) Columns() []string  { return legColumns }
+
+type cellSet []store.CellCount
+
+func (s cellSet) Len() int { return len(s) }
+func (s cellSet) AppendFeature(b []byte, i int) []byte {
+	return appendFeature(b, geo.CellString(s[i].Cell), s.Geometry(i), s.Props(i))
+}
+func (s cellSet) Geometry(i int) orb.Geometry { return geo.CellPolygon(s[i].Cell) }
+func (s cellSet) Props(i int) []kv {
+	c := &s[i]
+	src := c.Sources
+	if src == nil {
+		src = map[string]int{}
+	}
+	return []kv{{"h3", geo.CellString(c.Cell)}, {"res", c.Res}, {"count", c.Count}, {"reports", c.Reports}, {"sources", src}}
+}
+func (cellSet) Columns() []string { return []string{"h3", "res", "count", "reports", "sources"} }
+
+func (s *Server) getAircraftList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	bbox, err := parseBBox(first(q, "bbox"))
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Store.AircraftIn(r.Context(), bbox)
+	if err != nil {
+		return fmt.Errorf("aircraft in %v: %w", bbox, err)
+	}
+	if w := first(q, "watch"); w == "1" || w == "true" {
+		list = slices.DeleteFunc(list, func(a flight.Aircraft) bool { return !a.Watched() })
+	}
+	return writeFeatures(w, r, aircraftSet(list))
+}
+
+// pathHex returns the {hex} path value, lower-cased and checked.
+func pathHex(r *http.Request) (string, error) {
+	hex := strings.ToLower(r.PathValue("hex"))
+	if !flight.ValidHex(hex) {
+		return "", errorf(http.StatusBadRequest, "hex %q is not 6 hex digits", r.PathValue("hex"))
+	}
+	return hex, nil
+}
+
+func (s *Server) getAircraft(w http.ResponseWriter, r *http.Request) error {
+	hex, err := pathHex(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.deps.Store.Aircraft(r.Context(), hex)
+	if err != nil {
+		if isNotFound(err) {
+			return errorf(http.StatusNotFound, "aircraft %s is not tracked", hex)
+		}
+		return fmt.Errorf("aircraft %s: %w", hex, err)
+	}
+	w.Header().Set("Content-Type", ctGeoJSON)
+	_, err = w.Write(append(appendAircraftFeature(nil, &a), '\n'))
+	return err
+}
+
+func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
+	hex, err := pathHex(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	since, err := parseTime(q, "since")
+	if err != nil {
+		return err
+	}
+	until, err := parseTime(q, "until")
+	if err != nil {
+		return err
+	}
+	pts, err := s.deps.Store.Track(r.Context(), hex, since, until)
+	if err != nil {
+		return fmt.Errorf("track %s: %w", hex, err)
+	}
+	if len(pts) == 0 {
+		if _, err := s.deps.Store.Aircraft(r.Context(), hex); isNotFound(err) {
+			return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
+		}
+	}
+	times := make([]string, len(pts))
+	alts := make([]byte, 0, 8*len(pts))
+	alts = append(alts, '[')
+	for i, p := range pts {
+		times[i] = p.Time.UTC().Format("2006-01-02T15:04:05Z07:00")
+		if i > 0 {
+			alts = append(alts, ',')
+		}
+		if p.Has&flight.HasAlt != 0 {
+			alts = flight.AppendFloat(alts, p.AltFt, 0)
+		} else {
+			alts = append(alts, "null"...)
+		}
+	}
+	alts = append(alts, ']')
+	var g orb.Geometry
+	if len(pts) > 0 {
+		g = trackGeometry(pts, nil)
+	}
+	b := appendFeature(nil, hex, g, []kv{{"hex", hex}, {"points", len(pts)}, {"times", times}})
+	// splice alts (pre-encoded, nulls kept) before the closing braces
+	b = append(b[:len(b)-2], `,"alts":`...)
+	b = append(b, alts...)
+	b = append(b, "}}\n"...)
+	w.Header().Set("Content-Type", ctGeoJSON)
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) getFlights(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	since, err := parseTime(q, "since")
+	if err != nil {
+		return err
+	}
+	limit, err := parseInt(q, "limit", defaultLimit, 1, maxLimit)
+	if err != nil {
+		return err
+	}
+	lq := store.LegQuery{Status: flight.LegStatus(first(q, "status")), Since: since,
+		Hex: strings.ToLower(first(q, "hex")), Limit: limit}
+	switch lq.Status {
+	case "", flight.LegTaxi, flight.LegAirborne, flight.LegLanded, flight.LegSignalLost:
+	default:
+		return errorf(http.StatusBadRequest, "status %q: want taxi, airborne, landed or signal_lost", lq.Status)
+	}
+	legs, err := s.deps.Store.Legs(r.Context(), lq)
+	if err != nil {
+		return fmt.Errorf("legs: %w", err)
+	}
+	set := legSet{legs: legs, tracks: make([][]flight.TrackPoint, len(legs))}
+	for i, l := range legs {
+		start, end := l.Departed, l.Arrived
+		if start.IsZero() {
+			start = l.FirstSeen
+		}
+		if end.IsZero() {
+			end = l.LastSeen
+		}
+		pts, err := s.deps.Store.Track(r.Context(), l.Hex, start, end)
+		if err != nil {
+			return fmt.Errorf("track of leg %s: %w", l.ID, err)
+		}
+		set.tracks[i] = pts
+	}
+	return writeFeatures(w, r, set)
+}
+
+func (s *Server) getAlerts(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	since, err := parseTime(q, "since")
+	if err != nil {
+		return err
+	}
+	limit, err := parseInt(q, "limit", defaultLimit, 1, maxLimit)
+	if err != nil {
+		return err
+	}
+	typ := flight.AlertType(first(q, "type"))
+	if typ != "" && !slices.Contains(flight.AlertTypes, typ) {
+		return errorf(http.StatusBadRequest, "type %q is not an alert type", typ)
+	}
+	alerts, err := s.deps.Store.Alerts(r.Context(), store.AlertQuery{Since: since, Type: typ,
+		Hex: strings.ToLower(first(q, "hex")), Limit: limit})
+	if err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	return writeFeatures(w, r, alertSet(alerts))
+}
+
+func (s *Server) getReports(w http.ResponseWriter, r *http.Request) error {
+	if !s.rawAllowed(r) {
+		return errorf(http.StatusForbidden, "raw report points need a token with scope read:raw; "+
+			"aggregated counts are public at /api/v1/cells")
+	}
+	q := r.URL.Query()
+	bbox, err := parseBBox(first(q, "bbox"))
+	if err != nil {
+		return err
+	}
+	since, err := parseTime(q, "since")
+	if err != nil {
+		return err
+	}
+	until, err := parseTime(q, "until")
+	if err != nil {
+		return err
+	}
+	limit, err := parseInt(q, "limit", 0, 0, maxLimit)
+	if err != nil {
+		return err
+	}
+	reps, err := s.deps.Store.Reports(r.Context(), store.ReportQuery{BBox: bbox, Since: since, Until: until, Limit: limit})
+	if err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	return writeFeatures(w, r, reportSet(reps))
+}
+
+func (s *Server) getCells(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if l := first(q, "layer"); l != "" && l != "reports" {
+		return errorf(http.StatusBadRequest, "layer %q: only reports", l)
+	}
+	bbox, err := parseBBox(first(q, "bbox"))
+	if err != nil {
+		return err
+	}
+	since, err := parseTime(q, "since")
+	if err != nil {
+		return err
+	}
+	until, err := parseTime(q, "until")
+	if err != nil {
+		return err
+	}
+	res, err := s.cellRes(q)
+	if err != nil {
+		return err
+	}
+	cells, err := s.deps.Store.Cells(r.Context(), store.CellQuery{Res: res, BBox: bbox, Since: since, Until: until})
+	if err != nil {
+		return fmt.Errorf("cells at res %d: %w", res, err)
+	}
+	return writeFeatures(w, r, cellSet(s.passK(cells)))
+}
+
+// cellRes picks the resolution of a cells query: res when given (it must
+// be aggregated), else the aggregated resolution nearest ResForZoom(zoom),
+// else the middle one.
+func (s *Server) cellRes(q map[string][]string) (int, error) {
+	if first(q, "res") != "" {
+		res, err := parseInt(q, "res", 0, 0, geo.MaxRes)
+		if err != nil {
+			return 0, err
+		}
+		if !slices.Contains(s.cfg.CellRes, res) {
+			return 0, errorf(http.StatusBadRequest, "res %d is not aggregated; available: %v", res, s.cfg.CellRes)
+		}
+		return res, nil
+	}
+	if z := first(q, "zoom"); z != "" {
+		var zoom float64
+		if _, err := fmt.Sscan(z, &zoom); err != nil || zoom < 0 || zoom > 24 {
+			return 0, errorf(http.StatusBadRequest, "zoom %q: want a number in 0..24", z)
+		}
+		return nearest(s.cfg.CellRes, geo.ResForZoom(zoom)), nil
+	}
+	return s.cfg.CellRes[len(s.cfg.CellRes)/2], nil
+}
+
+func nearest(list []int, want int) int {
+	best := list[0]
+	for _, v := range list {
+		if math.Abs(float64(v-want)) < math.Abs(float64(best-want)) {
+			best = v
+		}
+	}
+	return best
+}
+
+// passK drops the cells counting fewer people than MinCellCount.
+func (s *Server) passK(cells []store.CellCount) []store.CellCount {
+	return slices.DeleteFunc(cells, func(c store.CellCount) bool { return c.Count < s.cfg.MinCellCount })
+}
