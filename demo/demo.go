@@ -105,7 +105,6 @@ func Run(ctx context.Context, d Deps) error {
 			Path:  "flights.ndjson",
 			Open:  func(p string) (io.ReadCloser, error) { return configs.Demo().Open(p) },
 			Speed: Speed, Source: "demo", Logger: log,
-			Now: func() time.Time { return start },
 		})
 		if err := feed.Run(ctx, d.Sink); err != nil {
 			return fmt.Errorf("demo: %w", err)
