@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -83,14 +82,9 @@ func (f runFunc) Run(ctx context.Context) error { return f(ctx) }
 
 // New validates cfgs and builds their feeds. Names must be unique.
 func New(cfgs []Config, sink Sink, opt Options) (*Manager, error) {
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	_, opt.Logger, opt.Now = pipe.Defaults(nil, opt.Logger, opt.Now)
 	if opt.Open == nil {
-		opt.Open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
+		opt.Open = pipe.OpenFile
 	}
 	met, err := newMetrics(opt.Registry)
 	if err != nil {

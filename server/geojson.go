@@ -39,6 +39,19 @@ func appendCoords(b []byte, ps []orb.Point) []byte {
 	return append(b, ']')
 }
 
+// appendCoordLists appends a JSON array of coordinate arrays: the lines
+// of a MultiLineString or the rings of a Polygon.
+func appendCoordLists[L ~[]orb.Point](b []byte, lists []L) []byte {
+	b = append(b, '[')
+	for i, l := range lists {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCoords(b, l)
+	}
+	return append(b, ']')
+}
+
 // appendGeometry appends the GeoJSON geometry of g; nil is null.
 func appendGeometry(b []byte, g orb.Geometry) []byte {
 	switch g := g.(type) {
@@ -49,23 +62,11 @@ func appendGeometry(b []byte, g orb.Geometry) []byte {
 		b = append(b, `{"type":"LineString","coordinates":`...)
 		b = appendCoords(b, g)
 	case orb.MultiLineString:
-		b = append(b, `{"type":"MultiLineString","coordinates":[`...)
-		for i, ls := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendCoords(b, ls)
-		}
-		b = append(b, ']')
+		b = append(b, `{"type":"MultiLineString","coordinates":`...)
+		b = appendCoordLists(b, g)
 	case orb.Polygon:
-		b = append(b, `{"type":"Polygon","coordinates":[`...)
-		for i, r := range g {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendCoords(b, r)
-		}
-		b = append(b, ']')
+		b = append(b, `{"type":"Polygon","coordinates":`...)
+		b = appendCoordLists(b, g)
 	default:
 		return append(b, "null"...)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -124,11 +125,7 @@ func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	since, err := parseTime(q, "since")
-	if err != nil {
-		return err
-	}
-	until, err := parseTime(q, "until")
+	since, until, err := parseSpan(q)
 	if err != nil {
 		return err
 	}
@@ -241,11 +238,7 @@ func (s *Server) getReports(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	since, err := parseTime(q, "since")
-	if err != nil {
-		return err
-	}
-	until, err := parseTime(q, "until")
+	since, until, err := parseSpan(q)
 	if err != nil {
 		return err
 	}
@@ -269,11 +262,7 @@ func (s *Server) getCells(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	since, err := parseTime(q, "since")
-	if err != nil {
-		return err
-	}
-	until, err := parseTime(q, "until")
+	since, until, err := parseSpan(q)
 	if err != nil {
 		return err
 	}
@@ -286,6 +275,17 @@ func (s *Server) getCells(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("cells at res %d: %w", res, err)
 	}
 	return writeFeatures(w, r, cellSet(s.passK(cells)))
+}
+
+// parseSpan reads the since and until query parameters.
+func parseSpan(q map[string][]string) (since, until time.Time, err error) {
+	if since, err = parseTime(q, "since"); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if until, err = parseTime(q, "until"); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return since, until, nil
 }
 
 // cellRes picks the resolution of a cells query: res when given (it must

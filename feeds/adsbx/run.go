@@ -3,7 +3,6 @@ package adsbx
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/feeds/readsb"
+	"github.com/flightwatch/flightwatch/flight"
 )
 
 // Sink receives the feed's observations.
@@ -38,6 +38,10 @@ type Config struct {
 	Now    func() time.Time
 }
 
+// acceptJSON is set on every request before the configured headers, which
+// may override it.
+var acceptJSON = map[string]string{"Accept": "application/json"}
+
 // Feed polls one v2 endpoint.
 type Feed struct {
 	cfg Config
@@ -46,15 +50,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	if cfg.Stats == nil {
-		cfg.Stats = pipe.Nop{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.Interval <= 0 {
 		cfg.Interval = 10 * time.Second
 	}
@@ -75,31 +71,15 @@ func (f *Feed) Run(ctx context.Context, sink Sink) error {
 		return errors.New("adsbx: no url")
 	}
 	url := f.Endpoint()
-	buf := &pipe.Buffer{Sink: sink, Stats: f.cfg.Stats}
 	p := &pipe.Poller{
 		Client:   f.cfg.Client,
 		Interval: f.cfg.Interval,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-			if err != nil {
-				return nil, fmt.Errorf("adsbx: request %s: %w", url, err)
-			}
-			req.Header.Set("Accept", "application/json")
-			for k, v := range f.cfg.Headers {
-				req.Header.Set(k, v)
-			}
-			return req, nil
+			return pipe.Get(ctx, "adsbx", url, acceptJSON, f.cfg.Headers)
 		},
-		Handle: func(ctx context.Context, body []byte, recv time.Time) error {
-			obs, rejects, err := Parse(&f.dec, body, recv)
-			pipe.ReportRejects(f.cfg.Stats, rejects)
-			if err != nil {
-				f.cfg.Stats.Reject(pipe.ReasonBadDocument, 1)
-				return err
-			}
-			buf.Add(obs...)
-			return buf.Flush(ctx)
-		},
+		Handle: pipe.Deliver(sink, f.cfg.Stats, func(body []byte, recv time.Time) ([]flight.Observation, map[string]int, error) {
+			return Parse(&f.dec, body, recv)
+		}),
 		Stats:  f.cfg.Stats,
 		Logger: f.cfg.Logger,
 		Now:    f.cfg.Now,

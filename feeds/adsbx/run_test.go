@@ -1,24 +1,20 @@
 package adsbx
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
 // TestRunRetryAfterDate answers 429 with Retry-After as an HTTP date and
 // checks the next poll waits for it, on the configured path.
 func TestRunRetryAfterDate(t *testing.T) {
-	fixture, err := os.ReadFile("testdata/mil.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := feedtest.Fixture(t, "mil.json")
 	var (
 		mu    sync.Mutex
 		times []time.Time
@@ -47,14 +43,11 @@ func TestRunRetryAfterDate(t *testing.T) {
 	st := &pipe.Counts{}
 	sink := &pipe.Collector{}
 	f := New(Config{URL: srv.URL + "/", Path: "/v2/mil", Interval: 10 * time.Millisecond, Stats: st})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	_, stop := feedtest.Start(t, f.Run, sink)
 	if got := sink.Wait(2, 20*time.Second); len(got) < 2 {
 		t.Fatalf("got %d observations, want 2", len(got))
 	}
-	cancel()
-	<-done
+	stop()
 	mu.Lock()
 	defer mu.Unlock()
 	if times[1].Before(until) {

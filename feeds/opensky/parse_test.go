@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/flight"
 )
@@ -15,22 +16,13 @@ var recv = time.Date(2024, 11, 24, 8, 0, 1, 0, time.UTC)
 func near(a, b float64) bool { return math.Abs(a-b) < 0.01 }
 
 func TestDecodeFixture(t *testing.T) {
-	body, err := os.ReadFile("testdata/states.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := feedtest.Fixture(t, "states.json")
 	d := Decoder{Source: "opensky"}
 	obs, rejects, err := d.Decode(body, recv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byHex := map[string]flight.Observation{}
-	for _, o := range obs {
-		if err := o.Validate(recv); err != nil {
-			t.Errorf("%+v: %v", o, err)
-		}
-		byHex[o.Hex] = o
-	}
+	byHex := feedtest.ByHex(t, obs, recv)
 	tests := []struct {
 		name  string
 		hex   string
@@ -61,11 +53,7 @@ func TestDecodeFixture(t *testing.T) {
 		t.Errorf("got %d observations, want 3", len(obs))
 	}
 	want := map[string]int{pipe.ReasonNoPosition: 1, pipe.ReasonBadHex: 1, pipe.ReasonBadRecord: 1, pipe.ReasonZeroPosition: 1}
-	for reason, n := range want {
-		if rejects[reason] != n {
-			t.Errorf("rejects[%s] = %d, want %d (all %v)", reason, rejects[reason], n, rejects)
-		}
-	}
+	feedtest.Rejects(t, rejects, want)
 }
 
 func TestDecodeDocuments(t *testing.T) {

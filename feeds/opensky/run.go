@@ -59,15 +59,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	if cfg.Stats == nil {
-		cfg.Stats = pipe.Nop{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -103,31 +95,18 @@ func (f *Feed) Run(ctx context.Context, sink Sink) error {
 	if err != nil {
 		return err
 	}
-	buf := &pipe.Buffer{Sink: sink, Stats: f.cfg.Stats}
 	p := &pipe.Poller{
 		Client:      f.cfg.Client,
 		Interval:    f.cfg.Interval,
 		RetryHeader: RetryHeader,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+			req, err := pipe.Get(ctx, "opensky", endpoint, f.cfg.Headers)
 			if err != nil {
-				return nil, fmt.Errorf("opensky: request %s: %w", endpoint, err)
-			}
-			for k, v := range f.cfg.Headers {
-				req.Header.Set(k, v)
+				return nil, err
 			}
 			return req, f.authorize(ctx, req)
 		},
-		Handle: func(ctx context.Context, body []byte, recv time.Time) error {
-			obs, rejects, err := f.dec.Decode(body, recv)
-			pipe.ReportRejects(f.cfg.Stats, rejects)
-			if err != nil {
-				f.cfg.Stats.Reject(pipe.ReasonBadDocument, 1)
-				return err
-			}
-			buf.Add(obs...)
-			return buf.Flush(ctx)
-		},
+		Handle:       pipe.Deliver(sink, f.cfg.Stats, f.dec.Decode),
 		Unauthorized: f.dropToken,
 		Stats:        f.cfg.Stats,
 		Logger:       f.cfg.Logger,

@@ -1,14 +1,13 @@
 package opensky
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
@@ -16,10 +15,7 @@ import (
 // a 429 with X-Rate-Limit-Retry-After-Seconds and refetches the token
 // after a 401.
 func TestRunOAuth(t *testing.T) {
-	fixture, err := os.ReadFile("testdata/states.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := feedtest.Fixture(t, "states.json")
 	var (
 		mu          sync.Mutex
 		tokens      int
@@ -71,14 +67,11 @@ func TestRunOAuth(t *testing.T) {
 	sink := &pipe.Collector{}
 	f := New(Config{URL: srv.URL + "/api/states/all", TokenURL: srv.URL + "/token", ClientID: "id", ClientSecret: "secret",
 		BBox: []float64{-120, 5, -60, 40}, Interval: 10 * time.Millisecond, Stats: st})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	_, stop := feedtest.Start(t, f.Run, sink)
 	if got := sink.Wait(3, 20*time.Second); len(got) < 3 {
 		t.Fatalf("got %d observations, want 3", len(got))
 	}
-	cancel()
-	<-done
+	stop()
 	mu.Lock()
 	defer mu.Unlock()
 	if !rateLimited || polls[1].Sub(polls[0]) < time.Second {
@@ -93,10 +86,7 @@ func TestRunOAuth(t *testing.T) {
 }
 
 func TestRunBasicAuth(t *testing.T) {
-	fixture, err := os.ReadFile("testdata/states.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := feedtest.Fixture(t, "states.json")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "pw" {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
@@ -107,12 +97,9 @@ func TestRunBasicAuth(t *testing.T) {
 	defer srv.Close()
 	sink := &pipe.Collector{}
 	f := New(Config{URL: srv.URL, Username: "alice", Password: "pw", Interval: 10 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	_, stop := feedtest.Start(t, f.Run, sink)
 	got := sink.Wait(3, 20*time.Second)
-	cancel()
-	<-done
+	stop()
 	if len(got) < 3 {
 		t.Errorf("got %d observations, want 3", len(got))
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/flight"
 )
@@ -13,23 +14,14 @@ import (
 var recv = time.Date(2024, 11, 24, 8, 0, 1, 0, time.UTC)
 
 func TestDecodeFixture(t *testing.T) {
-	body, err := os.ReadFile("testdata/aircraft.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := feedtest.Fixture(t, "aircraft.json")
 	d := Decoder{Source: "tar1090"}
 	obs, rejects, err := d.Decode(body, recv)
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
 	now := time.Date(2024, 11, 24, 8, 0, 0, 5e8, time.UTC)
-	byHex := map[string]flight.Observation{}
-	for _, o := range obs {
-		if err := o.Validate(recv); err != nil {
-			t.Errorf("%+v: %v", o, err)
-		}
-		byHex[o.Hex] = o
-	}
+	byHex := feedtest.ByHex(t, obs, recv)
 	tests := []struct {
 		name  string
 		hex   string
@@ -62,18 +54,11 @@ func TestDecodeFixture(t *testing.T) {
 	}
 	want := map[string]int{pipe.ReasonNoPosition: 2, pipe.ReasonStale: 1, pipe.ReasonZeroPosition: 1,
 		pipe.ReasonBadHex: 1, pipe.ReasonBadNumber: 1, pipe.ReasonBadRecord: 1, pipe.ReasonInvalid: 1}
-	for reason, n := range want {
-		if rejects[reason] != n {
-			t.Errorf("rejects[%s] = %d, want %d (all %v)", reason, rejects[reason], n, rejects)
-		}
-	}
+	feedtest.Rejects(t, rejects, want)
 }
 
 func TestDecodeOlderFork(t *testing.T) {
-	body, err := os.ReadFile("testdata/aircraft_old.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := feedtest.Fixture(t, "aircraft_old.json")
 	var d Decoder
 	obs, _, err := d.Decode(body, time.Date(2017, 5, 19, 14, 10, 1, 0, time.UTC))
 	if err != nil {

@@ -3,7 +3,6 @@ package readsb
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -41,15 +40,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	if cfg.Stats == nil {
-		cfg.Stats = pipe.Nop{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	return &Feed{cfg: cfg, dec: Decoder{Source: cfg.Source, MaxAge: cfg.MaxAge}}
 }
 
@@ -59,30 +50,13 @@ func (f *Feed) Run(ctx context.Context, sink Sink) error {
 	if f.cfg.URL == "" {
 		return errors.New("readsb: no url")
 	}
-	buf := &pipe.Buffer{Sink: sink, Stats: f.cfg.Stats}
 	p := &pipe.Poller{
 		Client:   f.cfg.Client,
 		Interval: f.cfg.Interval,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.cfg.URL, nil)
-			if err != nil {
-				return nil, fmt.Errorf("readsb: request %s: %w", f.cfg.URL, err)
-			}
-			for k, v := range f.cfg.Headers {
-				req.Header.Set(k, v)
-			}
-			return req, nil
+			return pipe.Get(ctx, "readsb", f.cfg.URL, f.cfg.Headers)
 		},
-		Handle: func(ctx context.Context, body []byte, recv time.Time) error {
-			obs, rejects, err := f.dec.Decode(body, recv)
-			pipe.ReportRejects(f.cfg.Stats, rejects)
-			if err != nil {
-				f.cfg.Stats.Reject(pipe.ReasonBadDocument, 1)
-				return err
-			}
-			buf.Add(obs...)
-			return buf.Flush(ctx)
-		},
+		Handle: pipe.Deliver(sink, f.cfg.Stats, f.dec.Decode),
 		Stats:  f.cfg.Stats,
 		Logger: f.cfg.Logger,
 		Now:    f.cfg.Now,

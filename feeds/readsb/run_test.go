@@ -5,21 +5,18 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
 // TestRunFailures serves a 500, a garbage body, a 429 with Retry-After and
 // then the fixture: the feed survives each, honours the wait, and delivers.
 func TestRunFailures(t *testing.T) {
-	fixture, err := os.ReadFile("testdata/aircraft.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := feedtest.Fixture(t, "aircraft.json")
 	var (
 		mu    sync.Mutex
 		times []time.Time
@@ -49,12 +46,9 @@ func TestRunFailures(t *testing.T) {
 	st := &pipe.Counts{}
 	sink := &pipe.Collector{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st, Headers: map[string]string{"X-Test": "yes"}})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	_, stop := feedtest.Start(t, f.Run, sink)
 	obs := sink.Wait(3, 20*time.Second)
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Run = %v", err)
 	}
 	if len(obs) < 3 {
@@ -75,20 +69,14 @@ func TestRunFailures(t *testing.T) {
 // TestRunServerAway stops the server after a good poll and starts it
 // again on the same address: the feed carries on by itself.
 func TestRunServerAway(t *testing.T) {
-	fixture, err := os.ReadFile("testdata/aircraft.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := feedtest.Fixture(t, "aircraft.json")
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) })
 	srv := httptest.NewServer(handler)
 	addr := srv.Listener.Addr().String()
 	st := &pipe.Counts{}
 	sink := &pipe.Collector{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	ctx, stop := feedtest.Start(t, f.Run, sink)
 	if got := sink.Wait(1, 20*time.Second); len(got) == 0 {
 		t.Fatal("no observation from the first server")
 	}
@@ -112,28 +100,21 @@ func TestRunServerAway(t *testing.T) {
 	if got := sink.Wait(before+1, 30*time.Second); len(got) <= before {
 		t.Fatal("no observation after the server came back")
 	}
-	cancel()
-	<-done
+	stop()
 	if s := st.Snapshot(); s.Reconnects < 1 {
 		t.Errorf("reconnects = %d, want >= 1", s.Reconnects)
 	}
 }
 
 func TestRunSinkFailure(t *testing.T) {
-	fixture, err := os.ReadFile("testdata/aircraft.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := feedtest.Fixture(t, "aircraft.json")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
 	defer srv.Close()
 	sink := &pipe.Collector{}
 	sink.SetFail(context.DeadlineExceeded)
 	st := &pipe.Counts{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	ctx, stop := feedtest.Start(t, f.Run, sink)
 	for st.Snapshot().Messages < 2 {
 		pipe.Wait(ctx, 5*time.Millisecond)
 	}
@@ -142,6 +123,5 @@ func TestRunSinkFailure(t *testing.T) {
 	if got := sink.Wait(6, 20*time.Second); len(got) < 6 {
 		t.Errorf("got %d observations after the sink recovered, want >= 6 (kept ones included)", len(got))
 	}
-	cancel()
-	<-done
+	stop()
 }

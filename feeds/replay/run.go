@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"time"
 
@@ -49,17 +48,9 @@ type Feed struct{ cfg Config }
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	if cfg.Stats == nil {
-		cfg.Stats = pipe.Nop{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.Open == nil {
-		cfg.Open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
+		cfg.Open = pipe.OpenFile
 	}
 	if cfg.Speed <= 0 {
 		cfg.Speed = 1
@@ -161,20 +152,24 @@ func (p *player) line(ctx context.Context, line []byte) error {
 	offset := time.Duration(float64(o.Time.Sub(p.first)) / p.cfg.Speed)
 	o.Time = p.start.Add(offset).UTC()
 	if wait := o.Time.Sub(p.cfg.Now()); wait > 10*time.Millisecond {
-		if err := p.buf.Flush(ctx); err != nil && ctx.Err() == nil {
-			p.cfg.Logger.Warn("sink failed; keeping observations", "err", err)
-		}
+		p.flush(ctx)
 		if !pipe.Wait(ctx, wait) {
 			return ctx.Err()
 		}
 	}
 	p.buf.Add(o)
 	if p.buf.Len() >= 500 {
-		if err := p.buf.Flush(ctx); err != nil && ctx.Err() == nil {
-			p.cfg.Logger.Warn("sink failed; keeping observations", "err", err)
-		}
+		p.flush(ctx)
 	}
 	return nil
+}
+
+// flush hands the pending observations to the sink; when it fails they
+// stay pending and the failure is logged.
+func (p *player) flush(ctx context.Context) {
+	if err := p.buf.Flush(ctx); err != nil && ctx.Err() == nil {
+		p.cfg.Logger.Warn("sink failed; keeping observations", "err", err)
+	}
 }
 
 // decode reads one record with its original time.

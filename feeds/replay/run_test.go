@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
@@ -94,10 +95,7 @@ func TestReplayMergesSBS(t *testing.T) {
 }
 
 func TestReplayLoopAndOpen(t *testing.T) {
-	data, err := os.ReadFile("testdata/demo.ndjson")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := feedtest.Fixture(t, "demo.ndjson")
 	opened := 0
 	open := func(p string) (io.ReadCloser, error) {
 		if p != "embedded/demo.ndjson" {
@@ -108,12 +106,9 @@ func TestReplayLoopAndOpen(t *testing.T) {
 	}
 	sink := &pipe.Collector{}
 	f := New(Config{Path: "embedded/demo.ndjson", Open: open, Speed: 6000, Loop: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	_, stop := feedtest.Start(t, f.Run, sink)
 	obs := sink.Wait(7, 20*time.Second)
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Run = %v, want nil", err)
 	}
 	if len(obs) < 7 || opened < 3 {

@@ -49,15 +49,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	if cfg.Stats == nil {
-		cfg.Stats = pipe.Nop{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.FlushEvery <= 0 {
 		cfg.FlushEvery = 100 * time.Millisecond
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/flight"
 )
@@ -92,13 +93,10 @@ func TestReconnect(t *testing.T) {
 	st := &countStats{}
 	f := New(Config{Address: ln.Addr().String(), Stats: st, FlushEvery: 10 * time.Millisecond})
 	sink := newCollector()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, sink) }()
+	_, stop := feedtest.Start(t, f.Run, sink)
 
 	obs := sink.waitFor(t, 5)
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("Run = %v, want nil after cancel", err)
 	}
 	got := map[string]bool{}
@@ -130,12 +128,9 @@ func TestRunNoReceiver(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
 	f := New(Config{Address: addr})
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx, newCollector()) }()
-	cancel()
-	if err := <-done; err != nil {
+	_, stop := feedtest.Start(t, f.Run, newCollector())
+	if err := stop(); err != nil {
 		t.Errorf("Run = %v, want nil", err)
 	}
 }
