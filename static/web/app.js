@@ -25,6 +25,7 @@ const stats = { wsMessages: 0, aircraftUpdates: 0, alerts: 0, snapshots: 0, resu
 const aircraft = new Map(); // hex → Feature (with label/watched properties)
 const trails = new Map(); // hex → [[lon, lat], ...]
 const trailRequests = new Map(); // hex → points received while the track is being fetched
+const trailLegs = new Map(); // hex → the flight leg its trail belongs to
 const reports = new Map(); // report id → Feature
 
 const narrow = window.matchMedia('(max-width: 760px)').matches;
@@ -82,9 +83,25 @@ function upsertAircraft(features) {
   markDirty('aircraft');
 }
 
+// legStart reads the start of a flight leg from its id ("<hex>-<unix seconds>").
+function legStart(leg) {
+  const m = /-(\d+)$/.exec(leg || '');
+  return m ? new Date(Number(m[1]) * 1000).toISOString() : '';
+}
+
+// extendTrail draws the flown track of the aircraft's current flight leg:
+// a new leg starts a new trail.
 function extendTrail(f) {
   const hex = f.id;
   const pt = f.geometry.coordinates;
+  const leg = f.properties.leg || '';
+  if (trailLegs.get(hex) !== leg) {
+    trailLegs.set(hex, leg);
+    trails.delete(hex);
+    trailRequests.delete(hex);
+    fetchTrail(hex, pt, legStart(leg));
+    return;
+  }
   if (trailRequests.has(hex)) {
     trailRequests.get(hex).push(pt);
     return;
@@ -100,17 +117,20 @@ function extendTrail(f) {
   markDirty('trails');
 }
 
-async function fetchTrail(hex, first) {
-  trailRequests.set(hex, [first]);
+async function fetchTrail(hex, first, since) {
+  const pending = [first];
+  trailRequests.set(hex, pending);
   let coords = [];
   try {
-    const f = await fetchJSON(`/api/v1/aircraft/${encodeURIComponent(hex)}/track`);
+    const q = since ? `?since=${encodeURIComponent(since)}` : '';
+    const f = await fetchJSON(`/api/v1/aircraft/${encodeURIComponent(hex)}/track${q}`);
     const g = f && (f.geometry || (f.features && f.features[0] && f.features[0].geometry));
     if (g && g.type === 'LineString') coords = g.coordinates.map((c) => [c[0], c[1]]);
   } catch (err) {
     console.warn('flightwatch: track', hex, err.message);
   }
-  for (const pt of trailRequests.get(hex) || []) {
+  if (trailRequests.get(hex) !== pending) return; // a newer leg took over
+  for (const pt of pending) {
     const last = coords[coords.length - 1];
     if (!last || last[0] !== pt[0] || last[1] !== pt[1]) coords.push(pt);
   }
