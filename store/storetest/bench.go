@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -108,7 +110,7 @@ func Bench(b *testing.B, factory func(b *testing.B) store.Store) {
 		s := factory(b)
 		rng := rand.New(rand.NewPCG(4, 4))
 		month := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
-		const total = 20000
+		total := benchReports()
 		rs := make([]flight.Report, 0, 1000)
 		for i := range total {
 			rs = append(rs, report(fmt.Sprintf("m%d", i), month.Add(time.Duration(rng.Int64N(int64(30*24*time.Hour)))),
@@ -133,5 +135,15 @@ func Bench(b *testing.B, factory func(b *testing.B) store.Store) {
 			n = len(got)
 		}
 		b.ReportMetric(float64(n), "cells/op")
+		b.ReportMetric(float64(total), "reports")
 	})
+}
+
+// benchReports is how many reports CellsMonth loads: 20,000, or
+// FLIGHTWATCH_BENCH_REPORTS (e.g. 1000000 for the one-million case).
+func benchReports() int {
+	if n, err := strconv.Atoi(os.Getenv("FLIGHTWATCH_BENCH_REPORTS")); err == nil && n > 0 {
+		return n
+	}
+	return 20000
 }
