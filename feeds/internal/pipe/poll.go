@@ -69,11 +69,9 @@ func (p *Poller) Run(ctx context.Context) error {
 	failing := false
 	for {
 		err := p.poll(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		wait := p.Interval
 		if err == nil {
+			// Counted before the ctx check: the poll's observations are
+			// delivered, so its recovery is part of what Run reports.
 			if failing {
 				p.Stats.Reconnect()
 			}
@@ -81,7 +79,12 @@ func (p *Poller) Run(ctx context.Context) error {
 			back.Reset()
 			p.Stats.Connected(true)
 			p.Stats.Error(nil)
-		} else {
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := p.Interval
+		if err != nil {
 			failing = true
 			p.Stats.Connected(false)
 			p.Stats.Error(err)
