@@ -12,37 +12,79 @@ import (
 	"github.com/flightwatch/flightwatch/store/internal/query"
 )
 
-// aggKey names one aggregate table: a resolution and a UTC day.
+// aggKey names one aggregate table: a resolution and a bucket, which is a
+// UTC day in reportBook.days and a UTC calendar month in reportBook.months.
 type aggKey struct {
-	res int
-	day int64
+	res    int
+	bucket int64
 }
 
 // agg is one cell's counts in one table.
 type agg struct {
-	count, reports int
-	sources        map[string]int
+	cell           uint64
 	center         orb.Point // of the cell, [lon, lat]
+	count, reports int
+	sources        []query.SourceCount
+}
+
+// table is the aggregate of one resolution over one bucket: its cells in a
+// slice, for quick scans, and where each cell is in it.
+type table struct {
+	index map[uint64]int32
+	cells []agg
+}
+
+// add counts a report of count people from src in cell.
+func (t *table) add(cell uint64, count int, src string, centers map[uint64]orb.Point) {
+	i, ok := t.index[cell]
+	if !ok {
+		c, ok := centers[cell]
+		if !ok {
+			c = geo.CellCenter(cell)
+			centers[cell] = c
+		}
+		i = int32(len(t.cells))
+		t.index[cell] = i
+		t.cells = append(t.cells, agg{cell: cell, center: c})
+	}
+	a := &t.cells[i]
+	a.count += count
+	a.reports++
+	a.sources = query.AddSource(a.sources, src, count)
 }
 
 // reportBook keeps reports by day, sorted by time then ID, and their
-// per-cell aggregates.
+// per-cell aggregates by day and by month.
 type reportBook struct {
-	res   []int
-	ids   map[string]struct{}
-	days  map[int64][]flight.Report // sorted unless the day is dirty
-	dirty map[int64]bool
-	aggs  map[aggKey]map[uint64]*agg
+	res     []int
+	ids     map[string]struct{}
+	days    map[int64][]flight.Report // sorted unless the day is dirty
+	dirty   map[int64]bool
+	aggs    map[aggKey]*table // per resolution and day
+	months  map[aggKey]*table // per resolution and month
+	centers map[uint64]orb.Point
 }
 
 func newReportBook(res []int) reportBook {
 	return reportBook{
-		res:   slices.Clone(res),
-		ids:   make(map[string]struct{}),
-		days:  make(map[int64][]flight.Report),
-		dirty: make(map[int64]bool),
-		aggs:  make(map[aggKey]map[uint64]*agg),
+		res:     slices.Clone(res),
+		ids:     make(map[string]struct{}),
+		days:    make(map[int64][]flight.Report),
+		dirty:   make(map[int64]bool),
+		aggs:    make(map[aggKey]*table),
+		months:  make(map[aggKey]*table),
+		centers: make(map[uint64]orb.Point),
 	}
+}
+
+// tableOf returns the table of k in tables, making it when absent.
+func tableOf(tables map[aggKey]*table, k aggKey) *table {
+	t := tables[k]
+	if t == nil {
+		t = &table{index: make(map[uint64]int32)}
+		tables[k] = t
+	}
+	return t
 }
 
 func (b *reportBook) add(r flight.Report) bool {
@@ -58,22 +100,11 @@ func (b *reportBook) add(r flight.Report) bool {
 	}
 	b.days[day] = append(list, r)
 	src := query.Source(r.Source)
+	month := query.Month(day)
 	for _, res := range b.res {
-		k := aggKey{res, day}
-		table := b.aggs[k]
-		if table == nil {
-			table = make(map[uint64]*agg)
-			b.aggs[k] = table
-		}
 		cell := geo.Cell(r.Lat, r.Lon, res)
-		a := table[cell]
-		if a == nil {
-			a = &agg{sources: make(map[string]int, 1), center: geo.CellCenter(cell)}
-			table[cell] = a
-		}
-		a.count += r.Count
-		a.reports++
-		a.sources[src] += r.Count
+		tableOf(b.aggs, aggKey{res, day}).add(cell, r.Count, src, b.centers)
+		tableOf(b.months, aggKey{res, month}).add(cell, r.Count, src, b.centers)
 	}
 	return true
 }
@@ -144,7 +175,9 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 }
 
 // Cells sums the aggregates at q.Res over the days of q's window, for the
-// cells whose centre lies in q.BBox, ordered by cell.
+// cells whose centre lies in q.BBox, ordered by cell: the month tables of
+// the whole months in the window and the day tables of the days before
+// and after them.
 func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -152,34 +185,42 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 	if err := query.CheckRes(q.Res, s.cfg); err != nil {
 		return nil, err
 	}
-	out := make([]store.CellCount, 0)
 	first, last, empty := query.CellDays(q)
 	if empty {
-		return out, nil
+		return make([]store.CellCount, 0), nil
 	}
-	sum := make(map[uint64]*store.CellCount)
+	span := query.SplitDays(first, last)
 	s.repMu.RLock()
-	for _, d := range s.reports.sortedDays(first, last) {
-		for cell, a := range s.reports.aggs[aggKey{q.Res, d}] {
+	var tables []*table
+	for k, t := range s.reports.aggs {
+		if k.res == q.Res && (inDays(k.bucket, span.HeadFirst, span.HeadLast) || inDays(k.bucket, span.TailFirst, span.TailLast)) {
+			tables = append(tables, t)
+		}
+	}
+	for k, t := range s.reports.months {
+		if k.res == q.Res && inDays(k.bucket, span.FirstMonth, span.LastMonth) {
+			tables = append(tables, t)
+		}
+	}
+	n := 0
+	for _, t := range tables {
+		n = max(n, len(t.cells))
+	}
+	sum := query.NewCellSums(q.Res, n)
+	for _, t := range tables {
+		for i := range t.cells {
+			a := &t.cells[i]
 			if !geo.InBound(q.BBox, a.center) {
 				continue
 			}
-			c := sum[cell]
-			if c == nil {
-				c = &store.CellCount{Cell: cell, Res: q.Res, Sources: make(map[string]int, len(a.sources))}
-				sum[cell] = c
-			}
-			c.Count += a.count
-			c.Reports += a.reports
-			for src, n := range a.sources {
-				c.Sources[src] += n
-			}
+			sum.Cell(a.cell).Add(a.count, a.reports, a.sources)
 		}
 	}
+	// Result reads the tables' source lists: still under the lock.
+	out := sum.Result()
 	s.repMu.RUnlock()
-	for _, c := range sum {
-		out = append(out, *c)
-	}
-	query.SortCells(out)
 	return out, nil
 }
+
+// inDays reports whether first <= b <= last.
+func inDays(b, first, last int64) bool { return b >= first && b <= last }

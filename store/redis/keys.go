@@ -31,6 +31,8 @@ import (
 //	{p}:rday:<day>   zset   report ids of a UTC day (yyyymmdd) scored by time (Unix µs)
 //	{p}:days         zset   UTC days (days since epoch) holding reports
 //	{p}:agg:<r>:<day> hash  "<h3>" -> count, "<h3>:n" -> reports, "<h3>:s:<source>" -> count
+//	{p}:months       zset   UTC calendar months (year*12 + month-1) holding reports
+//	{p}:magg:<r>:<month> hash "<h3>" -> "<count>,<reports>{,<count>,<len>:<source>}" over a UTC calendar month (yyyymm)
 type keys struct {
 	tag string
 }
@@ -58,6 +60,10 @@ func (k keys) reportDay(d int64) string {
 func (k keys) days() string { return k.tag + ":days" }
 func (k keys) agg(res int, d int64) string {
 	return k.tag + ":agg:" + strconv.Itoa(res) + ":" + query.DayName(d)
+}
+func (k keys) months() string { return k.tag + ":months" }
+func (k keys) monthAgg(res int, m int64) string {
+	return k.tag + ":magg:" + strconv.Itoa(res) + ":" + query.MonthName(m)
 }
 
 // pattern matches every key of the store, for SCAN.

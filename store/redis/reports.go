@@ -17,28 +17,112 @@ import (
 )
 
 // addReportScript stores one report unless its id is stored, and then
-// (only then) lists it under its day and adds it to the aggregates, all
-// atomically, so that instances adding the same report at once count it
-// once.
-// KEYS: reports, reportDay, days, agg per resolution.
-// ARGV: id, json, time µs, day, count, source, cell per resolution.
+// (only then) lists it under its day and adds it to the day and month
+// aggregates, all atomically, so that instances adding the same report at
+// once count it once. Day aggregates keep a field per cell, count and
+// source; month aggregates keep one packed field per cell (see
+// addPacked), so that reading a month reads one field per cell.
+// KEYS: reports, reportDay, days, months, then per resolution its day
+// aggregate and its month aggregate.
+// ARGV: id, json, time µs, day, count, source, month, cell per resolution.
 var addReportScript = goredis.NewScript(`
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[7], ARGV[7])
 local n = tonumber(ARGV[5])
-for i = 4, #KEYS do
-	local c = ARGV[i + 3]
+local src = ARGV[6]
+local tail = ',' .. n .. ',' .. #src .. ':' .. src
+local function pack(key, cell)
+	local v = redis.call('HGET', key, cell)
+	if not v then
+		redis.call('HSET', key, cell, n .. ',1' .. tail)
+		return
+	end
+	local c, r, p0 = string.match(v, '^(%-?%d+),(%d+)()')
+	local head = (tonumber(c) + n) .. ',' .. (tonumber(r) + 1)
+	local pos = p0
+	while pos <= #v do
+		local sn, ls, p = string.match(v, '^,(%-?%d+),(%d+):()', pos)
+		local l = tonumber(ls)
+		if l == #src and string.sub(v, p, p + l - 1) == src then
+			redis.call('HSET', key, cell, head .. string.sub(v, p0, pos - 1) .. ',' .. (tonumber(sn) + n) ..
+				',' .. ls .. ':' .. src .. string.sub(v, p + l))
+			return
+		end
+		pos = p + l
+	end
+	redis.call('HSET', key, cell, head .. string.sub(v, p0) .. tail)
+end
+for i = 5, #KEYS, 2 do
+	local c = ARGV[(i - 5) / 2 + 8]
 	redis.call('HINCRBY', KEYS[i], c, n)
 	redis.call('HINCRBY', KEYS[i], c .. ':n', 1)
-	redis.call('HINCRBY', KEYS[i], c .. ':s:' .. ARGV[6], n)
+	redis.call('HINCRBY', KEYS[i], c .. ':s:' .. src, n)
+	pack(KEYS[i + 1], c)
 end
 return 1
 `)
 
+// addPacked adds a packed month-aggregate value to c. The value is
+// "<count>,<reports>" followed, per source, by ",<count>,<len>:<source>",
+// len being the source's length in bytes. It reports whether v was well
+// formed.
+func addPacked(c *query.CellSum, v string) bool {
+	count, i, ok := readInt(v, 0)
+	if !ok || i >= len(v) || v[i] != ',' {
+		return false
+	}
+	reports, i, ok := readInt(v, i+1)
+	if !ok {
+		return false
+	}
+	c.Count += count
+	c.Reports += reports
+	for i < len(v) {
+		if v[i] != ',' {
+			return false
+		}
+		n, j, ok := readInt(v, i+1)
+		if !ok || j >= len(v) || v[j] != ',' {
+			return false
+		}
+		l, k, ok := readInt(v, j+1)
+		if !ok || k >= len(v) || v[k] != ':' || l < 0 || l > len(v)-k-1 {
+			return false
+		}
+		c.AddSource(v[k+1:k+1+l], n)
+		i = k + 1 + l
+	}
+	return true
+}
+
+// readInt reads a decimal integer, optionally negative, at v[i:] and
+// returns it with the index just past it.
+func readInt(v string, i int) (n, end int, ok bool) {
+	neg := i < len(v) && v[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	for ; i < len(v) && v[i] >= '0' && v[i] <= '9'; i++ {
+		if n > (1<<62)/10 {
+			return 0, i, false
+		}
+		n = n*10 + int(v[i]-'0')
+	}
+	if i == start {
+		return 0, i, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, i, true
+}
+
 // AddReports stores the reports whose ID is new and counts them into the
-// per-day aggregates, one script call per report in one pipeline. It
-// returns how many were new.
+// per-day and per-month aggregates, one script call per report in one
+// pipeline. It returns how many were new.
 func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, error) {
 	if len(reports) == 0 {
 		return 0, nil
@@ -52,12 +136,13 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 			return 0, fmt.Errorf("redis: add report %s: %w", r.ID, err)
 		}
 		day := query.Day(r.Time)
-		keys := make([]string, 0, 3+len(s.cfg.ReportRes))
-		keys = append(keys, s.k.reports(), s.k.reportDay(day), s.k.days())
-		args := make([]any, 0, 6+len(s.cfg.ReportRes))
-		args = append(args, r.ID, b, r.Time.UnixMicro(), day, r.Count, query.Source(r.Source))
+		month := query.Month(day)
+		keys := make([]string, 0, 4+2*len(s.cfg.ReportRes))
+		keys = append(keys, s.k.reports(), s.k.reportDay(day), s.k.days(), s.k.months())
+		args := make([]any, 0, 7+len(s.cfg.ReportRes))
+		args = append(args, r.ID, b, r.Time.UnixMicro(), day, r.Count, query.Source(r.Source), month)
 		for _, res := range s.cfg.ReportRes {
-			keys = append(keys, s.k.agg(res, day))
+			keys = append(keys, s.k.agg(res, day), s.k.monthAgg(res, month))
 			args = append(args, cellName(geo.Cell(r.Lat, r.Lon, res)))
 		}
 		calls[i] = call{keys: keys, args: args}
@@ -80,6 +165,16 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 
 // storedDays returns the stored days within [first, last], ascending.
 func (s *Store) storedDays(ctx context.Context, first, last int64) ([]int64, error) {
+	vals, err := s.client.ZRangeByScore(ctx, s.k.days(), scoreRange(first, last)).Result()
+	if err != nil {
+		return nil, err
+	}
+	return parseBuckets(vals)
+}
+
+// scoreRange is the score range [first, last] of a zset of days or
+// months, minDay and maxDay meaning open ends.
+func scoreRange(first, last int64) *goredis.ZRangeBy {
 	by := &goredis.ZRangeBy{Min: "-inf", Max: "+inf"}
 	if first != minDay {
 		by.Min = strconv.FormatInt(first, 10)
@@ -87,15 +182,16 @@ func (s *Store) storedDays(ctx context.Context, first, last int64) ([]int64, err
 	if last != maxDay {
 		by.Max = strconv.FormatInt(last, 10)
 	}
-	vals, err := s.client.ZRangeByScore(ctx, s.k.days(), by).Result()
-	if err != nil {
-		return nil, err
-	}
+	return by
+}
+
+// parseBuckets reads the members of a zset of days or months.
+func parseBuckets(vals []string) ([]int64, error) {
 	days := make([]int64, 0, len(vals))
 	for _, v := range vals {
 		d, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%w: day %q", errCorrupt, v)
+			return nil, fmt.Errorf("%w: day or month %q", errCorrupt, v)
 		}
 		days = append(days, d)
 	}
@@ -166,47 +262,68 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 	return out, nil
 }
 
-// Cells sums the aggregate hashes at q.Res of the days in q's window, for
-// the cells whose centre lies in q.BBox, ordered by cell. It reads one
-// hash per day, never the reports.
+// Cells sums the aggregate hashes at q.Res over q's window, for the cells
+// whose centre lies in q.BBox, ordered by cell: one hash per whole month
+// in the window and one per day of the partial months at either end. It
+// never reads the reports.
 func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount, error) {
 	if err := query.CheckRes(q.Res, s.cfg); err != nil {
 		return nil, err
 	}
-	out := make([]store.CellCount, 0)
 	first, last, empty := query.CellDays(q)
 	if empty {
-		return out, nil
+		return make([]store.CellCount, 0), nil
 	}
-	days, err := s.storedDays(ctx, first, last)
+	dayKeys, monthKeys, err := s.cellKeys(ctx, q.Res, query.SplitDays(first, last))
 	if err != nil {
-		return nil, wrap(ctx, "cells", "days", err)
+		return nil, err
+	}
+	if len(dayKeys)+len(monthKeys) == 0 {
+		return make([]store.CellCount, 0), nil
 	}
 	pipe := s.client.Pipeline()
-	tables := make([]*goredis.MapStringStringCmd, len(days))
-	for i, d := range days {
-		tables[i] = pipe.HGetAll(ctx, s.k.agg(q.Res, d))
+	dayTables := make([]*goredis.MapStringStringCmd, len(dayKeys))
+	for i, k := range dayKeys {
+		dayTables[i] = pipe.HGetAll(ctx, k)
+	}
+	monthTables := make([]*goredis.MapStringStringCmd, len(monthKeys))
+	for i, k := range monthKeys {
+		monthTables[i] = pipe.HGetAll(ctx, k)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "cells", strconv.Itoa(q.Res), err)
 	}
-	sum := make(map[uint64]*store.CellCount)
+	n := 0
+	for _, t := range monthTables {
+		n = max(n, len(t.Val()))
+	}
+	sum := query.NewCellSums(q.Res, n)
 	filter := query.CellFilter{BBox: q.BBox, Centers: &s.centers}
-	for _, t := range tables {
+	for _, t := range monthTables {
+		for field, v := range t.Val() {
+			cell := parseCell(field)
+			if cell == 0 {
+				continue
+			}
+			if c := sum.Filtered(cell, filter.In); c != nil && !addPacked(c, v) {
+				return nil, fmt.Errorf("redis: cells: %w: field %s = %q", errCorrupt, field, v)
+			}
+		}
+	}
+	for _, t := range dayTables {
 		for field, v := range t.Val() {
 			name, rest, _ := strings.Cut(field, ":")
 			cell := parseCell(name)
-			if cell == 0 || !filter.In(cell) {
+			if cell == 0 {
+				continue
+			}
+			c := sum.Filtered(cell, filter.In)
+			if c == nil {
 				continue
 			}
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return nil, fmt.Errorf("redis: cells: %w: field %s = %q", errCorrupt, field, v)
-			}
-			c := sum[cell]
-			if c == nil {
-				c = &store.CellCount{Cell: cell, Res: q.Res, Sources: make(map[string]int, 1)}
-				sum[cell] = c
 			}
 			switch {
 			case rest == "":
@@ -214,13 +331,48 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 			case rest == "n":
 				c.Reports += n
 			case strings.HasPrefix(rest, "s:"):
-				c.Sources[rest[2:]] += n
+				c.AddSource(rest[2:], n)
 			}
 		}
 	}
-	for _, c := range sum {
-		out = append(out, *c)
+	return sum.Result(), nil
+}
+
+// cellKeys returns the keys of the stored day aggregates at res of the
+// span's partial months and those of the stored month aggregates of its
+// whole months.
+func (s *Store) cellKeys(ctx context.Context, res int, span query.Span) (dayKeys, monthKeys []string, err error) {
+	pipe := s.client.Pipeline()
+	var lists []*goredis.StringSliceCmd
+	for _, r := range [][2]int64{{span.HeadFirst, span.HeadLast}, {span.TailFirst, span.TailLast}} {
+		if r[0] <= r[1] {
+			lists = append(lists, pipe.ZRangeByScore(ctx, s.k.days(), scoreRange(r[0], r[1])))
+		}
 	}
-	query.SortCells(out)
-	return out, nil
+	var months *goredis.StringSliceCmd
+	if span.HasMonths() {
+		months = pipe.ZRangeByScore(ctx, s.k.months(), scoreRange(span.FirstMonth, span.LastMonth))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, nil, wrap(ctx, "cells", "buckets", err)
+	}
+	for _, l := range lists {
+		days, err := parseBuckets(l.Val())
+		if err != nil {
+			return nil, nil, fmt.Errorf("redis: cells: %w", err)
+		}
+		for _, d := range days {
+			dayKeys = append(dayKeys, s.k.agg(res, d))
+		}
+	}
+	if months != nil {
+		ms, err := parseBuckets(months.Val())
+		if err != nil {
+			return nil, nil, fmt.Errorf("redis: cells: %w", err)
+		}
+		for _, m := range ms {
+			monthKeys = append(monthKeys, s.k.monthAgg(res, m))
+		}
+	}
+	return dayKeys, monthKeys, nil
 }

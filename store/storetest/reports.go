@@ -114,6 +114,32 @@ func randomReports(n int, seed uint64) []flight.Report {
 	return out
 }
 
+// monthReports spreads n reports from 20 January to 10 May 2025 over the
+// same cities as randomReports, plus reports at the first and the last
+// instant of some months, so that windows cross and cover month ends.
+func monthReports(n int, seed uint64) []flight.Report {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	cities := []orb.Point{{-74.17, 40.73}, {-118.24, 34.05}, {-87.63, 41.88}, {-95.37, 29.76}, {-80.19, 25.76}}
+	sources := []string{"news", "ice", "", "tips"}
+	start := time.Date(2025, 1, 20, 0, 0, 0, 0, time.UTC)
+	span := time.Date(2025, 5, 10, 0, 0, 0, 0, time.UTC).Sub(start)
+	out := make([]flight.Report, 0, n+12)
+	for i := range n {
+		c := cities[rng.IntN(len(cities))]
+		at := start.Add(time.Duration(rng.Int64N(int64(span))))
+		out = append(out, report(fmt.Sprintf("mon-%d-%d", seed, i), at, c[1]+rng.Float64()*0.5-0.25, c[0]+rng.Float64()*0.5-0.25,
+			1+rng.IntN(20), sources[rng.IntN(len(sources))]))
+	}
+	for _, m := range []time.Month{time.February, time.March, time.April, time.May} {
+		edge := time.Date(2025, m, 1, 0, 0, 0, 0, time.UTC)
+		// Sources with the separators of packed aggregates and non-ASCII.
+		out = append(out, report(fmt.Sprintf("mon-%d-first-%d", seed, m), edge, 40.7, -74, 2, "edge, 1:2"),
+			report(fmt.Sprintf("mon-%d-last-%d", seed, m), edge.Add(-time.Nanosecond), 40.7, -74, 3, "edge,ü:"),
+			report(fmt.Sprintf("mon-%d-mid-%d", seed, m), edge.Add(36*time.Hour), 40.7, -74, 4, "edge,ü:"))
+	}
+	return out
+}
+
 // brute counts reports per cell the slow way: the expected Cells answer.
 func brute(reports []flight.Report, q store.CellQuery) []store.CellCount {
 	sum := make(map[uint64]*store.CellCount)
@@ -152,11 +178,15 @@ func brute(reports []flight.Report, q store.CellQuery) []store.CellCount {
 
 func testCells(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	reports := randomReports(500, 3)
-	if n, err := s.AddReports(ctx, reports); err != nil || n != len(reports) {
-		t.Fatalf("AddReports() = %d, %v; want %d", n, err, len(reports))
+	reports := append(randomReports(500, 3), monthReports(1500, 4)...)
+	for i := 0; i < len(reports); i += 400 {
+		part := reports[i:min(i+400, len(reports))]
+		if n, err := s.AddReports(ctx, part); err != nil || n != len(part) {
+			t.Fatalf("AddReports() = %d, %v; want %d", n, err, len(part))
+		}
 	}
 	day := func(d int) time.Time { return time.Date(2025, 3, d, 0, 0, 0, 0, time.UTC) }
+	date := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 0, time.UTC) }
 	east := orb.Bound{Min: orb.Point{-100, 24}, Max: orb.Point{-70, 45}}
 	windows := []struct {
 		name         string
@@ -171,6 +201,19 @@ func testCells(t *testing.T, s store.Store) {
 		{"before any report", day(1).AddDate(0, 0, -5), day(1), orb.Bound{}},
 		{"after every report", day(10), time.Time{}, orb.Bound{}},
 		{"bbox only", time.Time{}, time.Time{}, orb.Bound{Min: orb.Point{-75, 40}, Max: orb.Point{-73, 42}}},
+		{"mid march to mid april", date(3, 15).Add(12 * time.Hour), date(4, 10).Add(6 * time.Hour), orb.Bound{}},
+		{"two whole months", date(3, 1), date(5, 1), orb.Bound{}},
+		{"one whole month", date(2, 1), date(3, 1), orb.Bound{}},
+		{"whole months and partial ends", date(2, 14).Add(time.Hour), date(5, 5).Add(time.Minute), orb.Bound{}},
+		{"whole months and partial ends in the east", date(1, 25), date(4, 20), east},
+		{"month from an odd hour of its first day", date(4, 1).Add(5 * time.Hour), date(5, 1), orb.Bound{}},
+		{"month and a nanosecond of the next", date(3, 1), date(4, 1).Add(time.Nanosecond), orb.Bound{}},
+		{"month less its last day", date(4, 1), date(4, 30), orb.Bound{}},
+		{"from mid month on", date(3, 20).Add(7 * time.Hour), time.Time{}, orb.Bound{}},
+		{"until mid month", time.Time{}, date(4, 12).Add(time.Hour), orb.Bound{}},
+		{"from a month start on", date(4, 1), time.Time{}, orb.Bound{}},
+		{"until a month start", time.Time{}, date(3, 1), orb.Bound{}},
+		{"last day of a month", date(3, 31), date(4, 1), orb.Bound{}},
 	}
 	for _, res := range Config().ReportRes {
 		for _, w := range windows {
