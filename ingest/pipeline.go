@@ -127,15 +127,8 @@ func (p *Pipeline) Ingest(ctx context.Context, obs []flight.Observation) error {
 		alerts = append(alerts, r.Alerts...)
 	}
 	p.m.observations.WithLabelValues("stored").Add(float64(len(ac)))
-	if len(ac) > 0 {
-		if err := p.st.PutAircraft(ctx, ac); err != nil {
-			return fmt.Errorf("ingest: store aircraft: %w", err)
-		}
-	}
-	if len(trail) > 0 {
-		if err := p.st.AppendTrack(ctx, trail); err != nil {
-			return fmt.Errorf("ingest: store track: %w", err)
-		}
+	if err := p.store(ctx, ac, trail); err != nil {
+		return err
 	}
 	if err := p.persist(ctx, legs, alerts); err != nil {
 		return err
@@ -146,20 +139,41 @@ func (p *Pipeline) Ingest(ctx context.Context, obs []flight.Observation) error {
 	return nil
 }
 
+// trackPutter is a store that writes aircraft and their track points in
+// one go (the Redis store: one round trip instead of several).
+type trackPutter interface {
+	PutWithTrack(ctx context.Context, ac []flight.Aircraft, points []flight.TrackPoint) error
+}
+
+// store writes the aircraft states and track points of a batch.
+func (p *Pipeline) store(ctx context.Context, ac []flight.Aircraft, trail []flight.TrackPoint) error {
+	if tp, ok := p.st.(trackPutter); ok {
+		if len(ac) == 0 && len(trail) == 0 {
+			return nil
+		}
+		if err := tp.PutWithTrack(ctx, ac, trail); err != nil {
+			return fmt.Errorf("ingest: store aircraft and track: %w", err)
+		}
+		return nil
+	}
+	if len(ac) > 0 {
+		if err := p.st.PutAircraft(ctx, ac); err != nil {
+			return fmt.Errorf("ingest: store aircraft: %w", err)
+		}
+	}
+	if len(trail) > 0 {
+		if err := p.st.AppendTrack(ctx, trail); err != nil {
+			return fmt.Errorf("ingest: store track: %w", err)
+		}
+	}
+	return nil
+}
+
 // persist stores legs (the last version of each) and alerts, publishing the
 // alerts that are new.
 func (p *Pipeline) persist(ctx context.Context, legs []flight.Leg, alerts []flight.Alert) error {
-	last := make(map[string]int, len(legs))
-	for i, l := range legs {
-		last[l.ID] = i
-	}
-	for i, l := range legs {
-		if last[l.ID] != i {
-			continue
-		}
-		if err := p.st.PutLeg(ctx, l); err != nil {
-			return fmt.Errorf("ingest: store leg %s: %w", l.ID, err)
-		}
+	if err := p.putLegs(ctx, legs); err != nil {
+		return err
 	}
 	for i := range alerts {
 		a := alerts[i]
@@ -173,6 +187,41 @@ func (p *Pipeline) persist(ctx context.Context, legs []flight.Leg, alerts []flig
 		p.m.alerts.WithLabelValues(string(a.Type)).Inc()
 		p.log.Info("alert", "type", a.Type, "hex", a.Hex, "callsign", a.Callsign, "message", a.Message)
 		p.publish(ctx, store.Event{Kind: store.EventAlert, Alert: &a})
+	}
+	return nil
+}
+
+// legsPutter is a store that writes several legs in one go (the Redis
+// store: one round trip for the batch instead of one per leg).
+type legsPutter interface {
+	PutLegs(ctx context.Context, legs []flight.Leg) error
+}
+
+// putLegs stores the last version of each leg in legs.
+func (p *Pipeline) putLegs(ctx context.Context, legs []flight.Leg) error {
+	if len(legs) == 0 {
+		return nil
+	}
+	last := make(map[string]int, len(legs))
+	for i, l := range legs {
+		last[l.ID] = i
+	}
+	keep := legs[:0:0]
+	for i, l := range legs {
+		if last[l.ID] == i {
+			keep = append(keep, l)
+		}
+	}
+	if lp, ok := p.st.(legsPutter); ok {
+		if err := lp.PutLegs(ctx, keep); err != nil {
+			return fmt.Errorf("ingest: store %d legs: %w", len(keep), err)
+		}
+		return nil
+	}
+	for _, l := range keep {
+		if err := p.st.PutLeg(ctx, l); err != nil {
+			return fmt.Errorf("ingest: store leg %s: %w", l.ID, err)
+		}
 	}
 	return nil
 }
@@ -206,7 +255,13 @@ func (p *Pipeline) publish(ctx context.Context, e store.Event) {
 // (plans not departed, aircraft gone silent), removing aircraft not heard
 // from for StaleAfter, and reloading plans when the bus says they changed.
 func (p *Pipeline) Run(ctx context.Context) error {
-	events, err := p.bus.Subscribe(ctx)
+	var events <-chan store.Event
+	var err error
+	if ks, ok := p.bus.(kindSubscriber); ok {
+		events, err = ks.SubscribeKinds(ctx, store.EventPlans)
+	} else {
+		events, err = p.bus.Subscribe(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("ingest: subscribe: %w", err)
 	}
@@ -232,6 +287,13 @@ func (p *Pipeline) Run(ctx context.Context) error {
 			p.tick(ctx)
 		}
 	}
+}
+
+// kindSubscriber is a bus that can leave out the events a subscriber does
+// not want (the Redis bus, which then skips decoding them). Run listens
+// only for plan changes.
+type kindSubscriber interface {
+	SubscribeKinds(ctx context.Context, kinds ...store.EventKind) (<-chan store.Event, error)
 }
 
 // ReloadPlans hands the tracker the plans in the store.

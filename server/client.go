@@ -296,8 +296,9 @@ func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
 	if c.layers[layerAircraft] {
 		var feats [][]byte
 		var removes []string
-		for i := range b.aircraft {
-			f := &b.aircraft[i]
+		aircraft := b.encodeAircraft()
+		for i := range aircraft {
+			f := &aircraft[i]
 			if geo.InBound(c.bbox, f.p) {
 				if t, ok := seen[f.id]; ok && !f.t.After(t) {
 					continue

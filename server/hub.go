@@ -29,8 +29,9 @@ const (
 	layerCells    = "cells"
 )
 
-// maxHistoryBytes bounds the encoded size of the resume history, whatever
-// WSHistory says: at 50k updates/s a batch can hold megabytes.
+// maxHistoryBytes bounds the (estimated) encoded size of the resume
+// history, whatever WSHistory says: at 50k updates/s a batch can hold
+// megabytes.
 const maxHistoryBytes = 256 << 20
 
 // encFeature is a feature encoded once per tick and shared by every
@@ -44,9 +45,14 @@ type encFeature struct {
 
 // batch is one tick's changes, numbered by offset within an epoch.
 type batch struct {
-	epoch    string
-	offset   uint64
-	aircraft []encFeature // latest state per aircraft
+	epoch  string
+	offset uint64
+	// raw holds the latest state per aircraft until the first client
+	// that needs them has them encoded into aircraft: with no client
+	// subscribed to the aircraft layer a batch is never encoded.
+	raw      []flight.Aircraft
+	encOnce  sync.Once
+	aircraft []encFeature // only after encodeAircraft
 	removed  []string
 	alerts   []encFeature
 	reports  []encFeature // raw report points
@@ -224,10 +230,12 @@ func (h *hub) flush(ctx context.Context) {
 		return
 	}
 	b := &batch{}
-	for _, a := range h.pendAir {
-		f := encFeature{id: a.Hex, p: orb.Point{a.Lon, a.Lat}, t: a.Time, feat: appendAircraftFeature(nil, &a)}
-		b.aircraft = append(b.aircraft, f)
-		b.size += len(f.feat)
+	if len(h.pendAir) > 0 {
+		b.raw = make([]flight.Aircraft, 0, len(h.pendAir))
+		for _, a := range h.pendAir {
+			b.raw = append(b.raw, a)
+		}
+		b.size += len(b.raw) * aircraftFeatureSize
 	}
 	for hx := range h.pendRemoved {
 		b.removed = append(b.removed, hx)
@@ -268,6 +276,24 @@ func (h *hub) flush(ctx context.Context) {
 	for _, c := range h.clientList() {
 		c.deliver(b)
 	}
+}
+
+// aircraftFeatureSize is about the size of an encoded aircraft feature,
+// which bounds the history before its batches are encoded.
+const aircraftFeatureSize = 400
+
+// encodeAircraft encodes the batch's aircraft features, once; it is safe
+// for concurrent use, and the features are read-only afterwards.
+func (b *batch) encodeAircraft() []encFeature {
+	b.encOnce.Do(func() {
+		b.aircraft = make([]encFeature, len(b.raw))
+		for i := range b.raw {
+			a := &b.raw[i]
+			b.aircraft[i] = encFeature{id: a.Hex, p: orb.Point{a.Lon, a.Lat}, t: a.Time, feat: appendAircraftFeature(nil, a)}
+		}
+		b.raw = nil
+	})
+	return b.aircraft
 }
 
 // changedCells reads the current counts of the cells the new reports fall

@@ -19,28 +19,52 @@ import (
 const chunk = 4096
 
 // PutAircraft stores each aircraft's state and moves its index entry to
-// its current cell, in one read of the cells the batch was indexed in and
-// one pipeline of writes.
+// its current cell. See PutWithTrack.
 func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error {
+	return s.PutWithTrack(ctx, batch, nil)
+}
+
+// PutWithTrack does PutAircraft(batch) and AppendTrack(points) in one
+// pipeline: the states, the last-seen times, the track points and the read
+// of the cells the batch was indexed in go together, and a second pipeline
+// moves the index entries of the aircraft that changed cell, when any did
+// (most updates stay in their cell).
+//
+// A failure may leave part of the batch written: the states can then be
+// newer than their index entries, which the next put of those aircraft
+// repairs.
+func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, points []flight.TrackPoint) error {
+	if len(batch) == 0 && len(points) == 0 {
+		return nil
+	}
+	op, subject := "put aircraft", strconv.Itoa(len(batch))
+	if len(batch) == 0 {
+		op, subject = "append track", strconv.Itoa(len(points))
+	}
+	pipe := s.client.Pipeline()
+	var old *goredis.SliceCmd
+	var hexes []string
+	if len(batch) > 0 {
+		hexes = make([]string, len(batch))
+		for i := range batch {
+			hexes[i] = batch[i].Hex
+		}
+		old = pipe.HMGet(ctx, s.k.aircraftCell(), hexes...)
+		s.queueStates(ctx, pipe, batch)
+	}
+	s.queueTrack(ctx, pipe, points)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return wrap(ctx, op, subject, err)
+	}
 	if len(batch) == 0 {
 		return nil
 	}
-	hexes := make([]string, len(batch))
-	for i := range batch {
-		hexes[i] = batch[i].Hex
-	}
-	old, err := s.client.HMGet(ctx, s.k.aircraftCell(), hexes...).Result()
-	if err != nil {
-		return wrap(ctx, "put aircraft", strconv.Itoa(len(batch)), err)
-	}
-	cur := make(map[string]uint64, len(batch))
-	for i, v := range old {
-		if str, ok := v.(string); ok {
-			cur[hexes[i]] = parseCell(str)
-		} else if _, ok := cur[hexes[i]]; !ok {
-			cur[hexes[i]] = 0
-		}
-	}
+	return wrap(ctx, op, subject, s.moveCells(ctx, batch, hexes, old.Val()))
+}
+
+// queueStates queues the writes of the batch's states and last-seen
+// times on pipe.
+func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft) {
 	buf := make([]byte, 0, len(batch)*96)
 	ends := make([]int, len(batch))
 	for i := range batch {
@@ -49,41 +73,61 @@ func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error 
 	}
 	state := make([]any, 0, 2*len(batch))
 	seen := make([]goredis.Z, 0, len(batch))
-	var cells []any
-	add := make(map[uint64][]any)
-	rem := make(map[uint64][]any)
 	start := 0
 	for i := range batch {
 		a := &batch[i]
-		state = append(state, a.Hex, buf[start:ends[i]])
+		state = append(state, a.Hex, buf[start:ends[i]:ends[i]])
 		start = ends[i]
 		seen = append(seen, goredis.Z{Score: float64(a.Time.UnixMicro()), Member: a.Hex})
-		c := geo.Cell(a.Lat, a.Lon, s.cfg.H3Res)
-		if prev := cur[a.Hex]; prev != c {
-			// Indexed anew or moved: most updates stay in their cell
-			// and touch only the state hash and the last-seen set.
-			if prev != 0 {
-				rem[prev] = append(rem[prev], a.Hex)
-			}
-			add[c] = append(add[c], a.Hex)
-			cur[a.Hex] = c
-			cells = append(cells, a.Hex, cellName(c))
-		}
 	}
-	pipe := s.client.Pipeline()
 	pipe.HSet(ctx, s.k.aircraft(), state...)
 	pipe.ZAdd(ctx, s.k.seen(), seen...)
-	if len(cells) > 0 {
-		pipe.HSet(ctx, s.k.aircraftCell(), cells...)
+}
+
+// moveCells moves the index entries of the aircraft of batch whose cell
+// differs from the one they are indexed in, old (HMGET's answer for
+// hexes).
+func (s *Store) moveCells(ctx context.Context, batch []flight.Aircraft, hexes []string, old []any) error {
+	cur := make(map[string]uint64, len(batch))
+	for i, v := range old {
+		if str, ok := v.(string); ok {
+			cur[hexes[i]] = parseCell(str)
+		} else if _, ok := cur[hexes[i]]; !ok {
+			cur[hexes[i]] = 0
+		}
 	}
+	var cells []any
+	var add, rem map[uint64][]any
+	for i := range batch {
+		a := &batch[i]
+		prev := cur[a.Hex]
+		c := s.cells.cellOf(a.Lat, a.Lon, prev, s.cfg.H3Res)
+		if prev == c {
+			continue
+		}
+		if add == nil {
+			add, rem = make(map[uint64][]any), make(map[uint64][]any)
+		}
+		if prev != 0 {
+			rem[prev] = append(rem[prev], a.Hex)
+		}
+		add[c] = append(add[c], a.Hex)
+		cur[a.Hex] = c
+		cells = append(cells, a.Hex, cellName(c))
+	}
+	if len(cells) == 0 {
+		return nil
+	}
+	pipe := s.client.Pipeline()
+	pipe.HSet(ctx, s.k.aircraftCell(), cells...)
 	for c, members := range rem {
 		pipe.SRem(ctx, s.k.cell(c), members...)
 	}
 	for c, members := range add {
 		pipe.SAdd(ctx, s.k.cell(c), members...)
 	}
-	_, err = pipe.Exec(ctx)
-	return wrap(ctx, "put aircraft", strconv.Itoa(len(batch)), err)
+	_, err := pipe.Exec(ctx)
+	return err
 }
 
 // Aircraft returns one aircraft's state, or an error wrapping

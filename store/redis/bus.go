@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,7 +17,8 @@ import (
 var _ store.Bus = (*Bus)(nil)
 
 // Bus carries events between instances over one Redis PUBLISH/SUBSCRIBE
-// channel, as JSON. Each subscriber has its own Redis subscription and its
+// channel, in the binary form of event.go (JSON events are still read).
+// Each subscriber has its own Redis subscription and its
 // own bounded queue; a subscriber whose connection drops is sent a lost
 // event, and its subscription is renewed by go-redis.
 type Bus struct {
@@ -44,24 +44,52 @@ func (b *Bus) WithLogger(log *slog.Logger) *Bus {
 // Publish sends e to every subscriber of every instance. It fails, with an
 // error wrapping store.ErrUnavailable, when Redis cannot be reached.
 func (b *Bus) Publish(ctx context.Context, e store.Event) error {
-	msg, err := json.Marshal(e)
+	bp := bufPool.Get().(*[]byte)
+	msg, err := appendEvent((*bp)[:0], &e)
 	if err != nil {
+		bufPool.Put(bp)
 		return fmt.Errorf("redis: publish %s: %w", e.Kind, err)
 	}
-	return wrap(ctx, "publish", string(e.Kind), b.client.Publish(ctx, b.channel, msg).Err())
+	err = b.client.Publish(ctx, b.channel, msg).Err()
+	if cap(msg) <= maxPooled {
+		*bp = msg
+		bufPool.Put(bp)
+	}
+	return wrap(ctx, "publish", string(e.Kind), err)
 }
 
 // Subscribe opens a subscription and returns once Redis has confirmed it,
 // so that every event published afterwards is delivered. The channel is
 // closed when ctx is done.
 func (b *Bus) Subscribe(ctx context.Context) (<-chan store.Event, error) {
+	return b.subscribe(ctx, nil)
+}
+
+// SubscribeKinds is Subscribe for a subscriber that wants only events of
+// the given kinds, and lost events: the others are skipped undecoded,
+// which spares a subscriber that only listens for plan changes the
+// decoding of every aircraft batch. No kinds means every kind.
+func (b *Bus) SubscribeKinds(ctx context.Context, kinds ...store.EventKind) (<-chan store.Event, error) {
+	if len(kinds) == 0 {
+		return b.subscribe(ctx, nil)
+	}
+	want := make(map[store.EventKind]bool, len(kinds))
+	for _, k := range kinds {
+		want[k] = true
+	}
+	return b.subscribe(ctx, want)
+}
+
+// subscribe subscribes for the kinds in want, or every kind when want is
+// nil.
+func (b *Bus) subscribe(ctx context.Context, want map[store.EventKind]bool) (<-chan store.Event, error) {
 	ps := b.client.Subscribe(ctx, b.channel)
 	if _, err := ps.Receive(ctx); err != nil {
 		ps.Close()
 		return nil, wrap(ctx, "subscribe", b.channel, err)
 	}
 	q := fanout.New(ctx, b.size)
-	go b.receive(ctx, ps, q)
+	go b.receive(ctx, ps, q, want)
 	return q.C(), nil
 }
 
@@ -69,9 +97,10 @@ func (b *Bus) Subscribe(ctx context.Context) (<-chan store.Event, error) {
 const idle = 30 * time.Second
 
 // receive moves messages from the subscription to the queue until ctx is
-// done. A receive error means the connection dropped: events may have been
+// done, skipping events whose kind is not in want (unless want is nil).
+// A receive error means the connection dropped: events may have been
 // missed, so the subscriber is told, and the next Receive reconnects.
-func (b *Bus) receive(ctx context.Context, ps *goredis.PubSub, q *fanout.Queue) {
+func (b *Bus) receive(ctx context.Context, ps *goredis.PubSub, q *fanout.Queue, want map[store.EventKind]bool) {
 	stop := context.AfterFunc(ctx, func() { ps.Close() })
 	defer stop()
 	defer ps.Close()
@@ -105,13 +134,21 @@ func (b *Bus) receive(ctx context.Context, ps *goredis.PubSub, q *fanout.Queue) 
 		}
 		switch m := msg.(type) {
 		case *goredis.Message:
+			backoff = 50 * time.Millisecond
+			if want != nil {
+				if k, ok := eventKind(m.Payload); ok && !want[k] {
+					continue
+				}
+			}
 			var e store.Event
-			if err := json.Unmarshal([]byte(m.Payload), &e); err != nil {
+			if err := decodeEvent(m.Payload, &e); err != nil {
 				b.log.Warn("undecodable event", "err", err)
 				continue
 			}
+			if want != nil && !want[e.Kind] {
+				continue
+			}
 			q.Push(e)
-			backoff = 50 * time.Millisecond
 		case *goredis.Subscription, *goredis.Pong:
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 )
 
@@ -83,5 +84,65 @@ func TestBusLostOnDisconnect(t *testing.T) {
 				return
 			}
 		}
+	}
+}
+
+// TestSubscribeKinds checks that a subscriber for some kinds gets only
+// those, in order, while a plain subscriber on the same channel gets all,
+// including an event published as JSON.
+func TestSubscribeKinds(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s := newTestStore(t, randomPrefix(t), store.Config{})
+	channel := randomPrefix(t)
+	bus := NewBus(s.Client(), channel)
+	plans, err := bus.SubscribeKinds(ctx, store.EventPlans, store.EventRemove)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := bus.SubscribeKinds(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := flight.Aircraft{Observation: flight.Observation{Hex: "abc123", Time: time.Unix(1, 0).UTC(), Lat: 1, Lon: 2}}
+	in := []store.Event{
+		{Kind: store.EventAircraft, Aircraft: []flight.Aircraft{a}},
+		{Kind: store.EventPlans, Source: "p1"},
+		{Kind: store.EventAircraft, Aircraft: []flight.Aircraft{a, a}},
+		{Kind: store.EventRemove, Removed: []string{"abc123"}},
+	}
+	for _, e := range in {
+		if err := bus.Publish(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An older instance publishes JSON.
+	if err := s.Client().Publish(ctx, channel, `{"kind":"plans","source":"json"}`).Err(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		ch   <-chan store.Event
+		want []store.EventKind
+	}{
+		{"plans and removals", plans, []store.EventKind{store.EventPlans, store.EventRemove, store.EventPlans}},
+		{"all", all, []store.EventKind{store.EventAircraft, store.EventPlans, store.EventAircraft, store.EventRemove, store.EventPlans}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for i, want := range tc.want {
+				select {
+				case e := <-tc.ch:
+					if e.Kind != want {
+						t.Fatalf("event %d = %s, want %s", i, e.Kind, want)
+					}
+					if i == len(tc.want)-1 && e.Source != "json" {
+						t.Errorf("last event source = %q, want the JSON event's", e.Source)
+					}
+				case <-ctx.Done():
+					t.Fatalf("event %d: none, want %s", i, want)
+				}
+			}
+		})
 	}
 }

@@ -21,17 +21,38 @@ const page = 512
 
 // PutLeg stores a leg as JSON and indexes it by LastSeen.
 func (s *Store) PutLeg(ctx context.Context, leg flight.Leg) error {
-	leg.Departed, leg.Arrived = utc(leg.Departed), utc(leg.Arrived)
-	leg.FirstSeen, leg.LastSeen = utc(leg.FirstSeen), utc(leg.LastSeen)
-	b, err := json.Marshal(leg)
-	if err != nil {
-		return fmt.Errorf("redis: put leg %s: %w", leg.ID, err)
+	return s.PutLegs(ctx, []flight.Leg{leg})
+}
+
+// PutLegs stores legs as PutLeg does, in one transaction and one round
+// trip. When legs holds one id more than once, the last one is kept.
+func (s *Store) PutLegs(ctx context.Context, legs []flight.Leg) error {
+	if len(legs) == 0 {
+		return nil
+	}
+	subject := legs[0].ID
+	if len(legs) > 1 {
+		subject = strconv.Itoa(len(legs))
+	}
+	fields := make([]any, 0, 2*len(legs))
+	times := make([]goredis.Z, 0, len(legs))
+	for _, leg := range legs {
+		leg.Departed, leg.Arrived = utc(leg.Departed), utc(leg.Arrived)
+		leg.FirstSeen, leg.LastSeen = utc(leg.FirstSeen), utc(leg.LastSeen)
+		b, err := json.Marshal(leg)
+		if err != nil {
+			return fmt.Errorf("redis: put leg %s: %w", leg.ID, err)
+		}
+		fields = append(fields, leg.ID, b)
+		times = append(times, goredis.Z{Score: query.LegScore(&leg), Member: leg.ID})
 	}
 	pipe := s.client.TxPipeline()
-	pipe.HSet(ctx, s.k.legs(), leg.ID, b)
-	pipe.ZAdd(ctx, s.k.legTimes(), goredis.Z{Score: query.LegScore(&leg), Member: leg.ID})
-	_, err = pipe.Exec(ctx)
-	return wrap(ctx, "put leg", leg.ID, err)
+	for i := 0; i < len(times); i += chunk {
+		pipe.HSet(ctx, s.k.legs(), fields[2*i:2*min(i+chunk, len(times))]...)
+		pipe.ZAdd(ctx, s.k.legTimes(), times[i:min(i+chunk, len(times))]...)
+	}
+	_, err := pipe.Exec(ctx)
+	return wrap(ctx, "put leg", subject, err)
 }
 
 // Legs returns the legs q selects, newest LastSeen first, reading the

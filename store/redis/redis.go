@@ -24,6 +24,8 @@ type Store struct {
 	centers query.Centers
 	// covers caches the cell covers of recent bboxes for AircraftIn.
 	covers covers
+	// cells finds the cells of aircraft that have not left theirs.
+	cells cells
 }
 
 // New connects to the Redis at url (redis:// or rediss://, with user,

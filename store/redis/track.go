@@ -13,8 +13,15 @@ import (
 // AppendTrack adds points to each aircraft's track, a sorted set of binary
 // points scored by time, and trims it to the newest Config.TrackLen.
 func (s *Store) AppendTrack(ctx context.Context, points []flight.TrackPoint) error {
+	return s.PutWithTrack(ctx, nil, points)
+}
+
+// queueTrack queues AppendTrack's writes on pipe: a ZADD and a trim per
+// aircraft. (A Lua script doing the same for the whole batch spares the
+// client most of its work but costs Redis more than the commands.)
+func (s *Store) queueTrack(ctx context.Context, pipe goredis.Pipeliner, points []flight.TrackPoint) {
 	if len(points) == 0 {
-		return nil
+		return
 	}
 	byHex := make(map[string][]goredis.Z)
 	buf := make([]byte, 0, len(points)*36)
@@ -24,14 +31,11 @@ func (s *Store) AppendTrack(ctx context.Context, points []flight.TrackPoint) err
 		buf = appendPoint(buf, p)
 		byHex[p.Hex] = append(byHex[p.Hex], goredis.Z{Score: float64(p.Time.UnixMicro()), Member: buf[start:len(buf):len(buf)]})
 	}
-	pipe := s.client.Pipeline()
 	for hex, zs := range byHex {
 		key := s.k.track(hex)
 		pipe.ZAdd(ctx, key, zs...)
 		pipe.ZRemRangeByRank(ctx, key, 0, int64(-s.cfg.TrackLen-1))
 	}
-	_, err := pipe.Exec(ctx)
-	return wrap(ctx, "append track", strconv.Itoa(len(points)), err)
 }
 
 // Track returns hex's points with since <= time <= until, oldest first.
