@@ -8,7 +8,8 @@
 // cannot read it, so instances sharing a channel are upgraded together.
 //
 // Aircraft are kept in a compact binary form and indexed by H3 cell;
-// reports are counted into per-day aggregate hashes as they are added, so
+// reports are counted into per-day and per-month aggregate hashes as they
+// are added (a window reads whole months and its partial-month days), so
 // that the cell layer never scans raw reports. Key names are built in
 // keys.go. Errors that mean Redis cannot be reached wrap
 // store.ErrUnavailable; a missing key is store.ErrNotFound.

@@ -17,7 +17,7 @@ func TestKeysShareOneTag(t *testing.T) {
 			k := newKeys(tc.prefix)
 			all := []string{k.aircraft(), k.aircraftCell(), k.seen(), k.cell(0x83283ffffffffff), k.track("abc123"),
 				k.legs(), k.legTimes(), k.plans(), k.alerts(), k.alertKeys(), k.alertSeq(), k.reports(),
-				k.reportDay(20000), k.days(), k.agg(5, 20000)}
+				k.reportDay(20000), k.days(), k.agg(5, 20000), k.months(), k.monthAgg(5, 657)}
 			seen := map[string]bool{}
 			for _, key := range all {
 				if !strings.HasPrefix(key, tc.tag+":") || strings.Count(key, "{") != 1 {
