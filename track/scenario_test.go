@@ -204,7 +204,8 @@ func TestObserveDrops(t *testing.T) {
 		accept bool
 	}{
 		{"first", o, true},
-		{"same time", o, false},
+		{"same fix again is accepted as it stands", o, true},
+		{"same time, elsewhere", func() flight.Observation { x := o; x.Lat = 31.01; return x }(), false},
 		{"older", func() flight.Observation { x := o; x.Time = t0.Add(-time.Second); return x }(), false},
 		{"jump", func() flight.Observation { x := o; x.Time = t0.Add(10 * time.Second); x.Lat = 35; return x }(), false},
 		{"plausible", func() flight.Observation {
@@ -221,6 +222,9 @@ func TestObserveDrops(t *testing.T) {
 			r := tr.Observe(tt.o)
 			if r.Accepted != tt.accept || (!r.Accepted && r.Reason == "") {
 				t.Errorf("Observe() accepted = %v (%q), want %v", r.Accepted, r.Reason, tt.accept)
+			}
+			if tt.name == "same fix again is accepted as it stands" && (r.Trail || len(r.Alerts) > 0 || !r.Aircraft.Time.Equal(t0)) {
+				t.Errorf("repeat: trail %v, %d alerts, time %v; want the stored state only", r.Trail, len(r.Alerts), r.Aircraft.Time)
 			}
 		})
 	}

@@ -74,6 +74,16 @@ func (l *legState) origin() (orb.Point, bool) {
 func (t *Tracker) step(s *acState, o flight.Observation) Result {
 	p := orb.Point{o.Lon, o.Lat}
 	if s.seen {
+		if o.Time.Equal(s.ac.Time) && p == s.pos {
+			// The same fix again: a client retrying after its store
+			// write failed, or two feeds with one source. Accept it as
+			// the current state, so that storing it again is idempotent.
+			res := Result{Accepted: true, Aircraft: s.ac}
+			if s.leg != nil {
+				res.Legs = []flight.Leg{s.leg.leg}
+			}
+			return res
+		}
 		if !o.Time.After(s.ac.Time) {
 			return Result{Reason: "not newer than the last observation", Aircraft: s.ac}
 		}
