@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -27,6 +28,13 @@ const (
 	maxInMessage   = 64 << 10 // larger client messages close the connection
 	maxBadMessages = 20       // consecutive bad messages before closing
 	snapshotWait   = 15 * time.Second
+	// stallTimeout is how long a client's queue may hold messages with
+	// none written before the client is closed as stuck.
+	stallTimeout = writeWait
+	// behindShare: a client whose queue holds more than 1/behindShare of
+	// Config.WSQueueBytes (or any unsent aircraft message) is behind, and
+	// its aircraft updates are skipped ahead.
+	behindShare = 4
 )
 
 // subscribeMsg is what a client sends.
@@ -52,17 +60,34 @@ type client struct {
 	active  bool
 	bbox    orb.Bound
 	layers  map[string]bool
-	visible map[string]struct{} // aircraft the client holds, for removes
+	visible map[string]struct{} // aircraft the client holds (or will, once queued messages are written)
 	epoch   string
-	offset  uint64 // newest batch delivered
+	offset  uint64 // newest batch delivered or skipped
+	// held is the newest batch whose aircraft changes the client has been
+	// sent in full: offset, unless missed is not empty.
+	held uint64
+	// missed holds the aircraft (in the viewport or visible) changed or
+	// removed in aircraft updates skipped while the client was behind.
+	missed  map[string]struct{}
+	pending atomic.Bool // missed is not empty
 
-	qmu    sync.Mutex // guards the queue
-	queue  [][]byte
-	qbytes int // queued and in-flight bytes
-	closed bool
-	notify chan struct{}
-	done   chan struct{}
-	once   sync.Once
+	qmu      sync.Mutex // guards the queue
+	queue    []qmsg
+	qbytes   int       // queued and in-flight bytes
+	fixed    int       // queued and in-flight bytes of messages that cannot be skipped
+	qair     int       // queued and in-flight aircraft update and remove messages
+	progress time.Time // when a message was last written, or the empty queue last took one
+	closed   bool
+	notify   chan struct{}
+	done     chan struct{}
+	once     sync.Once
+}
+
+// qmsg is one queued message; air messages (aircraft updates and
+// removes) can be skipped ahead, the others cannot.
+type qmsg struct {
+	b   []byte
+	air bool
 }
 
 // serveWS upgrades GET /api/v1/stream and reads the client's messages
@@ -195,8 +220,9 @@ func (c *client) snapshot(ctx context.Context, bbox orb.Bound, layers map[string
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.active, c.bbox, c.layers, c.epoch, c.offset = true, bbox, layers, epoch, off
+	c.active, c.bbox, c.layers, c.epoch, c.offset, c.held = true, bbox, layers, epoch, off, off
 	c.visible = make(map[string]struct{}, len(list))
+	c.clearMissed()
 	seen := make(map[string]time.Time, len(list))
 	if layers[layerAircraft] {
 		feats := make([][]byte, len(list))
@@ -206,6 +232,7 @@ func (c *client) snapshot(ctx context.Context, bbox orb.Bound, layers map[string
 			c.visible[a.Hex] = struct{}{}
 			seen[a.Hex] = a.Time
 		}
+		c.dropQueuedAir() // the snapshot replaces them
 		c.enqueue(collection("snapshot", layerAircraft, epoch, off, feats))
 	}
 	if layers[layerReports] {
@@ -220,6 +247,7 @@ func (c *client) snapshot(ctx context.Context, bbox orb.Bound, layers map[string
 		// the epoch changed while the store was read (lost bus events):
 		// follow the new epoch from now; the hub resends snapshots
 		c.epoch, c.offset = h.position()
+		c.held = c.offset
 		return nil
 	}
 	for _, b := range batches {
@@ -251,8 +279,9 @@ func (c *client) resume(ctx context.Context, bbox orb.Bound, layers map[string]b
 	if !ok {
 		return false
 	}
-	c.active, c.bbox, c.layers, c.epoch, c.offset = true, bbox, layers, epoch, cur
+	c.active, c.bbox, c.layers, c.epoch, c.offset, c.held = true, bbox, layers, epoch, offset, offset
 	c.visible = make(map[string]struct{}, len(list))
+	c.clearMissed()
 	for i := range list {
 		c.visible[list[i].Hex] = struct{}{}
 	}
@@ -262,6 +291,7 @@ func (c *client) resume(ctx context.Context, bbox orb.Bound, layers map[string]b
 	for _, b := range batches {
 		c.sendBatch(b, nil)
 	}
+	c.offset = cur
 	return true
 }
 
@@ -278,8 +308,15 @@ func (c *client) resnapshot(ctx context.Context) {
 	}
 }
 
-// deliver sends the client its part of b.
+// deliver sends the client its part of b, or closes the client when its
+// queue has not moved for the stall timeout.
 func (c *client) deliver(b *batch) {
+	if c.stalled() {
+		c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
+		c.log.Info("closing stalled websocket client", "stall", c.h.stall)
+		c.closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("slow client: nothing written for %s", c.h.stall))
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.active || b.epoch != c.epoch || b.offset <= c.offset {
@@ -289,11 +326,25 @@ func (c *client) deliver(b *batch) {
 	c.offset = b.offset
 }
 
-// sendBatch queues the messages of b for the subscription; c.mu is held.
-// Aircraft in seen at the same or a newer time are skipped (the snapshot
-// has them).
+// sendBatch queues the messages of b for the subscription and makes b
+// the newest batch handled; c.mu is held. Aircraft in seen at the same or
+// a newer time are skipped (the snapshot has them).
+//
+// While the client is behind (see behind), its aircraft updates are
+// skipped ahead: b's aircraft go into the missed set instead of the
+// queue, and once the queue has drained one update brings their latest
+// state (see flushMissed). Messages of the other layers are never
+// skipped; while aircraft changes are missed they carry the offset of the
+// newest batch the client holds in full (held), so that resuming from any
+// offset a client has seen replays everything it lacks, at worst twice.
 func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
-	if c.layers[layerAircraft] {
+	c.offset = b.offset
+	if c.layers[layerAircraft] && (len(c.missed) > 0 || c.behind()) {
+		c.skip(b)
+		if !c.behind() {
+			c.flushMissed()
+		}
+	} else if c.layers[layerAircraft] {
 		var feats [][]byte
 		var removes []string
 		aircraft := b.encodeAircraft()
@@ -316,18 +367,17 @@ func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
 				delete(c.visible, hx)
 			}
 		}
-		if len(feats) > 0 {
-			c.enqueue(collection("update", layerAircraft, b.epoch, b.offset, feats))
-		}
-		if len(removes) > 0 {
-			m := appendEnvelope(nil, "remove", layerAircraft, b.epoch, b.offset, "ids")
-			m = appendValue(m, removes)
-			c.enqueue(append(m, '}'))
-		}
+		c.sendAircraft(feats, removes, b.epoch, b.offset)
+	}
+	off := b.offset
+	if len(c.missed) > 0 {
+		off = c.held
+	} else {
+		c.held = b.offset
 	}
 	if c.layers[layerAlerts] {
 		for _, f := range b.alerts {
-			m := appendEnvelope(nil, "alert", "", b.epoch, b.offset, "data")
+			m := appendEnvelope(nil, "alert", "", b.epoch, off, "data")
 			m = append(m, f.feat...)
 			c.enqueue(append(m, '}'))
 		}
@@ -335,11 +385,11 @@ func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
 	if c.layers[layerReports] {
 		if c.raw {
 			if feats := inBound(c.bbox, b.reports); len(feats) > 0 {
-				c.enqueue(collection("update", layerReports, b.epoch, b.offset, feats))
+				c.enqueue(collection("update", layerReports, b.epoch, off, feats))
 			}
 		}
 		if feats := inBound(c.bbox, b.cells); len(feats) > 0 {
-			c.enqueue(collection("update", layerCells, b.epoch, b.offset, feats))
+			c.enqueue(collection("update", layerCells, b.epoch, off, feats))
 		}
 	}
 }
@@ -357,68 +407,6 @@ func inBound(bbox orb.Bound, fs []encFeature) [][]byte {
 func (c *client) sendError(msg string) {
 	b, _ := json.Marshal(map[string]string{"type": "error", "error": msg})
 	c.enqueue(b)
-}
-
-// enqueue adds msg to the send queue. A message always fits an empty
-// queue; past Config.WSQueueBytes the client is closed as too slow.
-func (c *client) enqueue(msg []byte) {
-	c.qmu.Lock()
-	if c.closed {
-		c.qmu.Unlock()
-		c.h.s.m.wsDropped.WithLabelValues("closed").Inc()
-		return
-	}
-	if limit := c.h.s.cfg.WSQueueBytes; c.qbytes > 0 && c.qbytes+len(msg) > limit {
-		c.qmu.Unlock()
-		c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
-		c.log.Info("closing slow websocket client", "queued_bytes", c.qbytes)
-		c.closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("slow client: send queue over %d bytes", limit))
-		return
-	}
-	c.queue = append(c.queue, msg)
-	c.qbytes += len(msg)
-	c.qmu.Unlock()
-	select {
-	case c.notify <- struct{}{}:
-	default:
-	}
-}
-
-func (c *client) writeLoop() {
-	ping := time.NewTicker(pingPeriod)
-	defer ping.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-ping.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				c.closeWith(websocket.CloseGoingAway, "")
-				return
-			}
-		case <-c.notify:
-			for {
-				c.qmu.Lock()
-				msgs := c.queue
-				c.queue = nil
-				c.qmu.Unlock()
-				if len(msgs) == 0 {
-					break
-				}
-				for _, m := range msgs {
-					_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-					if err := c.conn.WriteMessage(websocket.TextMessage, m); err != nil {
-						c.closeWith(websocket.CloseGoingAway, "")
-						return
-					}
-					c.h.s.m.wsSent.Inc()
-					c.qmu.Lock()
-					c.qbytes -= len(m)
-					c.qmu.Unlock()
-				}
-			}
-		}
-	}
 }
 
 // closeWith closes the connection once, sending a close frame with code

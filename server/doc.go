@@ -40,7 +40,12 @@
 // "layer":"aircraft","ids":[...]} (aircraft gone or out of the viewport),
 // {"type":"alert","epoch","offset","data":Feature}. Bad messages get
 // {"type":"error","error":"..."}; 20 in a row, or one over 64 KB, close
-// the connection. A client whose queue exceeds Config.WSQueueBytes is
+// the connection. A client that falls behind is skipped ahead: it gets
+// no aircraft update while its queue holds unsent ones, then one update
+// with the latest state of every aircraft it missed (and one remove); its
+// offset is the newest batch it holds in full, so resuming from it may
+// repeat, never miss. A client whose queue has had nothing written for
+// 10 s, or whose snapshots and alerts exceed Config.WSQueueBytes, is
 // closed with code 1013 and a reason. When the bus loses events the epoch
 // changes and every client gets a fresh snapshot.
 //

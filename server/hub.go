@@ -43,6 +43,12 @@ type encFeature struct {
 	feat []byte
 }
 
+// airPoint is an aircraft's hex and position.
+type airPoint struct {
+	id string
+	p  orb.Point
+}
+
 // batch is one tick's changes, numbered by offset within an epoch.
 type batch struct {
 	epoch  string
@@ -51,6 +57,7 @@ type batch struct {
 	// that needs them has them encoded into aircraft: with no client
 	// subscribed to the aircraft layer a batch is never encoded.
 	raw      []flight.Aircraft
+	pts      []airPoint // where each aircraft of raw is, for skipping clients
 	encOnce  sync.Once
 	aircraft []encFeature // only after encodeAircraft
 	removed  []string
@@ -75,6 +82,15 @@ type hub struct {
 	hist      []*batch
 	histBytes int
 
+	// latest is the newest known state of every aircraft the bus has
+	// reported and not removed, as of the newest batch: clients that
+	// skipped updates catch up from it.
+	latestMu sync.RWMutex
+	latest   map[string]*latestAir
+	// stall is how long a client's queue may go without a message
+	// written before the client is closed as stuck.
+	stall time.Duration
+
 	// pending changes, touched only by run's goroutine
 	pendAir     map[string]flight.Aircraft
 	pendRemoved map[string]struct{}
@@ -84,7 +100,8 @@ type hub struct {
 
 func newHub(s *Server) *hub {
 	h := &hub{s: s, ready: make(chan struct{}), clients: make(map[*client]struct{}), epoch: newEpoch(),
-		pendAir: make(map[string]flight.Aircraft), pendRemoved: make(map[string]struct{})}
+		pendAir: make(map[string]flight.Aircraft), pendRemoved: make(map[string]struct{}),
+		latest: make(map[string]*latestAir), stall: stallTimeout}
 	h.upgrader = websocket.Upgrader{
 		ReadBufferSize: 4096, WriteBufferSize: 16384,
 		CheckOrigin:       h.checkOrigin,
@@ -232,8 +249,10 @@ func (h *hub) flush(ctx context.Context) {
 	b := &batch{}
 	if len(h.pendAir) > 0 {
 		b.raw = make([]flight.Aircraft, 0, len(h.pendAir))
+		b.pts = make([]airPoint, 0, len(h.pendAir))
 		for _, a := range h.pendAir {
 			b.raw = append(b.raw, a)
+			b.pts = append(b.pts, airPoint{id: a.Hex, p: orb.Point{a.Lon, a.Lat}})
 		}
 		b.size += len(b.raw) * aircraftFeatureSize
 	}
@@ -261,6 +280,8 @@ func (h *hub) flush(ctx context.Context) {
 	clear(h.pendRemoved)
 	h.pendAlerts, h.pendReports = nil, nil
 
+	h.setLatest(b)
+
 	h.histMu.Lock()
 	h.offset++
 	b.offset, b.epoch = h.offset, h.epoch
@@ -276,6 +297,44 @@ func (h *hub) flush(ctx context.Context) {
 	for _, c := range h.clientList() {
 		c.deliver(b)
 	}
+}
+
+// latestAir is one aircraft's newest state, encoded at most once when a
+// catching-up client needs it.
+type latestAir struct {
+	a    flight.Aircraft
+	once sync.Once
+	feat []byte
+}
+
+// feature returns the encoded feature; it is safe for concurrent use.
+func (l *latestAir) feature() []byte {
+	l.once.Do(func() { l.feat = appendAircraftFeature(nil, &l.a) })
+	return l.feat
+}
+
+// setLatest folds b's aircraft changes into the latest state.
+func (h *hub) setLatest(b *batch) {
+	h.latestMu.Lock()
+	defer h.latestMu.Unlock()
+	for i := range b.raw {
+		h.latest[b.raw[i].Hex] = &latestAir{a: b.raw[i]}
+	}
+	for _, hx := range b.removed {
+		delete(h.latest, hx)
+	}
+}
+
+// latestOf returns the latest state of each of hexes, nil for those
+// removed or unknown.
+func (h *hub) latestOf(hexes []string) []*latestAir {
+	out := make([]*latestAir, len(hexes))
+	h.latestMu.RLock()
+	defer h.latestMu.RUnlock()
+	for i, hx := range hexes {
+		out[i] = h.latest[hx]
+	}
+	return out
 }
 
 // aircraftFeatureSize is about the size of an encoded aircraft feature,
