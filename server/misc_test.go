@@ -172,7 +172,7 @@ func TestRealOGCMounted(t *testing.T) {
 		code        int
 	}{
 		{"/ogc/collections?f=json", "", 200},
-		{"/ogc/collections/reports/items?f=json", "", 403},
+		{"/ogc/collections/reports/items/x?f=json", "", 403},
 		{"/ogc/collections/reports/items?f=json", rawToken, 200},
 	} {
 		t.Run(tt.path, func(t *testing.T) {

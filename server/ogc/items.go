@@ -216,7 +216,13 @@ type featureCollection struct {
 	TimeStamp      string             `json:"timeStamp"`
 	NumberMatched  int                `json:"numberMatched"`
 	NumberReturned int                `json:"numberReturned"`
+	// Restricted says why a collection's items are withheld from this
+	// reader (a GeoJSON foreign member; empty when they are not).
+	Restricted string `json:"restricted,omitempty"`
 }
+
+// restrictedNote is what a reader without the read:raw scope is told.
+const restrictedNote = "raw report points need the read:raw scope; the report-cells collection has the aggregated counts"
 
 func encodeFeature(f *feat) *geojson.Feature {
 	return &geojson.Feature{Type: "Feature", ID: f.id, Geometry: f.geom, Properties: geojson.Properties(f.props)}
@@ -231,20 +237,21 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if c.restricted && !a.rawAllowed(r) {
-		writeError(w, http.StatusForbidden, "ogc: raw reports need the read:raw scope; use the report-cells collection")
-		return
-	}
 	v := r.URL.Query()
 	q, err := a.parseQuery(v)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "ogc: "+err.Error())
 		return
 	}
-	all, err := a.features(r, c, q)
-	if err != nil {
-		a.storeError(w, r, err)
-		return
+	// A reader without the scope gets an empty page that says why, so
+	// that GIS clients listing every collection open this one cleanly.
+	restricted := c.restricted && !a.rawAllowed(r)
+	var all []feat
+	if !restricted {
+		if all, err = a.features(r, c, q); err != nil {
+			a.storeError(w, r, err)
+			return
+		}
 	}
 	page := all[min(q.offset, len(all)):min(q.offset+q.limit, len(all))]
 
@@ -283,11 +290,17 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	if html {
 		p := pageOf(c, page, links)
 		p.Description = fmt.Sprintf("%d of %d features, from %d.", len(page), len(all), q.offset+1)
+		if restricted {
+			p.Description = "No features shown: " + restrictedNote + "."
+		}
 		a.writeHTML(w, p)
 		return
 	}
 	fc := featureCollection{Type: "FeatureCollection", Features: make([]*geojson.Feature, len(page)), Links: links,
 		TimeStamp: time.Now().UTC().Format(time.RFC3339), NumberMatched: len(all), NumberReturned: len(page)}
+	if restricted {
+		fc.Restricted = restrictedNote
+	}
 	for i := range page {
 		fc.Features[i] = encodeFeature(&page[i])
 	}

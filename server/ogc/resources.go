@@ -184,7 +184,7 @@ func (a *api) describe(r *http.Request, c *collection, html bool) (collectionDoc
 	)
 	desc := c.description
 	if c.restricted && !a.rawAllowed(r) {
-		desc += " Raw report points are restricted: items answer 403 without the read:raw scope; use report-cells for aggregates."
+		desc += " Raw report points are restricted: without the read:raw scope the items are an empty page saying so (a single item answers 403); use report-cells for aggregates."
 	}
 	return collectionDoc{ID: c.id, Title: c.title, Description: desc, Extent: ext, ItemType: "feature",
 		CRS: []string{crs84}, StorageCRS: crs84, Links: links}, nil
