@@ -197,7 +197,7 @@ func Parse(r io.Reader) (Config, error) {
 
 // DemoBanner is shown on the map while the demo runs.
 const DemoBanner = "Simulation: tracks reconstructed from news reports of 23–26 January 2025, " +
-	"times compressed 60×. Aircraft addresses and exact paths are invented. Not live data."
+	"times compressed 60×. Aircraft addresses and exact paths are invented. Not live data. About: the facts and their sources."
 
 // DemoSpeed is how many times faster than real time the demo plays.
 const DemoSpeed = 60
