@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -115,5 +114,4 @@ func TestRedisOutage(t *testing.T) {
 	if len(fc.Features) != 1 || fmt.Sprint(fc.Features[0].ID) != "ae5678" {
 		t.Errorf("after recovery aircraft = %v, want the one posted after (the new Redis is empty)", fc.Features)
 	}
-	_ = bytes.MinRead
 }
