@@ -13,6 +13,31 @@ const (
 	LegSignalLost LegStatus = "signal_lost" // airborne and silent past the threshold, away from airports
 )
 
+// Class is the kind of a flight leg, judged from the countries of its
+// origin and its actual (or predicted) destination against the home country.
+type Class string
+
+// Leg classes.
+const (
+	ClassRemoval  Class = "removal"  // leaves the home country for another
+	ClassDomestic Class = "domestic" // both ends in the home country
+	ClassReturn   Class = "return"   // arrives home from abroad
+	ClassForeign  Class = "foreign"  // both ends abroad
+	ClassUnknown  Class = "unknown"  // an end is not known
+)
+
+// Basis names what a predicted destination was inferred from, in order of
+// trust.
+type Basis string
+
+// Prediction bases.
+const (
+	BasisPlan    Basis = "plan"    // a matched flight plan
+	BasisHistory Basis = "history" // the airframe's earlier legs
+	BasisRoute   Basis = "route"   // the callsign route table
+	BasisCourse  Basis = "course"  // airports ahead on the held course
+)
+
 // Leg is one flight of one aircraft, from ground through airborne to ground.
 // Zero times are unknown; empty airport idents are unknown.
 type Leg struct {
@@ -34,6 +59,15 @@ type Leg struct {
 	LastLon            float64   `json:"last_lon"`
 	Watch              string    `json:"watch,omitempty"`
 	Tags               []string  `json:"tags,omitempty"`
+
+	// PredictedDestination is the airport ident the leg is predicted to
+	// reach, empty when there is no prediction; PredictedConfidence (0-1)
+	// and PredictedBasis say how sure and from what.
+	PredictedDestination string  `json:"predicted_destination,omitempty"`
+	PredictedConfidence  float64 `json:"predicted_confidence,omitempty"`
+	PredictedBasis       Basis   `json:"predicted_basis,omitempty"`
+	// Class is the kind of flight; empty means not judged yet.
+	Class Class `json:"class,omitempty"`
 }
 
 // Plan is a planned flight: an origin and destination airport, the aircraft

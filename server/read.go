@@ -173,16 +173,25 @@ func (s *Server) getFlights(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	until, err := parseTime(q, "until")
+	if err != nil {
+		return err
+	}
 	limit, err := parseInt(q, "limit", defaultLimit, 1, maxLimit)
 	if err != nil {
 		return err
 	}
-	lq := store.LegQuery{Status: flight.LegStatus(first(q, "status")), Since: since,
-		Hex: strings.ToLower(first(q, "hex")), Limit: limit}
+	lq := store.LegQuery{Status: flight.LegStatus(first(q, "status")), Since: since, Until: until,
+		Hex: strings.ToLower(first(q, "hex")), Class: flight.Class(first(q, "class")), Limit: limit}
 	switch lq.Status {
 	case "", flight.LegTaxi, flight.LegAirborne, flight.LegLanded, flight.LegSignalLost:
 	default:
 		return errorf(http.StatusBadRequest, "status %q: want taxi, airborne, landed or signal_lost", lq.Status)
+	}
+	switch lq.Class {
+	case "", flight.ClassRemoval, flight.ClassDomestic, flight.ClassReturn, flight.ClassForeign, flight.ClassUnknown:
+	default:
+		return errorf(http.StatusBadRequest, "class %q: want removal, domestic, return, foreign or unknown", lq.Class)
 	}
 	legs, err := s.deps.Store.Legs(r.Context(), lq)
 	if err != nil {

@@ -107,13 +107,16 @@ func (c Config) WithDefaults() Config {
 type LegQuery struct {
 	Status flight.LegStatus // only legs with this status
 	Since  time.Time        // only legs last seen at or after Since
+	Until  time.Time        // only legs first seen before Until
 	Hex    string           // only this aircraft's legs
+	Class  flight.Class     // only legs of this class
 	Limit  int              // at most this many; 0 means all
 }
 
 // AlertQuery selects alerts. Zero fields do not filter.
 type AlertQuery struct {
 	Since time.Time        // alert Time at or after
+	Until time.Time        // alert Time before
 	Type  flight.AlertType // only this type
 	Hex   string           // only this aircraft
 	Limit int              // at most this many, newest first; 0 means all kept

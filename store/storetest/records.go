@@ -78,6 +78,8 @@ func testLegs(t *testing.T, s store.Store) {
 		mk("l3", "a40002", flight.LegAirborne, 2*time.Hour),
 		mk("l4", "a40003", flight.LegTaxi, 4*time.Hour),
 	}
+	legs[2].Class = flight.ClassRemoval
+	legs[3].FirstSeen = t0.Add(3 * time.Hour)
 	for _, l := range legs {
 		if err := s.PutLeg(ctx, l); err != nil {
 			t.Fatal(err)
@@ -98,6 +100,9 @@ func testLegs(t *testing.T, s store.Store) {
 		{"status", store.LegQuery{Status: flight.LegAirborne}, []string{"l2", "l3"}},
 		{"hex", store.LegQuery{Hex: "a40001"}, []string{"l1", "l2"}},
 		{"since inclusive", store.LegQuery{Since: t0.Add(3 * time.Hour)}, []string{"l1", "l4", "l2"}},
+		{"until exclusive", store.LegQuery{Until: t0.Add(3 * time.Hour)}, []string{"l1", "l2", "l3"}},
+		{"since and until", store.LegQuery{Since: t0.Add(3 * time.Hour), Until: t0.Add(3 * time.Hour)}, []string{"l1", "l2"}},
+		{"class", store.LegQuery{Class: flight.ClassRemoval}, []string{"l3"}},
 		{"limit", store.LegQuery{Limit: 2}, []string{"l1", "l4"}},
 		{"filters and limit", store.LegQuery{Status: flight.LegAirborne, Limit: 1}, []string{"l2"}},
 		{"none", store.LegQuery{Hex: "ffffff"}, []string{}},
@@ -194,6 +199,7 @@ func testAlerts(t *testing.T, s store.Store) {
 		{"type", store.AlertQuery{Type: flight.AlertDeparted}, []string{"k3", "k1"}},
 		{"hex", store.AlertQuery{Hex: "a50001"}, []string{"k2", "k1"}},
 		{"since inclusive", store.AlertQuery{Since: t0.Add(time.Hour)}, []string{"k3", "k2"}},
+		{"until exclusive", store.AlertQuery{Until: t0.Add(time.Hour)}, []string{"k1"}},
 		{"limit", store.AlertQuery{Limit: 1}, []string{"k3"}},
 		{"none", store.AlertQuery{Type: flight.AlertHolding}, []string{}},
 	}

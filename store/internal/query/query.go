@@ -85,7 +85,9 @@ func Source(s string) string {
 func LegMatches(q store.LegQuery, leg *flight.Leg) bool {
 	return (q.Status == "" || leg.Status == q.Status) &&
 		(q.Hex == "" || leg.Hex == q.Hex) &&
-		(q.Since.IsZero() || !leg.LastSeen.Before(q.Since))
+		(q.Class == "" || leg.Class == q.Class) &&
+		(q.Since.IsZero() || !leg.LastSeen.Before(q.Since)) &&
+		(q.Until.IsZero() || leg.FirstSeen.Before(q.Until))
 }
 
 // LegScore is the sort key of a leg: LastSeen in Unix microseconds, exact
@@ -107,7 +109,8 @@ func SortLegs(legs []flight.Leg) {
 func AlertMatches(q store.AlertQuery, a *flight.Alert) bool {
 	return (q.Type == "" || a.Type == q.Type) &&
 		(q.Hex == "" || a.Hex == q.Hex) &&
-		(q.Since.IsZero() || !a.Time.Before(q.Since))
+		(q.Since.IsZero() || !a.Time.Before(q.Since)) &&
+		(q.Until.IsZero() || a.Time.Before(q.Until))
 }
 
 // ReportMatches reports whether q selects r.
