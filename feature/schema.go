@@ -1,0 +1,122 @@
+package feature
+
+import (
+	"time"
+)
+
+// JSON Schema types of properties.
+const (
+	String  = "string"
+	Number  = "number"
+	Integer = "integer"
+	Boolean = "boolean"
+	Array   = "array" // of strings
+)
+
+// FormatDateTime is the JSON Schema format of time properties.
+const FormatDateTime = "date-time"
+
+// Prop is one property of a feature kind.
+type Prop[T any] struct {
+	Name   string
+	Type   string // String, Number, Integer, Boolean or Array
+	Format string // FormatDateTime for times, else empty
+	Desc   string
+	// Enum lists the allowed values of a string property; nil: any.
+	Enum []string
+	// Get returns the value of the property of v, nil when unknown.
+	Get func(v *T) any
+}
+
+// IsTime reports whether the property holds a time.
+func (p *Prop[T]) IsTime() bool { return p.Format == FormatDateTime }
+
+// Table is the ordered property list of one feature kind.
+type Table[T any] []Prop[T]
+
+// Names returns the property names in order.
+func (t Table[T]) Names() []string {
+	out := make([]string, len(t))
+	for i := range t {
+		out[i] = t[i].Name
+	}
+	return out
+}
+
+// Find returns the property called name.
+func (t Table[T]) Find(name string) (*Prop[T], bool) {
+	for i := range t {
+		if t[i].Name == name {
+			return &t[i], true
+		}
+	}
+	return nil, false
+}
+
+// Get returns the value of property name of v; ok is false when the table
+// has no such property.
+func (t Table[T]) Get(v *T, name string) (val any, ok bool) {
+	p, ok := t.Find(name)
+	if !ok {
+		return nil, false
+	}
+	return p.Get(v), true
+}
+
+// Props returns every property of v by name, with nil for unknown values
+// and times formatted as RFC 3339 UTC, ready to encode as JSON.
+func (t Table[T]) Props(v *T) map[string]any {
+	m := make(map[string]any, len(t))
+	for i := range t {
+		m[t[i].Name] = JSONValue(t[i].Get(v))
+	}
+	return m
+}
+
+// Fields describes the properties without their getters, for documents
+// such as JSON Schemas that do not depend on the feature type.
+func (t Table[T]) Fields() []Field {
+	out := make([]Field, len(t))
+	for i, p := range t {
+		out[i] = Field{Name: p.Name, Type: p.Type, Format: p.Format, Desc: p.Desc, Enum: p.Enum}
+	}
+	return out
+}
+
+// Field is a property without its getter.
+type Field struct {
+	Name, Type, Format, Desc string
+	Enum                     []string
+}
+
+// JSONValue converts a getter's value to its JSON form: times become RFC
+// 3339 UTC strings (second precision, fractional seconds when present).
+func JSONValue(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return v
+}
+
+// helpers for getters
+
+func str(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func stamp(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func list(s []string) any {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,173 @@
+package feature
+
+import (
+	"time"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/store"
+)
+
+var (
+	legStatuses = []string{string(flight.LegTaxi), string(flight.LegAirborne), string(flight.LegLanded), string(flight.LegSignalLost)}
+	legClasses  = []string{string(flight.ClassRemoval), string(flight.ClassDomestic), string(flight.ClassReturn), string(flight.ClassForeign), string(flight.ClassUnknown)}
+	legBases    = []string{string(flight.BasisPlan), string(flight.BasisHistory), string(flight.BasisRoute), string(flight.BasisCourse)}
+	phases      = []string{string(flight.PhaseGround), string(flight.PhaseClimb), string(flight.PhaseCruise), string(flight.PhaseDescent), string(flight.PhaseLost)}
+	alertTypes  = func() []string {
+		out := make([]string, len(flight.AlertTypes))
+		for i, t := range flight.AlertTypes {
+			out[i] = string(t)
+		}
+		return out
+	}()
+)
+
+func known(a *flight.Aircraft, f flight.Field, v float64) any {
+	if a.Known(f) {
+		return v
+	}
+	return nil
+}
+
+// Aircraft is the property table of an aircraft's latest state.
+var Aircraft = Table[flight.Aircraft]{
+	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(a *flight.Aircraft) any { return a.Hex }},
+	{Name: "callsign", Type: String, Desc: "flight identification", Get: func(a *flight.Aircraft) any { return str(a.Callsign) }},
+	{Name: "reg", Type: String, Desc: "registration", Get: func(a *flight.Aircraft) any { return str(a.Reg) }},
+	{Name: "type", Type: String, Desc: "ICAO aircraft type", Get: func(a *flight.Aircraft) any { return str(a.Type) }},
+	{Name: "alt_ft", Type: Number, Desc: "barometric altitude, feet", Get: func(a *flight.Aircraft) any { return known(a, flight.HasAlt, a.AltFt) }},
+	{Name: "gs_kt", Type: Number, Desc: "ground speed, knots", Get: func(a *flight.Aircraft) any { return known(a, flight.HasGS, a.GSKt) }},
+	{Name: "track", Type: Number, Desc: "ground track, degrees true", Get: func(a *flight.Aircraft) any { return known(a, flight.HasTrack, a.TrackDeg) }},
+	{Name: "vrate_fpm", Type: Number, Desc: "vertical rate, feet per minute", Get: func(a *flight.Aircraft) any { return known(a, flight.HasVRate, a.VRateFPM) }},
+	{Name: "on_ground", Type: Boolean, Desc: "on the ground", Get: func(a *flight.Aircraft) any {
+		if a.Known(flight.HasGround) {
+			return a.OnGround
+		}
+		return nil
+	}},
+	{Name: "squawk", Type: String, Desc: "Mode A code", Get: func(a *flight.Aircraft) any { return str(a.Squawk) }},
+	{Name: "seen", Type: String, Format: FormatDateTime, Desc: "time of the position", Get: func(a *flight.Aircraft) any { return stamp(a.Time) }},
+	{Name: "phase", Type: String, Desc: "phase of flight", Enum: phases, Get: func(a *flight.Aircraft) any { return str(string(a.Phase)) }},
+	{Name: "military", Type: Boolean, Desc: "the source flags the aircraft as military", Get: func(a *flight.Aircraft) any { return a.Military }},
+	{Name: "tags", Type: Array, Desc: "watchlist tags", Get: func(a *flight.Aircraft) any { return list(a.Tags) }},
+	{Name: "watch", Type: String, Desc: "matching watchlist entry", Get: func(a *flight.Aircraft) any { return str(a.Watch) }},
+	{Name: "leg", Type: String, Desc: "current flight leg id", Get: func(a *flight.Aircraft) any { return str(a.Leg) }},
+}
+
+// LegDuration is a leg's duration in whole seconds from takeoff (or first
+// sighting) to landing (or last sighting); ok is false when unknown.
+func LegDuration(l *flight.Leg) (int, bool) {
+	start, end := l.Departed, l.Arrived
+	if start.IsZero() {
+		start = l.FirstSeen
+	}
+	if end.IsZero() {
+		end = l.LastSeen
+	}
+	if start.IsZero() || end.IsZero() || end.Before(start) {
+		return 0, false
+	}
+	return int(end.Sub(start) / time.Second), true
+}
+
+// Leg is the property table of a flight leg.
+var Leg = Table[flight.Leg]{
+	{Name: "id", Type: String, Desc: "leg id: hex, dash, Unix seconds of the first sighting", Get: func(l *flight.Leg) any { return l.ID }},
+	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(l *flight.Leg) any { return l.Hex }},
+	{Name: "callsign", Type: String, Desc: "flight identification", Get: func(l *flight.Leg) any { return str(l.Callsign) }},
+	{Name: "reg", Type: String, Desc: "registration", Get: func(l *flight.Leg) any { return str(l.Reg) }},
+	{Name: "type", Type: String, Desc: "ICAO aircraft type", Get: func(l *flight.Leg) any { return str(l.Type) }},
+	{Name: "status", Type: String, Desc: "taxi, airborne, landed or signal_lost", Enum: legStatuses, Get: func(l *flight.Leg) any { return str(string(l.Status)) }},
+	{Name: "origin", Type: String, Desc: "origin airport", Get: func(l *flight.Leg) any { return str(l.Origin) }},
+	{Name: "planned_destination", Type: String, Desc: "destination of the matched plan", Get: func(l *flight.Leg) any { return str(l.PlannedDestination) }},
+	{Name: "actual_destination", Type: String, Desc: "airport where it landed", Get: func(l *flight.Leg) any { return str(l.ActualDestination) }},
+	{Name: "predicted_destination", Type: String, Desc: "airport the leg is predicted to reach", Get: func(l *flight.Leg) any { return str(l.PredictedDestination) }},
+	{Name: "predicted_confidence", Type: Number, Desc: "confidence of the prediction, 0-1", Get: func(l *flight.Leg) any {
+		if l.PredictedDestination == "" {
+			return nil
+		}
+		return l.PredictedConfidence
+	}},
+	{Name: "predicted_basis", Type: String, Desc: "what the prediction was inferred from", Enum: legBases, Get: func(l *flight.Leg) any { return str(string(l.PredictedBasis)) }},
+	{Name: "class", Type: String, Desc: "removal, domestic, return, foreign or unknown", Enum: legClasses, Get: func(l *flight.Leg) any { return str(string(l.Class)) }},
+	{Name: "plan", Type: String, Desc: "matched plan id", Get: func(l *flight.Leg) any { return str(l.Plan) }},
+	{Name: "departed", Type: String, Format: FormatDateTime, Desc: "takeoff time", Get: func(l *flight.Leg) any { return stamp(l.Departed) }},
+	{Name: "arrived", Type: String, Format: FormatDateTime, Desc: "landing time", Get: func(l *flight.Leg) any { return stamp(l.Arrived) }},
+	{Name: "first_seen", Type: String, Format: FormatDateTime, Desc: "first observation", Get: func(l *flight.Leg) any { return stamp(l.FirstSeen) }},
+	{Name: "last_seen", Type: String, Format: FormatDateTime, Desc: "last observation", Get: func(l *flight.Leg) any { return stamp(l.LastSeen) }},
+	{Name: "duration", Type: Integer, Desc: "seconds from takeoff (or first seen) to landing (or last seen)", Get: func(l *flight.Leg) any {
+		if d, ok := LegDuration(l); ok {
+			return d
+		}
+		return nil
+	}},
+	{Name: "watch", Type: String, Desc: "matching watchlist entry", Get: func(l *flight.Leg) any { return str(l.Watch) }},
+	{Name: "tags", Type: Array, Desc: "watchlist tags", Get: func(l *flight.Leg) any { return list(l.Tags) }},
+}
+
+// Alert is the property table of an alert.
+var Alert = Table[flight.Alert]{
+	{Name: "id", Type: String, Desc: "alert id", Get: func(a *flight.Alert) any { return a.ID }},
+	{Name: "type", Type: String, Desc: "alert type", Enum: alertTypes, Get: func(a *flight.Alert) any { return string(a.Type) }},
+	{Name: "time", Type: String, Format: FormatDateTime, Desc: "observation time of the cause", Get: func(a *flight.Alert) any { return stamp(a.Time) }},
+	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(a *flight.Alert) any { return str(a.Hex) }},
+	{Name: "callsign", Type: String, Desc: "callsign", Get: func(a *flight.Alert) any { return str(a.Callsign) }},
+	{Name: "plan", Type: String, Desc: "plan id", Get: func(a *flight.Alert) any { return str(a.Plan) }},
+	{Name: "flight", Type: String, Desc: "flight leg id", Get: func(a *flight.Alert) any { return str(a.Flight) }},
+	{Name: "message", Type: String, Desc: "message", Get: func(a *flight.Alert) any { return a.Message }},
+	{Name: "origin", Type: String, Desc: "origin airport", Get: func(a *flight.Alert) any { return str(a.Origin) }},
+	{Name: "planned_destination", Type: String, Desc: "planned destination", Get: func(a *flight.Alert) any { return str(a.PlannedDestination) }},
+	{Name: "actual_destination", Type: String, Desc: "actual destination", Get: func(a *flight.Alert) any { return str(a.ActualDestination) }},
+	{Name: "cleared", Type: Boolean, Desc: "the cause no longer holds", Get: func(a *flight.Alert) any { return a.Cleared }},
+}
+
+// Report is the property table of an enforcement report.
+var Report = Table[flight.Report]{
+	{Name: "id", Type: String, Desc: "report id", Get: func(r *flight.Report) any { return r.ID }},
+	{Name: "time", Type: String, Format: FormatDateTime, Desc: "time of the report", Get: func(r *flight.Report) any { return stamp(r.Time) }},
+	{Name: "count", Type: Integer, Desc: "people counted", Get: func(r *flight.Report) any { return r.Count }},
+	{Name: "category", Type: String, Desc: "criminal, non-criminal or unknown", Get: func(r *flight.Report) any { return str(r.Category) }},
+	{Name: "place", Type: String, Desc: "place named", Get: func(r *flight.Report) any { return str(r.Place) }},
+	{Name: "source", Type: String, Desc: "source", Get: func(r *flight.Report) any { return str(r.Source) }},
+	{Name: "url", Type: String, Desc: "source URL", Get: func(r *flight.Report) any { return str(r.URL) }},
+	{Name: "resolved", Type: Boolean, Desc: "position resolved from the place name", Get: func(r *flight.Report) any { return r.Resolved }},
+}
+
+// Cell is the property table of an H3 cell's summed report count.
+var Cell = Table[store.CellCount]{
+	{Name: "h3", Type: String, Desc: "H3 cell index", Get: func(c *store.CellCount) any { return geo.CellString(c.Cell) }},
+	{Name: "res", Type: Integer, Desc: "H3 resolution", Get: func(c *store.CellCount) any { return c.Res }},
+	{Name: "count", Type: Integer, Desc: "people counted by the reports in the window", Get: func(c *store.CellCount) any { return c.Count }},
+	{Name: "reports", Type: Integer, Desc: "number of reports", Get: func(c *store.CellCount) any { return c.Reports }},
+}
+
+// Plan is the property table of a flight plan.
+var Plan = Table[flight.Plan]{
+	{Name: "id", Type: String, Desc: "plan id", Get: func(p *flight.Plan) any { return p.ID }},
+	{Name: "origin", Type: String, Desc: "origin airport", Get: func(p *flight.Plan) any { return str(p.Origin) }},
+	{Name: "destination", Type: String, Desc: "destination airport", Get: func(p *flight.Plan) any { return str(p.Destination) }},
+	{Name: "hex", Type: String, Desc: "ICAO 24-bit address, when known", Get: func(p *flight.Plan) any { return str(p.Hex) }},
+	{Name: "callsign", Type: String, Desc: "callsign, when known", Get: func(p *flight.Plan) any { return str(p.Callsign) }},
+	{Name: "departure", Type: String, Format: FormatDateTime, Desc: "scheduled departure", Get: func(p *flight.Plan) any { return stamp(p.Departure) }},
+	{Name: "note", Type: String, Desc: "note", Get: func(p *flight.Plan) any { return str(p.Note) }},
+}
+
+// Route is the property table of a planned route: a plan drawn as a
+// great-circle line, with the plan's properties.
+var Route = Plan
+
+// Track summarises an aircraft's recorded track.
+type Track struct {
+	Hex, Callsign string
+	Points        int
+	Start, End    time.Time
+}
+
+// TrackTable is the property table of a recorded track.
+var TrackTable = Table[Track]{
+	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(t *Track) any { return t.Hex }},
+	{Name: "callsign", Type: String, Desc: "flight identification", Get: func(t *Track) any { return str(t.Callsign) }},
+	{Name: "points", Type: Integer, Desc: "number of track points", Get: func(t *Track) any { return t.Points }},
+	{Name: "start", Type: String, Format: FormatDateTime, Desc: "time of the first point", Get: func(t *Track) any { return stamp(t.Start) }},
+	{Name: "end", Type: String, Format: FormatDateTime, Desc: "time of the last point", Get: func(t *Track) any { return stamp(t.End) }},
+}
