@@ -111,6 +111,7 @@ type LegQuery struct {
 	Hex    string           // only this aircraft's legs
 	Class  flight.Class     // only legs of this class
 	Limit  int              // at most this many; 0 means all
+	Offset int              // skip this many matching legs first (paging)
 }
 
 // AlertQuery selects alerts. Zero fields do not filter.
@@ -120,6 +121,8 @@ type AlertQuery struct {
 	Type  flight.AlertType // only this type
 	Hex   string           // only this aircraft
 	Limit int              // at most this many, newest first; 0 means all kept
+	// Offset skips this many matching alerts first (paging).
+	Offset int
 }
 
 // ReportQuery selects reports. Zero fields do not filter.

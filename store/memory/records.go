@@ -45,6 +45,9 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if q.Limit > 0 {
+		return s.legPage(q), nil
+	}
 	s.legMu.RLock()
 	out := make([]flight.Leg, 0)
 	for _, leg := range s.legs {
@@ -54,10 +57,7 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 	}
 	s.legMu.RUnlock()
 	query.SortLegs(out)
-	if q.Limit > 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
-	}
-	return out, nil
+	return out[min(max(q.Offset, 0), len(out)):], nil
 }
 
 // PutPlan stores a plan, replacing one with the same ID.
@@ -163,9 +163,14 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]flight.Alert,
 	defer s.alertMu.RUnlock()
 	l := &s.alerts
 	out := make([]flight.Alert, 0)
+	skip := q.Offset
 	for i := len(l.alerts) - 1; i >= 0; i-- {
 		a := &l.alerts[(l.head+i)%len(l.alerts)]
 		if query.AlertMatches(q, a) {
+			if skip > 0 {
+				skip--
+				continue
+			}
 			out = append(out, *a)
 			if q.Limit > 0 && len(out) == q.Limit {
 				break

@@ -62,6 +62,11 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 	if !q.Since.IsZero() {
 		by.Min = strconv.FormatInt(q.Since.UnixMicro(), 10)
 	}
+	skip := max(q.Offset, 0)
+	if q.Status == "" && q.Hex == "" && q.Class == "" && q.Until.IsZero() {
+		// every leg in the score range matches: the index skips them
+		by.Offset, skip = int64(skip), 0
+	}
 	out := make([]flight.Leg, 0)
 	for {
 		ids, err := s.client.ZRevRangeByScore(ctx, s.k.legTimes(), &by).Result()
@@ -90,7 +95,9 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 			}
 		}
 		query.SortLegs(batch)
-		out = append(out, batch...)
+		n := min(skip, len(batch))
+		skip -= n
+		out = append(out, batch[n:]...)
 		if q.Limit > 0 && len(out) >= q.Limit {
 			out = out[:q.Limit]
 			break
@@ -191,6 +198,7 @@ func (s *Store) AddAlert(ctx context.Context, a *flight.Alert) (bool, error) {
 func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]flight.Alert, error) {
 	out := make([]flight.Alert, 0)
 	end := "+"
+	skip := q.Offset
 	for {
 		msgs, err := s.client.XRevRangeN(ctx, s.k.alerts(), end, "-", page).Result()
 		if err != nil {
@@ -206,6 +214,10 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]flight.Alert,
 				a.ID = m.ID
 			}
 			if !query.AlertMatches(q, &a) {
+				continue
+			}
+			if skip > 0 {
+				skip--
 				continue
 			}
 			out = append(out, a)

@@ -106,6 +106,11 @@ func testLegs(t *testing.T, s store.Store) {
 		{"limit", store.LegQuery{Limit: 2}, []string{"l1", "l4"}},
 		{"filters and limit", store.LegQuery{Status: flight.LegAirborne, Limit: 1}, []string{"l2"}},
 		{"none", store.LegQuery{Hex: "ffffff"}, []string{}},
+		{"offset and limit", store.LegQuery{Offset: 1, Limit: 2}, []string{"l4", "l2"}},
+		{"offset without limit", store.LegQuery{Offset: 3}, []string{"l3"}},
+		{"offset past the end", store.LegQuery{Offset: 9, Limit: 2}, []string{}},
+		{"offset with filters", store.LegQuery{Hex: "a40001", Offset: 1, Limit: 5}, []string{"l2"}},
+		{"offset with since", store.LegQuery{Since: t0.Add(3 * time.Hour), Offset: 1, Limit: 1}, []string{"l4"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,6 +207,9 @@ func testAlerts(t *testing.T, s store.Store) {
 		{"until exclusive", store.AlertQuery{Until: t0.Add(time.Hour)}, []string{"k1"}},
 		{"limit", store.AlertQuery{Limit: 1}, []string{"k3"}},
 		{"none", store.AlertQuery{Type: flight.AlertHolding}, []string{}},
+		{"offset and limit", store.AlertQuery{Offset: 1, Limit: 1}, []string{"k2"}},
+		{"offset with type", store.AlertQuery{Type: flight.AlertDeparted, Offset: 1}, []string{"k1"}},
+		{"offset past the end", store.AlertQuery{Offset: 5}, []string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
