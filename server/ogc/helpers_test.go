@@ -150,7 +150,7 @@ type itemsDoc struct {
 		Properties map[string]any  `json:"properties"`
 	} `json:"features"`
 	Links          []linkDoc `json:"links"`
-	NumberMatched  int       `json:"numberMatched"`
+	NumberMatched  *int      `json:"numberMatched"`
 	NumberReturned int       `json:"numberReturned"`
 	TimeStamp      string    `json:"timeStamp"`
 }

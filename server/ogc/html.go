@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/feature"
 )
 
 // page is what the HTML template shows: a title, links and a table.
@@ -53,7 +55,7 @@ func pageOf(c *collection, fs []feat, links []Link) page {
 	for _, f := range fs {
 		row := []string{f.id, geomText(f.geom)}
 		for _, n := range names {
-			v := f.props[n]
+			v := feature.JSONValue(f.vals[n])
 			if v == nil {
 				row = append(row, "")
 				continue

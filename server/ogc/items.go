@@ -14,29 +14,48 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/flightwatch/flightwatch/cql2"
+	"github.com/flightwatch/flightwatch/feature"
 	"github.com/flightwatch/flightwatch/geo"
 )
 
 // query is the parsed filter of an items request.
 type query struct {
-	bbox       orb.Bound // empty: everywhere; Min lon > Max lon crosses the antimeridian
+	bbox       orb.Bound // CRS84; empty: everywhere; Min lon > Max lon crosses the antimeridian
 	hasBBox    bool
 	start, end time.Time // datetime: zero ends are open
 	hasTime    bool
 	res        int // report-cells resolution; 0: default
 	limit      int
 	offset     int
+	filter     cql2.Expr   // filter and property parameters; nil: none
+	conj       []cql2.Expr // the top-level conjuncts of filter
+	spatial    bool        // filter has a spatial function
+	crs        *crsDef     // of the response
 }
 
-// itemParams are the query parameters items accepts; others are errors.
-var itemParams = map[string]bool{"f": true, "limit": true, "offset": true, "bbox": true, "datetime": true, "res": true}
+// reserved are the query parameters items accepts besides property names.
+var reserved = map[string]bool{"f": true, "limit": true, "offset": true, "bbox": true, "bbox-crs": true,
+	"datetime": true, "res": true, "filter": true, "filter-lang": true, "filter-crs": true, "crs": true}
 
-// parseQuery reads the items parameters; the error is the 400 message.
-func (a *api) parseQuery(v url.Values) (query, error) {
-	q := query{limit: a.cfg.DefaultLimit}
+// needGeometry reports whether filtering needs the features' geometries.
+func (q *query) needGeometry() bool { return q.hasBBox || q.spatial }
+
+// storeBBox is the bbox to hand the store: empty when there is none.
+func (q *query) storeBBox() orb.Bound {
+	if q.hasBBox {
+		return q.bbox
+	}
+	return orb.Bound{}
+}
+
+// parseQuery reads the items parameters of collection c; the error is the
+// 400 message.
+func (a *api) parseQuery(c *collection, v url.Values) (query, error) {
+	q := query{limit: a.cfg.DefaultLimit, crs: crsList[0]}
 	for k := range v {
-		if !itemParams[k] {
-			return q, fmt.Errorf("unknown parameter %q (allowed: bbox, datetime, limit, offset, res, f)", k)
+		if _, prop := c.field(k); !reserved[k] && !prop {
+			return q, fmt.Errorf("unknown parameter %q (allowed: bbox, bbox-crs, datetime, filter, filter-lang, filter-crs, crs, limit, offset, res, f, and the queryables of %s)", k, c.id)
 		}
 	}
 	if s := v.Get("limit"); s != "" {
@@ -60,8 +79,23 @@ func (a *api) parseQuery(v url.Values) (query, error) {
 		}
 		q.res = n
 	}
+	if s := v.Get("crs"); s != "" {
+		crs, err := parseCRS("crs", s)
+		if err != nil {
+			return q, err
+		}
+		q.crs = crs
+	}
+	bboxCRS := crsList[0]
+	if s := v.Get("bbox-crs"); s != "" {
+		crs, err := parseCRS("bbox-crs", s)
+		if err != nil {
+			return q, err
+		}
+		bboxCRS = crs
+	}
 	if s := v.Get("bbox"); s != "" {
-		b, err := parseBBox(s)
+		b, err := parseBBox(s, bboxCRS)
 		if err != nil {
 			return q, err
 		}
@@ -74,12 +108,19 @@ func (a *api) parseQuery(v url.Values) (query, error) {
 		}
 		q.start, q.end, q.hasTime = start, end, true
 	}
+	e, err := c.parseFilter(v)
+	if err != nil {
+		return q, err
+	}
+	q.filter, q.conj, q.spatial = e, cql2.Conjuncts(e), hasSpatial(e)
 	return q, nil
 }
 
-// parseBBox reads minLon,minLat,maxLon,maxLat (or the 6-number 3D form,
-// whose heights are ignored). minLon > maxLon crosses the antimeridian.
-func parseBBox(s string) (orb.Bound, error) {
+// parseBBox reads a bbox of 4 numbers (or the 6-number 3D form, whose
+// heights are ignored) in crs: minLon,minLat,maxLon,maxLat for CRS84,
+// minLat,minLon,maxLat,maxLon for EPSG:4326, metres for EPSG:3857. It
+// returns it in CRS84; minLon > maxLon crosses the antimeridian.
+func parseBBox(s string, crs *crsDef) (orb.Bound, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
 		return orb.Bound{}, fmt.Errorf("bbox %q must have 4 (or 6) numbers", s)
@@ -95,7 +136,8 @@ func parseBBox(s string) (orb.Bound, error) {
 	if len(n) == 6 {
 		n = []float64{n[0], n[1], n[3], n[4]}
 	}
-	b := orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
+	lo, hi := crs.to(orb.Point{n[0], n[1]}), crs.to(orb.Point{n[2], n[3]})
+	b := orb.Bound{Min: lo, Max: hi}
 	switch {
 	case b.Min[1] < -90 || b.Max[1] > 90 || b.Min[1] > b.Max[1]:
 		return orb.Bound{}, fmt.Errorf("bbox %q: latitudes must satisfy -90 <= minLat <= maxLat <= 90", s)
@@ -160,7 +202,7 @@ func parseInstant(s string) (time.Time, time.Time, bool) {
 	return time.Time{}, time.Time{}, false
 }
 
-// matches filters a feature exactly by bbox and datetime.
+// matches filters a feature exactly by bbox, datetime and filter.
 func (q *query) matches(f *feat, temporal bool) bool {
 	if q.hasBBox {
 		if f.geom == nil || !intersects(q.bbox, f.geom.Bound()) {
@@ -178,7 +220,7 @@ func (q *query) matches(f *feat, temporal bool) bool {
 			return false
 		}
 	}
-	return true
+	return cql2.Eval(q.filter, f)
 }
 
 // intersects reports whether a query bbox (possibly crossing the
@@ -192,20 +234,51 @@ func intersects(q, b orb.Bound) bool {
 	return q.Intersects(b)
 }
 
-// features loads and filters a collection's features, in a stable order.
-func (a *api) features(r *http.Request, c *collection, q query) ([]feat, error) {
-	all, err := c.load(r.Context(), q)
+// pageResult is one page of a collection's features. matched is the
+// number of all matches, -1 when the store paged and did not count them.
+type pageResult struct {
+	feats   []feat
+	matched int
+	more    bool
+}
+
+// features answers an items request: the page at q.offset, completed
+// for output.
+func (a *api) features(r *http.Request, c *collection, q *query) (pageResult, error) {
+	res, err := c.load(r.Context(), q)
 	if err != nil {
-		return nil, err
+		return pageResult{}, err
 	}
-	out := all[:0]
-	for i := range all {
-		if q.matches(&all[i], c.temporal) {
-			out = append(out, all[i])
+	var p pageResult
+	if res.paged {
+		p.feats, p.matched = res.feats, -1
+		if len(p.feats) > q.limit {
+			p.feats, p.more = p.feats[:q.limit], true
+		} else if q.offset == 0 || len(p.feats) > 0 {
+			p.matched = q.offset + len(p.feats)
+		}
+	} else {
+		all := res.feats[:0]
+		for i := range res.feats {
+			if q.matches(&res.feats[i], c.temporal) {
+				all = append(all, res.feats[i])
+			}
+		}
+		if !c.ordered {
+			sort.SliceStable(all, func(i, j int) bool { return all[i].id < all[j].id })
+		}
+		p.matched = len(all)
+		p.feats = all[min(q.offset, len(all)):min(q.offset+q.limit, len(all))]
+		p.more = q.offset+len(p.feats) < len(all)
+	}
+	if c.fill != nil {
+		for i := range p.feats {
+			if err := c.fill(r.Context(), &p.feats[i]); err != nil {
+				return pageResult{}, err
+			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return out, nil
+	return p, nil
 }
 
 // featureCollection is the GeoJSON items response.
@@ -214,7 +287,7 @@ type featureCollection struct {
 	Features       []*geojson.Feature `json:"features"`
 	Links          []Link             `json:"links"`
 	TimeStamp      string             `json:"timeStamp"`
-	NumberMatched  int                `json:"numberMatched"`
+	NumberMatched  *int               `json:"numberMatched,omitempty"`
 	NumberReturned int                `json:"numberReturned"`
 	// Restricted says why a collection's items are withheld from this
 	// reader (a GeoJSON foreign member; empty when they are not).
@@ -224,8 +297,23 @@ type featureCollection struct {
 // restrictedNote is what a reader without the read:raw scope is told.
 const restrictedNote = "raw report points need the read:raw scope; the report-cells collection has the aggregated counts"
 
-func encodeFeature(f *feat) *geojson.Feature {
-	return &geojson.Feature{Type: "Feature", ID: f.id, Geometry: f.geom, Properties: geojson.Properties(f.props)}
+// encodeFeature encodes a feature with its geometry in crs; every
+// property is present, null when unknown.
+func encodeFeature(c *collection, f *feat, crs *crsDef) *geojson.Feature {
+	props := make(geojson.Properties, len(c.fields))
+	for _, fl := range c.fields {
+		props[fl.name] = feature.JSONValue(f.vals[fl.name])
+	}
+	g := f.geom
+	if crs != nil && crs != crsList[0] {
+		g = project(g, crs.from)
+	}
+	return &geojson.Feature{Type: "Feature", ID: f.id, Geometry: g, Properties: props}
+}
+
+// contentCRS sets the Content-Crs header (OGC API - Features Part 2).
+func contentCRS(w http.ResponseWriter, crs *crsDef) {
+	w.Header().Set("Content-Crs", "<"+crs.uri+">")
 }
 
 func (a *api) items(w http.ResponseWriter, r *http.Request) {
@@ -238,7 +326,7 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.URL.Query()
-	q, err := a.parseQuery(v)
+	q, err := a.parseQuery(c, v)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "ogc: "+err.Error())
 		return
@@ -246,14 +334,14 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	// A reader without the scope gets an empty page that says why, so
 	// that GIS clients listing every collection open this one cleanly.
 	restricted := c.restricted && !a.rawAllowed(r)
-	var all []feat
+	var pg pageResult
 	if !restricted {
-		if all, err = a.features(r, c, q); err != nil {
+		if pg, err = a.features(r, c, &q); err != nil {
 			a.storeError(w, r, err)
 			return
 		}
 	}
-	page := all[min(q.offset, len(all)):min(q.offset+q.limit, len(all))]
+	page := pg.feats
 
 	self := a.base(r) + "/collections/" + url.PathEscape(c.id) + "/items"
 	link := func(rel, typ, f string, offset int) Link {
@@ -279,7 +367,7 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	if html {
 		f, typ = "html", typeHTML
 	}
-	if q.offset+len(page) < len(all) {
+	if pg.more {
 		links = append(links, link("next", typ, f, q.offset+q.limit))
 	}
 	if q.offset > 0 {
@@ -289,7 +377,10 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 
 	if html {
 		p := pageOf(c, page, links)
-		p.Description = fmt.Sprintf("%d of %d features, from %d.", len(page), len(all), q.offset+1)
+		p.Description = fmt.Sprintf("%d features, from %d.", len(page), q.offset+1)
+		if pg.matched >= 0 {
+			p.Description = fmt.Sprintf("%d of %d features, from %d.", len(page), pg.matched, q.offset+1)
+		}
 		if restricted {
 			p.Description = "No features shown: " + restrictedNote + "."
 		}
@@ -297,13 +388,18 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fc := featureCollection{Type: "FeatureCollection", Features: make([]*geojson.Feature, len(page)), Links: links,
-		TimeStamp: time.Now().UTC().Format(time.RFC3339), NumberMatched: len(all), NumberReturned: len(page)}
+		TimeStamp: time.Now().UTC().Format(time.RFC3339), NumberReturned: len(page)}
+	if pg.matched >= 0 || restricted {
+		n := max(pg.matched, 0)
+		fc.NumberMatched = &n
+	}
 	if restricted {
 		fc.Restricted = restrictedNote
 	}
 	for i := range page {
-		fc.Features[i] = encodeFeature(&page[i])
+		fc.Features[i] = encodeFeature(c, &page[i], q.crs)
 	}
+	contentCRS(w, q.crs)
 	writeJSON(w, http.StatusOK, typeGeoJSON, fc)
 }
 
@@ -316,8 +412,18 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	for k := range r.URL.Query() {
-		if k != "f" && k != "res" {
+	q := query{crs: crsList[0]}
+	for k, vs := range r.URL.Query() {
+		switch k {
+		case "f", "res":
+		case "crs":
+			crs, err := parseCRS("crs", vs[0])
+			if err != nil {
+				writeError(w, http.StatusBadRequest, "ogc: "+err.Error())
+				return
+			}
+			q.crs = crs
+		default:
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("ogc: unknown parameter %q", k))
 			return
 		}
@@ -327,20 +433,18 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fid := r.PathValue("fid")
-	q := query{}
 	if c.id == "report-cells" {
 		// A cell id names its resolution.
 		if cell := geo.ParseCell(fid); cell != 0 {
 			q.res = geo.CellRes(cell)
 		}
 	}
-	all, err := a.features(r, c, q)
+	found, err := a.findOne(r, c, fid, &q)
 	if err != nil {
 		a.storeError(w, r, err)
 		return
 	}
-	i := sort.Search(len(all), func(i int) bool { return all[i].id >= fid })
-	if i == len(all) || all[i].id != fid {
+	if found == nil {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("ogc: no feature %q in %s", fid, c.id))
 		return
 	}
@@ -348,10 +452,10 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 	links := append(selfLinks(b+"/items/"+url.PathEscape(fid), typeGeoJSON, html, "This feature"),
 		Link{Href: b, Rel: "collection", Type: typeJSON, Title: c.title})
 	if html {
-		a.writeHTML(w, pageOf(c, all[i:i+1], links))
+		a.writeHTML(w, pageOf(c, []feat{*found}, links))
 		return
 	}
-	gf := encodeFeature(&all[i])
+	gf := encodeFeature(c, found, q.crs)
 	body, err := json.Marshal(gf)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "ogc: encode feature")
@@ -361,7 +465,31 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 	var m map[string]any
 	_ = json.Unmarshal(body, &m)
 	m["links"] = links
+	contentCRS(w, q.crs)
 	writeJSON(w, http.StatusOK, typeGeoJSON, m)
+}
+
+// findOne returns the feature with id fid, or nil.
+func (a *api) findOne(r *http.Request, c *collection, fid string, q *query) (*feat, error) {
+	if c.find != nil {
+		return c.find(r.Context(), fid, q)
+	}
+	res, err := c.load(r.Context(), q)
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.feats {
+		if res.feats[i].id == fid {
+			f := &res.feats[i]
+			if c.fill != nil {
+				if err := c.fill(r.Context(), f); err != nil {
+					return nil, err
+				}
+			}
+			return f, nil
+		}
+	}
+	return nil, nil
 }
 
 // extentOf computes a collection's spatial and temporal extent from its data.
@@ -374,14 +502,17 @@ func (a *api) extentOf(r *http.Request, c *collection) (extent, error) {
 	if c.restricted && !a.rawAllowed(r) {
 		return ext, nil
 	}
-	all, err := c.load(r.Context(), query{})
+	if c.id == "flights" {
+		return a.flightExtent(r, ext)
+	}
+	res, err := c.load(r.Context(), &query{limit: a.cfg.MaxLimit})
 	if err != nil {
 		return ext, err
 	}
 	var b orb.Bound
 	var t0, t1 time.Time
 	n := 0
-	for _, f := range all {
+	for _, f := range res.feats {
 		if f.geom != nil {
 			if n == 0 {
 				b = f.geom.Bound()

@@ -90,7 +90,8 @@ type api struct {
 
 // New returns the OGC API handler. Its paths are relative to the mount
 // point: "/", "/conformance", "/api", "/collections", "/collections/{id}",
-// "/collections/{id}/schema", "/collections/{id}/items" and
+// "/collections/{id}/schema", "/collections/{id}/queryables",
+// "/collections/{id}/items" and
 // "/collections/{id}/items/{featureId}".
 func New(cfg Config, deps Deps) http.Handler {
 	cfg = cfg.withDefaults()
@@ -106,6 +107,7 @@ func New(cfg Config, deps Deps) http.Handler {
 	a.mux.HandleFunc("GET /collections", a.collectionsList)
 	a.mux.HandleFunc("GET /collections/{id}", a.collection)
 	a.mux.HandleFunc("GET /collections/{id}/schema", a.schema)
+	a.mux.HandleFunc("GET /collections/{id}/queryables", a.queryables)
 	a.mux.HandleFunc("GET /collections/{id}/items", a.items)
 	a.mux.HandleFunc("GET /collections/{id}/items/{fid}", a.item)
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

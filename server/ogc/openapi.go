@@ -111,7 +111,23 @@ func (a *api) openAPIDoc(base string) map[string]any {
 		"res": map[string]any{"name": "res", "in": "query", "required": false, "style": "form", "explode": false,
 			"description": "report-cells only: H3 resolution, one of those the store aggregates",
 			"schema":      map[string]any{"type": "integer", "minimum": 0, "maximum": 15, "default": a.cfg.CellRes}},
+		"filter": map[string]any{"name": "filter", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "a CQL2 filter, e.g. class = 'removal' AND S_INTERSECTS(geometry, BBOX(-120,10,-80,35)); see queryables for the properties",
+			"schema":      map[string]any{"type": "string"}},
+		"filter-lang": map[string]any{"name": "filter-lang", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "language of filter (cql-text is read as cql2-text)",
+			"schema":      map[string]any{"type": "string", "enum": filterLangs, "default": "cql2-text"}},
+		"filter-crs": map[string]any{"name": "filter-crs", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "CRS of the geometries in filter", "schema": map[string]any{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}},
+		"crs": map[string]any{"name": "crs", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "CRS of the response geometries (EPSG:4326 in latitude, longitude order)",
+			"schema":      map[string]any{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}},
+		"bbox-crs": map[string]any{"name": "bbox-crs", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "CRS of bbox", "schema": map[string]any{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}},
 	}
+	itemParams := []any{ref("parameters/limit"), ref("parameters/offset"), ref("parameters/bbox"), ref("parameters/bbox-crs"),
+		ref("parameters/datetime"), ref("parameters/res"), ref("parameters/filter"), ref("parameters/filter-lang"),
+		ref("parameters/filter-crs"), ref("parameters/crs")}
 	paths := map[string]any{
 		"/": get("getLandingPage", "Landing page", []any{}, std(response("links to the API definition, conformance and collections", typeJSON, ref("schemas/landingPage")))),
 		"/conformance": get("getConformanceDeclaration", "Conformance classes implemented", []any{},
@@ -125,11 +141,28 @@ func (a *api) openAPIDoc(base string) map[string]any {
 		"/collections/{collectionId}/schema": get("getCollectionSchema", "JSON Schema of a collection's feature properties", []any{collID},
 			std(map[string]any{"description": "the schema", "content": map[string]any{typeSchema: map[string]any{"schema": map[string]any{"type": "object"}}}}, "404")),
 		"/collections/{collectionId}/items": get("getFeatures", "Features of a collection",
-			[]any{collID, ref("parameters/limit"), ref("parameters/offset"), ref("parameters/bbox"), ref("parameters/datetime"), ref("parameters/res")},
+			append([]any{collID}, itemParams...),
 			std(response("a page of features", typeGeoJSON, ref("schemas/featureCollection")), "403", "404", "503")),
+		"/collections/{collectionId}/queryables": get("getQueryables", "Properties usable in filter and as query parameters", []any{collID},
+			std(map[string]any{"description": "the queryables", "content": map[string]any{typeSchema: map[string]any{"schema": map[string]any{"type": "object"}}}}, "404")),
 		"/collections/{collectionId}/items/{featureId}": get("getFeature", "One feature",
 			[]any{collID, ref("parameters/featureId")},
 			std(response("the feature", typeGeoJSON, ref("schemas/feature")), "403", "404", "503")),
+	}
+	// Each collection's items path lists its queryables as query
+	// parameters (equality), which is how clients such as GDAL find them.
+	for _, c := range a.colls {
+		ps := append([]any{}, itemParams...)
+		for _, f := range c.fields {
+			if reserved[f.name] {
+				continue
+			}
+			ps = append(ps, map[string]any{"name": f.name, "in": "query", "required": false, "style": "form", "explode": true,
+				"description": "only features whose " + f.name + " equals this (repeat for any of several): " + f.desc,
+				"schema":      propertySchema(f)})
+		}
+		paths["/collections/"+c.id+"/items"] = get("getFeatures-"+c.id, c.title+": features", ps,
+			std(response("a page of features", typeGeoJSON, ref("schemas/featureCollection")), "403", "404", "503"))
 	}
 	return map[string]any{
 		"openapi": "3.0.3",

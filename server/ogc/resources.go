@@ -24,9 +24,23 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+	"http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+	"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+	"http://www.opengis.net/spec/cql2/1.0/conf/property-property",
 }
 
-// crs84 is the only CRS served.
+// crs84 is the default and storage CRS: longitude, latitude on WGS 84.
 const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 // Link is a web link of the OGC API.
@@ -181,13 +195,14 @@ func (a *api) describe(r *http.Request, c *collection, html bool) (collectionDoc
 		Link{Href: b + "/items?f=html", Rel: "items", Type: typeHTML, Title: c.title + " items as HTML"},
 		Link{Href: b + "/schema", Rel: "describedby", Type: typeSchema, Title: "Schema of " + c.title},
 		Link{Href: b + "/schema", Rel: "http://www.opengis.net/def/rel/ogc/1.0/schema", Type: typeSchema, Title: "Schema of " + c.title},
+		Link{Href: b + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: typeSchema, Title: "Queryables of " + c.title},
 	)
 	desc := c.description
 	if c.restricted && !a.rawAllowed(r) {
 		desc += " Raw report points are restricted: without the read:raw scope the items are an empty page saying so (a single item answers 403); use report-cells for aggregates."
 	}
 	return collectionDoc{ID: c.id, Title: c.title, Description: desc, Extent: ext, ItemType: "feature",
-		CRS: []string{crs84}, StorageCRS: crs84, Links: links}, nil
+		CRS: crsURIs(), StorageCRS: crs84, Links: links}, nil
 }
 
 func (a *api) collectionsList(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +229,7 @@ func (a *api) collectionsList(w http.ResponseWriter, r *http.Request) {
 		a.writeHTML(w, p)
 		return
 	}
-	writeJSON(w, http.StatusOK, typeJSON, map[string]any{"links": links, "collections": docs, "crs": []string{crs84}})
+	writeJSON(w, http.StatusOK, typeJSON, map[string]any{"links": links, "collections": docs, "crs": crsURIs()})
 }
 
 func (a *api) lookup(w http.ResponseWriter, r *http.Request) (*collection, bool) {
