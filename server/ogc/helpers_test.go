@@ -22,8 +22,16 @@ var wantCounts = map[string]int{"aircraft": 3, "tracks": 2, "flights": 2, "route
 // loadStore fills a memory store with a small, known data set.
 func loadStore(t testing.TB) store.Store {
 	t.Helper()
-	ctx := context.Background()
 	s := memory.New(store.Config{})
+	fillStore(t, s)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fillStore writes the known data set into s.
+func fillStore(t testing.TB, s store.Store) {
+	t.Helper()
+	ctx := context.Background()
 	obs := func(hex, cs string, lat, lon float64, at time.Time) flight.Aircraft {
 		return flight.Aircraft{Observation: flight.Observation{Hex: hex, Callsign: cs, Time: at, Lat: lat, Lon: lon,
 			AltFt: 20000, Has: flight.HasAlt}, Phase: flight.PhaseCruise}
@@ -48,10 +56,11 @@ func loadStore(t testing.TB) store.Store {
 	}
 	legs := []flight.Leg{
 		{ID: "ae1234-1737727200", Hex: "ae1234", Callsign: "RCH821", Status: flight.LegAirborne, Origin: "KBIF",
-			PlannedDestination: "MGGT", Departed: t0, FirstSeen: t0, LastSeen: t0.Add(2 * time.Hour), LastLat: 25.85, LastLon: -100.38},
+			PlannedDestination: "MGGT", Departed: t0, FirstSeen: t0, LastSeen: t0.Add(2 * time.Hour), LastLat: 25.85, LastLon: -100.38,
+			PredictedDestination: "MGGT", PredictedConfidence: 0.8, PredictedBasis: flight.BasisPlan, Class: flight.ClassRemoval},
 		{ID: "ae5678-1737730800", Hex: "ae5678", Callsign: "RCH538", Status: flight.LegLanded, Origin: "KNKX",
 			PlannedDestination: "SKBO", ActualDestination: "KIAH", Departed: t0.Add(time.Hour), Arrived: t0.Add(3 * time.Hour),
-			FirstSeen: t0.Add(time.Hour), LastSeen: t0.Add(3 * time.Hour), LastLat: 29.98, LastLon: -95.34},
+			FirstSeen: t0.Add(time.Hour), LastSeen: t0.Add(3 * time.Hour), LastLat: 29.98, LastLon: -95.34, Class: flight.ClassDomestic},
 	}
 	for _, l := range legs {
 		if err := s.PutLeg(ctx, l); err != nil {
@@ -86,8 +95,6 @@ func loadStore(t testing.TB) store.Store {
 	if _, err := s.AddReports(ctx, reps); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	return s
 }
 
 // newServer starts a real HTTP server with the API mounted at /ogc/.
@@ -163,3 +170,5 @@ func linkOf(links []linkDoc, rel string) (linkDoc, bool) {
 	}
 	return linkDoc{}, false
 }
+
+func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
