@@ -48,6 +48,8 @@ func TestEvalText(t *testing.T) {
 		{"callsign LIKE 'gxa%'", false},
 		{"CASEI(callsign) LIKE CASEI('gxa%')", true},
 		{"callsign NOT LIKE '%9'", true},
+		{"callsign ILIKE 'gxa%'", true},
+		{"callsign NOT ILIKE 'gxa%'", false},
 		{"class IN ('removal', 'return')", true},
 		{"class NOT IN ('removal', 'return')", false},
 		{"arrived IS NULL", true},

@@ -5,7 +5,7 @@
 // against one feature.
 //
 // Supported: comparisons (=, <>, <, <=, >, >=), AND, OR, NOT, LIKE (with %
-// and _), IN, BETWEEN, IS NULL, CASEI, TRUE and FALSE, comparisons of two
+// and _; ILIKE, which OGR sends, is LIKE ignoring case), IN, BETWEEN, IS NULL, CASEI, TRUE and FALSE, comparisons of two
 // properties, string comparisons against list properties (any element),
 // the spatial functions S_INTERSECTS and S_DISJOINT on points, lines,
 // polygons, their multi forms and BBOX, and every temporal function

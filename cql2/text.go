@@ -173,6 +173,11 @@ func (p *textParser) predicate(at string, depth int) Expr {
 	case p.lx.keyword("LIKE"):
 		p.lx.next()
 		return negate(neg, at, &Like{At: at, Left: left, Pattern: p.operand(depth)})
+	case p.lx.keyword("ILIKE"):
+		// not CQL2, but what OGR sends: LIKE ignoring case
+		p.lx.next()
+		pat := p.operand(depth)
+		return negate(neg, at, &Like{At: at, Left: &Func{At: at, Name: "casei", Arg: left}, Pattern: &Func{At: at, Name: "casei", Arg: pat}})
 	case p.lx.keyword("IN"):
 		p.lx.next()
 		if !p.expect("(") {
@@ -199,7 +204,7 @@ func (p *textParser) predicate(at string, depth int) Expr {
 		return negate(neg, at, &Between{At: at, Left: left, Low: lo, High: p.operand(depth)})
 	}
 	if neg {
-		p.failf("expected LIKE, IN or BETWEEN after NOT, found %s", p.lx.describe())
+		p.failf("expected LIKE, ILIKE, IN or BETWEEN after NOT, found %s", p.lx.describe())
 	} else {
 		p.failf("expected a comparison (=, <>, <, <=, >, >=, LIKE, IN, BETWEEN, IS NULL), found %s", p.lx.describe())
 	}

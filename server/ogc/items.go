@@ -289,9 +289,27 @@ type featureCollection struct {
 	TimeStamp      string             `json:"timeStamp"`
 	NumberMatched  *int               `json:"numberMatched,omitempty"`
 	NumberReturned int                `json:"numberReturned"`
+	// CRS names a projected CRS the old GeoJSON way, so that a saved
+	// page opens in the right place in GIS tools (a foreign member;
+	// absent for CRS84 and EPSG:4326).
+	CRS *namedCRS `json:"crs,omitempty"`
 	// Restricted says why a collection's items are withheld from this
 	// reader (a GeoJSON foreign member; empty when they are not).
 	Restricted string `json:"restricted,omitempty"`
+}
+
+// namedCRS is the crs member of GeoJSON before RFC 7946.
+type namedCRS struct {
+	Type       string            `json:"type"`
+	Properties map[string]string `json:"properties"`
+}
+
+// legacyCRS returns the crs member for a projected CRS, nil otherwise.
+func legacyCRS(crs *crsDef) *namedCRS {
+	if crs.uri != uriEPSG3857 {
+		return nil
+	}
+	return &namedCRS{Type: "name", Properties: map[string]string{"name": "urn:ogc:def:crs:EPSG::3857"}}
 }
 
 // restrictedNote is what a reader without the read:raw scope is told.
@@ -396,6 +414,7 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	if restricted {
 		fc.Restricted = restrictedNote
 	}
+	fc.CRS = legacyCRS(q.crs)
 	for i := range page {
 		fc.Features[i] = encodeFeature(c, &page[i], q.crs)
 	}
