@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/flightwatch/flightwatch/feature"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
@@ -193,9 +194,21 @@ func (s *Server) getFlights(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return errorf(http.StatusBadRequest, "class %q: want removal, domestic, return, foreign or unknown", lq.Class)
 	}
+	filter, err := listFilter(q, feature.Leg.Fields())
+	if err != nil {
+		return err
+	}
+	if filter != nil {
+		lq.Limit = 0
+	}
 	legs, err := s.deps.Store.Legs(r.Context(), lq)
 	if err != nil {
 		return fmt.Errorf("legs: %w", err)
+	}
+	if filter != nil {
+		if legs, err = s.filterLegs(r.Context(), legs, filter, limit); err != nil {
+			return err
+		}
 	}
 	set := legSet{legs: legs, tracks: make([][]flight.TrackPoint, len(legs))}
 	for i, l := range legs {
@@ -229,10 +242,20 @@ func (s *Server) getAlerts(w http.ResponseWriter, r *http.Request) error {
 	if typ != "" && !slices.Contains(flight.AlertTypes, typ) {
 		return errorf(http.StatusBadRequest, "type %q is not an alert type", typ)
 	}
-	alerts, err := s.deps.Store.Alerts(r.Context(), store.AlertQuery{Since: since, Type: typ,
-		Hex: strings.ToLower(first(q, "hex")), Limit: limit})
+	filter, err := listFilter(q, feature.Alert.Fields())
+	if err != nil {
+		return err
+	}
+	aq := store.AlertQuery{Since: since, Type: typ, Hex: strings.ToLower(first(q, "hex")), Limit: limit}
+	if filter != nil {
+		aq.Limit = 0
+	}
+	alerts, err := s.deps.Store.Alerts(r.Context(), aq)
 	if err != nil {
 		return fmt.Errorf("alerts: %w", err)
+	}
+	if filter != nil {
+		alerts = filterAlerts(alerts, filter, limit)
 	}
 	return writeFeatures(w, r, alertSet(alerts))
 }

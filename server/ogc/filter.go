@@ -13,24 +13,14 @@ import (
 )
 
 // geometryQueryable is the name filters use for a feature's geometry.
-const geometryQueryable = "geometry"
+const geometryQueryable = feature.GeometryName
 
 // filter languages accepted by filter-lang; cql-text is the name earlier
 // drafts (and GDAL before 3.7) use for cql2-text.
 var filterLangs = []string{"cql2-text", "cql2-json", "cql-text"}
 
 func kindOf(f *field) cql2.Kind {
-	switch {
-	case f.format == feature.FormatDateTime:
-		return cql2.KindTime
-	case f.typ == feature.Number, f.typ == feature.Integer:
-		return cql2.KindNumber
-	case f.typ == feature.Boolean:
-		return cql2.KindBool
-	case f.typ == feature.Array:
-		return cql2.KindArray
-	}
-	return cql2.KindString
+	return feature.KindOf(feature.Field{Name: f.name, Type: f.typ, Format: f.format})
 }
 
 // schema returns the kinds of the properties a filter may name.
