@@ -2,6 +2,7 @@ package memory
 
 import (
 	"container/heap"
+	"slices"
 	"strings"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -69,6 +70,35 @@ func (s *Store) legPage(q store.LegQuery) []flight.Leg {
 	out := make([]flight.Leg, 0, len(keys))
 	for _, key := range keys {
 		out = append(out, s.legs[key.id])
+	}
+	return out
+}
+
+// legsSorted answers a query without a Limit: it sorts the keys of the
+// matches, not the legs themselves, then copies the legs in order.
+func (s *Store) legsSorted(q store.LegQuery) []flight.Leg {
+	s.legMu.RLock()
+	defer s.legMu.RUnlock()
+	keys := make([]legKey, 0)
+	for id := range s.legs {
+		leg := s.legs[id]
+		if query.LegMatches(q, &leg) {
+			keys = append(keys, legKey{micro: leg.LastSeen.UnixMicro(), id: leg.ID})
+		}
+	}
+	slices.SortFunc(keys, func(a, b legKey) int {
+		switch {
+		case a.before(b):
+			return -1
+		case b.before(a):
+			return 1
+		}
+		return 0
+	})
+	keys = keys[min(max(q.Offset, 0), len(keys)):]
+	out := make([]flight.Leg, len(keys))
+	for i, key := range keys {
+		out[i] = s.legs[key.id]
 	}
 	return out
 }

@@ -48,16 +48,7 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 	if q.Limit > 0 {
 		return s.legPage(q), nil
 	}
-	s.legMu.RLock()
-	out := make([]flight.Leg, 0)
-	for _, leg := range s.legs {
-		if query.LegMatches(q, &leg) {
-			out = append(out, leg)
-		}
-	}
-	s.legMu.RUnlock()
-	query.SortLegs(out)
-	return out[min(max(q.Offset, 0), len(out)):], nil
+	return s.legsSorted(q), nil
 }
 
 // PutPlan stores a plan, replacing one with the same ID.
