@@ -48,8 +48,7 @@ func (s *Store) legPage(q store.LegQuery) []flight.Leg {
 	h := make(worstFirst, 0, min(k, 1024))
 	s.legMu.RLock()
 	defer s.legMu.RUnlock()
-	for id := range s.legs {
-		leg := s.legs[id]
+	for _, leg := range s.legs {
 		if !query.LegMatches(q, &leg) {
 			continue
 		}
@@ -80,8 +79,7 @@ func (s *Store) legsSorted(q store.LegQuery) []flight.Leg {
 	s.legMu.RLock()
 	defer s.legMu.RUnlock()
 	keys := make([]legKey, 0)
-	for id := range s.legs {
-		leg := s.legs[id]
+	for _, leg := range s.legs {
 		if query.LegMatches(q, &leg) {
 			keys = append(keys, legKey{micro: leg.LastSeen.UnixMicro(), id: leg.ID})
 		}
