@@ -361,3 +361,31 @@ func TestPushdown(t *testing.T) {
 		})
 	}
 }
+
+// FuzzItemsQuery feeds arbitrary query strings to the items parameter
+// parser of every collection: an error or a query, never a panic.
+func FuzzItemsQuery(f *testing.F) {
+	for _, s := range []string{"filter=class%20%3D%20%27removal%27", "bbox=1,2,3,4&bbox-crs=EPSG:3857", "crs=EPSG:4326&datetime=2025-01-01/..",
+		"class=removal&class=domestic&limit=5&offset=2", "filter-lang=cql2-json&filter=%7B%22op%22%3A%22%3D%22%7D", "alt_ft=1e3&on_ground=true&seen=2025-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	a := &api{cfg: Config{}.withDefaults()}
+	colls := a.collections()
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		for _, c := range colls {
+			q, err := a.parseQuery(c, v)
+			if err != nil {
+				continue
+			}
+			if q.limit < 1 || q.offset < 0 || q.crs == nil {
+				t.Fatalf("bad query %+v from %q", q, raw)
+			}
+			f := feat{id: "x", vals: map[string]any{}}
+			q.matches(&f, c.temporal)
+		}
+	})
+}

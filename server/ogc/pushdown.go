@@ -250,17 +250,21 @@ func alertFeat(al *flight.Alert) feat {
 	return feat{id: al.ID, geom: pointOf(al.Lon, al.Lat), t0: al.Time, t1: al.Time, vals: valuesOf(feature.Alert, al)}
 }
 
+// exactExtentLegs is how many legs the flights extent is computed from
+// exactly, with their lines.
+const exactExtentLegs = 1000
+
 // flightExtent computes the extent of the flights collection: exactly
-// from every leg and its line when the store holds at most MaxLimit legs;
-// otherwise the whole world and the time up to the newest leg, so that
-// describing the collection never reads a million legs.
+// from every leg and its line when the store holds at most
+// exactExtentLegs legs; otherwise the whole world and the time up to the
+// newest leg, so that describing the collection never reads a million legs.
 func (a *api) flightExtent(r *http.Request, ext extent) (extent, error) {
 	ctx := r.Context()
-	legs, err := a.deps.Store.Legs(ctx, store.LegQuery{Limit: a.cfg.MaxLimit + 1})
+	legs, err := a.deps.Store.Legs(ctx, store.LegQuery{Limit: exactExtentLegs + 1})
 	if err != nil || len(legs) == 0 {
 		return ext, err
 	}
-	if len(legs) > a.cfg.MaxLimit {
+	if len(legs) > exactExtentLegs {
 		s1 := legs[0].LastSeen.UTC().Format(time.RFC3339)
 		ext.Temporal.Interval[0] = [2]*string{nil, &s1}
 		return ext, nil
