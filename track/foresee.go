@@ -223,6 +223,9 @@ func (t *Tracker) checkRejected(l *legState, at time.Time, p orb.Point, course f
 	}
 	if at.Sub(ps.offSince) >= t.cfg.realSpan(rejectFor) {
 		ps.rejected = true
+		if ps.held.dest == ps.static.dest {
+			ps.held, ps.heldPt = prediction{}, orb.Point{}
+		}
 	}
 }
 
