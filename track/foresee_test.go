@@ -26,6 +26,7 @@ func earlier(hex, origin, dest string, n int) []flight.Leg {
 type unplanned struct {
 	name    string
 	history []flight.Leg
+	routes  string // a route table in the VRS layout
 	build   func() *traj
 	tick    time.Duration
 	want    []string
@@ -120,6 +121,20 @@ func unplannedScenarios(t testing.TB) []unplanned {
 				b.takeoff(brg).flyKm(brg, 300, 420, 28000)
 				return b.fly(geo.Destination(knkx.Point(), brg, 40), 400, 10000).land(knkx)
 			}, want: []string{"departed", "turned_back", "landed"}, class: flight.ClassDomestic},
+		{name: "route table, landed elsewhere", routes: "GXA9001,G6,9001,GXA,KAEX-KBIF-MGGT\n",
+			build: func() *traj {
+				b := newTraj("ae1014", "GXA9001", kbif, t0).ground(2 * time.Minute)
+				brg := geo.BearingDeg(kbif.Point(), mggt.Point())
+				b.takeoff(brg).fly(geo.Destination(mggt.Point(), brg+180, 200), 450, 35000)
+				return b.land(mslp)
+			}, want: []string{"departed", "diverted", "landed"}, class: flight.ClassRemoval,
+			msg: "GXA9001 diverted: predicted MGGT from the route table for GXA9001, landed at MSLP"},
+		{name: "route table, landed there", routes: "GXA9001,G6,9001,GXA,KAEX-KBIF-MGGT\n",
+			build: func() *traj {
+				b := newTraj("ae1015", "GXA9001", kbif, t0).ground(2 * time.Minute)
+				brg := geo.BearingDeg(kbif.Point(), mggt.Point())
+				return b.takeoff(brg).fly(geo.Destination(mggt.Point(), brg+180, 60), 450, 35000).land(mggt)
+			}, want: []string{"departed", "landed"}, class: flight.ClassRemoval},
 		{name: "straight flight", build: func() *traj {
 			b := newTraj("ae1011", "", kbif, t0).ground(2 * time.Minute)
 			brg := geo.BearingDeg(kbif.Point(), mggt.Point())
@@ -144,7 +159,14 @@ func TestUnplannedScenarios(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.build()
 			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
-			tr := New(Config{}, Deps{Watchlist: w})
+			var rt *Routes
+			if tt.routes != "" {
+				var err error
+				if rt, _, err = LoadRoutes(strings.NewReader(tt.routes), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tr := New(Config{}, Deps{Watchlist: w, Routes: rt})
 			tr.Seed(tt.history)
 			var alerts []flight.Alert
 			var last flight.Leg
