@@ -214,7 +214,10 @@ func (t *Tracker) checkRejected(l *legState, at time.Time, p orb.Point, course f
 		ps.offSince = time.Time{}
 		return
 	}
-	if !contradicts(p, course, ps.staticPt, rejectOff) || geo.DistanceKm(p, ps.staticPt) < 100 {
+	// Heading back toward the origin is a turn-back, not a new destination.
+	origin, hasO := l.origin()
+	back := hasO && geo.DistanceKm(p, origin) > 5 && !contradicts(p, course, origin, 60)
+	if back || !contradicts(p, course, ps.staticPt, rejectOff) || geo.DistanceKm(p, ps.staticPt) < 100 {
 		ps.offSince = time.Time{}
 		return
 	}

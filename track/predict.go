@@ -226,7 +226,7 @@ func predictCourse(ix *geo.AirportIndex, in courseInput) prediction {
 		case geo.LargeAirport:
 			w = 1
 		case geo.MediumAirport:
-			w = 0.35
+			w = 0.2
 		default:
 			return
 		}
@@ -237,8 +237,14 @@ func predictCourse(ix *geo.AirportIndex, in courseInput) prediction {
 			if off > 120 || d < 3 {
 				return
 			}
-			r := math.Max(tod, 15)
-			s = w * math.Exp(-math.Abs(d-r)/(0.5*r+25)) * math.Exp(-off/60)
+			// The descent still to fly, above this field, in track
+			// distance: a field much farther than that is unlikely; a
+			// nearer one is not (approaches are vectored, descents late).
+			r := 15.0
+			if in.hasAlt {
+				r = math.Max((in.altFt-a.ElevFt)*kmPerFtDescent, 15)
+			}
+			s = w * math.Exp(-math.Max(0, d-r)/(0.5*r+25)) * math.Exp(-off/45)
 		} else {
 			if off > 30 || d < tod {
 				return
