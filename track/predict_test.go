@@ -120,7 +120,7 @@ func TestPredictCourse(t *testing.T) {
 	}{
 		{"cruise toward Guatemala", courseInput{p: geo.Destination(kbif.Point(), geo.BearingDeg(kbif.Point(), mggt.Point()), 800),
 			courseDeg: geo.BearingDeg(geo.Destination(kbif.Point(), geo.BearingDeg(kbif.Point(), mggt.Point()), 800), mggt.Point()),
-			altFt: 35000, hasAlt: true}, "MGGT"},
+			altFt:     35000, hasAlt: true}, "MGGT"},
 		{"descending 100 km out", courseInput{p: geo.Destination(mslp.Point(), 320, 100), courseDeg: 140, altFt: 18000, hasAlt: true, approach: true}, "MSLP"},
 		{"vectored onto base", courseInput{p: geo.Destination(mslp.Point(), 300, 25), courseDeg: 60, altFt: 5000, hasAlt: true, approach: true}, "MSLP"},
 		{"descending into Denver from the east", courseInput{p: geo.Destination(kden.Point(), 80, 120), courseDeg: 260, altFt: 20000, hasAlt: true, approach: true}, "KDEN"},
