@@ -2,7 +2,6 @@ package track
 
 import (
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -29,6 +28,12 @@ const (
 	planConf    = 0.9
 )
 
+// staticKey is what a history or route prediction depends on.
+type staticKey struct {
+	origin, callsign string
+	hist, routes     uint64
+}
+
 type posSample struct {
 	t time.Time
 	p orb.Point
@@ -42,24 +47,32 @@ type predState struct {
 	held   prediction
 	heldPt orb.Point // held: the last prediction with enough confidence held long enough
 
-	key      string     // the inputs static was worked out for
+	key      staticKey // the inputs static was worked out for
+	keySet   bool
 	static   prediction // from history or the route table
 	staticPt orb.Point
 	rejected bool
 	offSince time.Time
 
-	courseAt time.Time
-	course   prediction
-	samples  []posSample
+	courseAt       time.Time
+	course         prediction
+	coursePt       orb.Point // where, on what course and in which mode course was worked out
+	courseFrom     float64
+	courseApproach bool
+	samples        []posSample
+	courseDeg      float64 // the held course at the last sample
+	courseOK       bool
 }
 
 // heldCourse returns the course flown over the last minutes: the bearing
 // from the newest fix at least courseMinAge old, when the aircraft has
-// moved 5 km since; ok is false before that.
+// moved 5 km since; ok is false before that. It is worked out when a fix
+// is sampled (every courseSampleEvery) and kept in between.
 func (ps *predState) heldCourse(at time.Time, p orb.Point, c Config) (float64, bool) {
-	if n := len(ps.samples); n == 0 || at.Sub(ps.samples[n-1].t) >= c.realSpan(courseSampleEvery) {
-		ps.samples = append(ps.samples, posSample{at, p})
+	if n := len(ps.samples); n > 0 && at.Sub(ps.samples[n-1].t) < c.realSpan(courseSampleEvery) {
+		return ps.courseDeg, ps.courseOK
 	}
+	ps.samples = append(ps.samples, posSample{at, p})
 	cut := 0
 	for cut < len(ps.samples) && at.Sub(ps.samples[cut].t) > c.realSpan(courseKeep) {
 		cut++
@@ -67,16 +80,17 @@ func (ps *predState) heldCourse(at time.Time, p orb.Point, c Config) (float64, b
 	if cut > 0 {
 		ps.samples = append(ps.samples[:0], ps.samples[cut:]...)
 	}
+	ps.courseDeg, ps.courseOK = 0, false
 	minAge := c.realSpan(courseMinAge)
 	for i := len(ps.samples) - 1; i >= 0; i-- {
 		if at.Sub(ps.samples[i].t) >= minAge {
-			if geo.DistanceKm(ps.samples[i].p, p) < 5 {
-				return 0, false
+			if geo.DistanceKm(ps.samples[i].p, p) >= 5 {
+				ps.courseDeg, ps.courseOK = geo.BearingDeg(ps.samples[i].p, p), true
 			}
-			return geo.BearingDeg(ps.samples[i].p, p), true
+			break
 		}
 	}
-	return 0, false
+	return ps.courseDeg, ps.courseOK
 }
 
 // history returns a copy of an airframe's landed legs, oldest first.
@@ -113,7 +127,22 @@ func (t *Tracker) remember(hex string, p pastLeg) {
 		h = append(h[:0:0], h[len(h)-maxHistory:]...)
 	}
 	t.hist[hex] = h
-	t.histVer++
+	t.histVer.Add(1)
+}
+
+// bigAirports returns the medium and large airports of the tracker's
+// index, indexed on their own (built on first use).
+func (t *Tracker) bigAirports() *geo.AirportIndex {
+	t.bigOnce.Do(func() {
+		var list []geo.Airport
+		for _, a := range t.airports.All() {
+			if a.Type == geo.LargeAirport || a.Type == geo.MediumAirport {
+				list = append(list, a)
+			}
+		}
+		t.big = geo.NewAirportIndex(list)
+	})
+	return t.big
 }
 
 // predict brings the prediction of an airborne watched leg up to date
@@ -136,11 +165,16 @@ func (t *Tracker) predict(s *acState, l *legState, p orb.Point) {
 			next, nextPt = ps.static, ps.staticPt
 			break
 		}
-		if ps.courseAt.IsZero() || at.Sub(ps.courseAt) >= t.cfg.PredictEvery {
-			ps.courseAt = at
-			if held {
-				ps.course = t.coursePrediction(s, l, p, course)
+		if held && (ps.courseAt.IsZero() || at.Sub(ps.courseAt) >= t.cfg.PredictEvery) {
+			approach := t.onApproach(s)
+			// In cruise on a steady course the answer barely moves: it is
+			// worked out again after 25 km, a 5° change or the descent.
+			if approach || ps.courseAt.IsZero() || approach != ps.courseApproach ||
+				geo.DistanceKm(ps.coursePt, p) >= 25 || math.Abs(geo.TurnDeg(ps.courseFrom, course)) >= 5 {
+				ps.course = t.coursePrediction(s, l, p, course, approach)
+				ps.coursePt, ps.courseFrom, ps.courseApproach = p, course, approach
 			}
+			ps.courseAt = at
 		}
 		next = ps.course
 		if a, ok := t.airports.Lookup(next.dest); ok {
@@ -168,14 +202,11 @@ func (t *Tracker) predict(s *acState, l *legState, p orb.Point) {
 func (t *Tracker) staticPrediction(s *acState, l *legState) {
 	ps := &l.pred
 	rt := t.routes.Load()
-	t.histMu.Lock()
-	ver := t.histVer
-	t.histMu.Unlock()
-	key := l.leg.Origin + "|" + s.ac.Callsign + "|" + strconv.FormatUint(ver, 10) + "|" + strconv.FormatUint(rt.ver, 10)
-	if key == ps.key {
+	key := staticKey{origin: l.leg.Origin, callsign: s.ac.Callsign, hist: t.histVer.Load(), routes: rt.ver}
+	if ps.keySet && key == ps.key {
 		return
 	}
-	ps.key = key
+	ps.key, ps.keySet = key, true
 	old := ps.static.dest
 	ps.static, ps.staticPt = prediction{}, orb.Point{}
 	if o := l.leg.Origin; o != "" {
@@ -234,7 +265,7 @@ func (t *Tracker) checkRejected(l *legState, at time.Time, p orb.Point, course f
 
 // coursePrediction predicts from the route table with no known origin
 // (the stop ahead on the course), else from the held course.
-func (t *Tracker) coursePrediction(s *acState, l *legState, p orb.Point, course float64) prediction {
+func (t *Tracker) coursePrediction(s *acState, l *legState, p orb.Point, course float64, approach bool) prediction {
 	if l.leg.Origin == "" && s.ac.Callsign != "" {
 		if stops, ok := t.routes.Load().r.Lookup(s.ac.Callsign); ok {
 			if pr := predictRoute(stops, s.ac.Callsign, "", p, course, true); pr.ok() {
@@ -243,12 +274,18 @@ func (t *Tracker) coursePrediction(s *acState, l *legState, p orb.Point, course 
 		}
 	}
 	a := &s.ac.Observation
-	approach := s.ac.Phase == flight.PhaseDescent && a.Has&flight.HasAlt != 0 && a.AltFt < 25000
-	if a.Has&flight.HasAlt != 0 && a.AltFt < 10000 {
-		approach = true
-	}
-	return predictCourse(t.airports, courseInput{p: p, courseDeg: course, altFt: a.AltFt,
+	return predictCourse(t.bigAirports(), courseInput{p: p, courseDeg: course, altFt: a.AltFt,
 		hasAlt: a.Has&flight.HasAlt != 0, approach: approach, origin: l.leg.Origin})
+}
+
+// onApproach reports whether the aircraft is descending below 25,000 ft
+// or flying below 10,000 ft: its field lies within the descent ahead.
+func (t *Tracker) onApproach(s *acState) bool {
+	a := &s.ac.Observation
+	if a.Has&flight.HasAlt == 0 {
+		return false
+	}
+	return a.AltFt < 10000 || (s.ac.Phase == flight.PhaseDescent && a.AltFt < 25000)
 }
 
 // divertedNoPlan raises diverted for a watched leg with no plan that

@@ -182,7 +182,7 @@ const kmPerFtDescent = 3 * geo.KmPerNM / 1000
 
 // Course search bounds.
 const (
-	courseMaxKm     = 3000.0 // how far ahead along the course airports are considered
+	courseMaxKm     = 2500.0 // how far ahead along the course airports are considered
 	courseConfMax   = 0.45   // the course basis never reaches this
 	courseConfFloor = 0.1
 )

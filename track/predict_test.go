@@ -224,3 +224,13 @@ func TestCountryOf(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkPredictCourse(b *testing.B) {
+	ix := geo.Airports()
+	kbif, mggt := airport(b, "KBIF"), airport(b, "MGGT")
+	in := courseInput{p: kbif.Point(), courseDeg: geo.BearingDeg(kbif.Point(), mggt.Point()), altFt: 35000, hasAlt: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		predictCourse(ix, in)
+	}
+}

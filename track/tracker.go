@@ -66,10 +66,12 @@ type Tracker struct {
 	routes atomic.Pointer[routesHolder]
 
 	country countryOf
+	bigOnce sync.Once
+	big     *geo.AirportIndex // medium and large airports only, for the course basis
 
 	histMu  sync.Mutex
 	hist    map[string][]pastLeg // hex -> landed legs of watched airframes, oldest first
-	histVer uint64               // bumped on every change to hist
+	histVer atomic.Uint64        // bumped on every change to hist
 
 	newest   atomic.Int64 // newest observation time, Unix nanoseconds
 	clockMu  sync.Mutex
