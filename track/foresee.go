@@ -59,6 +59,7 @@ type predState struct {
 	coursePt       orb.Point // where, on what course and in which mode course was worked out
 	courseFrom     float64
 	courseApproach bool
+	descentAt      time.Time // last fix judged descending
 	samples        []posSample
 	courseDeg      float64 // the held course at the last sample
 	courseOK       bool
@@ -166,7 +167,7 @@ func (t *Tracker) predict(s *acState, l *legState, p orb.Point) {
 			break
 		}
 		if held && (ps.courseAt.IsZero() || at.Sub(ps.courseAt) >= t.cfg.PredictEvery) {
-			approach := t.onApproach(s)
+			approach := t.onApproach(s, ps)
 			// In cruise on a steady course the answer barely moves: it is
 			// worked out again after 25 km, a 5° change or the descent.
 			if approach || ps.courseAt.IsZero() || approach != ps.courseApproach ||
@@ -278,15 +279,29 @@ func (t *Tracker) coursePrediction(s *acState, l *legState, p orb.Point, course 
 		hasAlt: a.Has&flight.HasAlt != 0, approach: approach, origin: l.leg.Origin})
 }
 
-// onApproach reports whether the aircraft is descending below 25,000 ft
-// or flying below 10,000 ft: its field lies within the descent ahead.
-func (t *Tracker) onApproach(s *acState) bool {
+// onApproach reports whether the aircraft's field lies within the
+// descent ahead: it is descending, or has been within the last
+// approachStep minutes and has not climbed since (a level-off on the way
+// down), or flies below 10,000 ft.
+func (t *Tracker) onApproach(s *acState, ps *predState) bool {
 	a := &s.ac.Observation
 	if a.Has&flight.HasAlt == 0 {
 		return false
 	}
-	return a.AltFt < 10000 || (s.ac.Phase == flight.PhaseDescent && a.AltFt < 25000)
+	at := s.ac.Time
+	switch s.ac.Phase {
+	case flight.PhaseDescent:
+		ps.descentAt = at
+	case flight.PhaseClimb:
+		ps.descentAt = time.Time{}
+	}
+	recent := !ps.descentAt.IsZero() && at.Sub(ps.descentAt) <= t.cfg.realSpan(approachStep)
+	return a.AltFt < 10000 || recent
 }
+
+// approachStep: a level-off this long on the way down still counts as
+// the approach.
+const approachStep = 10 * time.Minute
 
 // divertedNoPlan raises diverted for a watched leg with no plan that
 // landed at p (airport ident where, "" when none) away from its held

@@ -226,7 +226,7 @@ func predictCourse(ix *geo.AirportIndex, in courseInput) prediction {
 		case geo.LargeAirport:
 			w = 1
 		case geo.MediumAirport:
-			w = 0.2
+			w = 0.15
 		default:
 			return
 		}
@@ -244,9 +244,9 @@ func predictCourse(ix *geo.AirportIndex, in courseInput) prediction {
 			if in.hasAlt {
 				r = math.Max((in.altFt-a.ElevFt)*kmPerFtDescent, 15)
 			}
-			s = w * math.Exp(-math.Max(0, d-r)/(0.5*r+25)) * math.Exp(-off/45)
+			s = w * math.Exp(-math.Max(0, d-r)/(0.5*r+25)) * math.Exp(-off/90)
 		} else {
-			if off > 30 || d < tod {
+			if off > 30 || (in.hasAlt && d < (in.altFt-a.ElevFt)*kmPerFtDescent) {
 				return
 			}
 			s = w * math.Exp(-cross/40) / (1 + d/1500)
