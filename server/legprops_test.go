@@ -120,3 +120,38 @@ func TestFlightPrediction(t *testing.T) {
 		}
 	}
 }
+
+func TestGetAirport(t *testing.T) {
+	in := startServer(t, Config{}, nil, nil)
+	tests := []struct {
+		path  string
+		code  int
+		ident string
+	}{
+		{"/api/v1/airports/MSLP", 200, "MSLP"},
+		{"/api/v1/airports/sal", 200, "MSLP"},
+		{"/api/v1/airports/QQQQ", 404, ""},
+		{"/api/v1/airports/ABCDEFGHIJ", 400, ""},
+	}
+	for _, tt := range tests {
+		code, _, b := do(t, "GET", in.url+tt.path, "", "", nil)
+		if code != tt.code {
+			t.Errorf("GET %s = %d %s, want %d", tt.path, code, b, tt.code)
+			continue
+		}
+		if tt.ident == "" {
+			continue
+		}
+		var f struct {
+			ID       string `json:"id"`
+			Geometry struct {
+				Coordinates []float64 `json:"coordinates"`
+			} `json:"geometry"`
+			Properties map[string]any `json:"properties"`
+		}
+		if err := json.Unmarshal(b, &f); err != nil || f.ID != tt.ident || len(f.Geometry.Coordinates) != 2 ||
+			f.Properties["type"] != "large_airport" {
+			t.Errorf("GET %s = %s (%v), want the %s feature", tt.path, b, err, tt.ident)
+		}
+	}
+}
