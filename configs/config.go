@@ -278,6 +278,9 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if err := c.Tracker.Validate(); err != nil {
+		return err
+	}
 	if c.Websocket.Batch > time.Second {
 		return fmt.Errorf("websocket.batch %s: at most 1s", c.Websocket.Batch)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -288,12 +289,24 @@ func legProps(l *flight.Leg) []kv {
 		{"planned_destination", str(l.PlannedDestination)}, {"actual_destination", str(l.ActualDestination)},
 		{"plan", str(l.Plan)}, {"departed", l.Departed}, {"arrived", l.Arrived},
 		{"first_seen", l.FirstSeen}, {"last_seen", l.LastSeen}, {"duration", dur},
-		{"watch", str(l.Watch)}, {"tags", tags},
+		{"watch", str(l.Watch)}, {"tags", tags}, {"military", slices.Contains(l.Tags, "military")},
+		{"predicted_destination", str(l.PredictedDestination)},
+		{"predicted_confidence", optional(l.PredictedDestination != "", l.PredictedConfidence)},
+		{"predicted_basis", str(string(l.PredictedBasis))}, {"class", legClass(l)},
 	}
 }
 
+// legClass is a leg's class, unknown when not judged.
+func legClass(l *flight.Leg) string {
+	if l.Class == "" {
+		return string(flight.ClassUnknown)
+	}
+	return string(l.Class)
+}
+
 var legColumns = []string{"id", "hex", "callsign", "reg", "type", "status", "origin", "planned_destination",
-	"actual_destination", "plan", "departed", "arrived", "first_seen", "last_seen", "duration", "watch", "tags"}
+	"actual_destination", "plan", "departed", "arrived", "first_seen", "last_seen", "duration", "watch", "tags",
+	"military", "predicted_destination", "predicted_confidence", "predicted_basis", "class"}
 
 // trackGeometry is a LineString of points, or a Point when there are fewer
 // than two (RFC 7946 needs two positions per LineString).

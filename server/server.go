@@ -130,6 +130,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/plans", h(s.getPlans))
 	mux.Handle("DELETE /api/v1/plans/{id}", h(s.deletePlan))
 	mux.Handle("GET /api/v1/routes", h(s.getRoutes))
+	mux.Handle("GET /api/v1/airports/{ident}", h(s.getAirport))
 	mux.Handle("GET /api/v1/feeds", h(s.getFeeds))
 	mux.Handle("GET /api/v1/meta", h(s.getMeta))
 	mux.Handle("GET /api/v1/stream", h(s.hub.serveWS))

@@ -1,6 +1,9 @@
 package track
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Config holds the tracker's thresholds. The zero value of every field
 // means its default, given in the field's comment.
@@ -92,6 +95,26 @@ type Config struct {
 	// StateTTL: aircraft silent for longer are forgotten by Tick.
 	// Default 12 h.
 	StateTTL time.Duration
+	// PredictMinConfidence: a watched leg with no plan raises diverted
+	// when it lands away from a destination predicted with at least this
+	// confidence (0-1) and held for PredictMinHold. The course basis stays
+	// below 0.5 by design, so by default only a plan, the airframe's
+	// history (two consistent earlier flights, or one and the same mission
+	// chain) or the route table can make a diversion. Default 0.6.
+	PredictMinConfidence float64
+	// PredictMinHold: how long a prediction must have been held before
+	// a landing elsewhere is a diversion. Default 10 min.
+	PredictMinHold time.Duration
+	// PredictEvery: how often the course prediction of an airborne leg is
+	// worked out again. Default 30 s.
+	PredictEvery time.Duration
+	// MissionWindow: legs of one airframe that follow each other within
+	// this span (landing to next take-off) form a mission chain, e.g.
+	// hub -> hub -> abroad. Default 24 h.
+	MissionWindow time.Duration
+	// HomeCountry is the Natural Earth ADM0_A3 code legs are classified
+	// against (removal, domestic, return, foreign). Default "USA".
+	HomeCountry string
 	// GeofenceCountries lists ADM0_A3 country codes (e.g. "MEX", "GTM")
 	// whose outlines act as geofences, in addition to Deps.Geofences.
 	GeofenceCountries []string
@@ -154,11 +177,20 @@ func (c Config) withDefaults() Config {
 	setF(&c.PlanOriginKm, 50)
 	setD(&c.PlanWindow, 6*time.Hour)
 	setD(&c.StateTTL, 12*time.Hour)
+	setF(&c.PredictMinConfidence, 0.6)
+	setD(&c.PredictMinHold, 10*time.Minute)
+	setD(&c.PredictEvery, 30*time.Second)
+	setD(&c.MissionWindow, 24*time.Hour)
+	if c.HomeCountry == "" {
+		c.HomeCountry = "USA"
+	}
+	c.HomeCountry = strings.ToUpper(strings.TrimSpace(c.HomeCountry))
 	c.scale = 1
 	if c.TimeScale > 1 {
 		c.scale = c.TimeScale
 		for _, d := range []*time.Duration{&c.SignalLost, &c.LandedSilence, &c.NotDepartedGrace,
-			&c.NotDepartedMaxAge, &c.HoldingWindow, &c.TurnBackDuration, &c.TrailEvery, &c.PlanWindow, &c.StateTTL} {
+			&c.NotDepartedMaxAge, &c.HoldingWindow, &c.TurnBackDuration, &c.TrailEvery, &c.PlanWindow, &c.StateTTL,
+			&c.PredictMinHold, &c.PredictEvery, &c.MissionWindow} {
 			*d = time.Duration(float64(*d) / c.TimeScale)
 		}
 		c.MaxJumpKt *= c.TimeScale

@@ -117,6 +117,13 @@ func (t *Tracker) landingAirport(l *legState, p orb.Point) (geo.Airport, bool) {
 			return a, true
 		}
 	}
+	if l.plan == nil {
+		if d, dp, ok := l.heldDest(); ok && geo.DistanceKm(p, dp) <= t.cfg.LandedNearKm {
+			if a, ok := t.airports.Lookup(d); ok {
+				return a, true
+			}
+		}
+	}
 	if a, _, ok := t.airports.Nearest(p, t.cfg.LandedNearKm, geo.MediumAirport); ok {
 		return a, true
 	}
@@ -134,8 +141,12 @@ func (t *Tracker) land(s *acState, res *Result, at time.Time, p orb.Point) {
 	if ok {
 		l.leg.ActualDestination = ap.Ident
 	}
+	l.leg.Class = t.classOf(&l.leg)
 	if !t.interesting(s) {
 		return
+	}
+	if s.ac.Watch != "" {
+		t.remember(s.ac.Hex, pastLeg{origin: l.leg.Origin, dest: l.leg.ActualDestination, departed: l.leg.Departed, arrived: at})
 	}
 	where := l.leg.ActualDestination
 	if where == "" {
@@ -151,6 +162,9 @@ func (t *Tracker) land(s *acState, res *Result, at time.Time, p orb.Point) {
 	if l.plan != nil && l.plan.hasD && diverted(l.leg.ActualDestination, p, l.plan.plan.Destination, l.plan.dest, t.cfg.LandedNearKm) {
 		t.raise(s, res, l.leg.ID+"/diverted", flight.AlertDiverted, p,
 			name(s)+" diverted: planned "+l.plan.plan.Destination+", landed at "+where)
+	}
+	if l.plan == nil {
+		t.divertedNoPlan(s, res, p, where)
 	}
 }
 
@@ -212,6 +226,8 @@ func (t *Tracker) detect(s *acState, res *Result, p orb.Point, newTrack bool) {
 		hasD := l.plan != nil && l.plan.hasD && !l.plan.sameEndpoints
 		if hasD {
 			dest = l.plan.dest
+		} else if l.plan == nil {
+			_, dest, hasD = l.heldDest()
 		}
 		if (l.plan == nil || !l.plan.sameEndpoints) && s.hasTrack &&
 			turnBack(&l.back, at, p, s.track, origin, dest, hasD,

@@ -19,6 +19,7 @@ type acState struct {
 	leg      *legState
 	watchVer uint64
 	matchSig string
+	feedMil  bool // flagged military by a feed (the watchlist's military tag aside)
 
 	refPt   orb.Point // ground reference cache
 	refElev float64
@@ -53,6 +54,7 @@ type legState struct {
 	back      backState
 	offRoute  bool // outside the planned corridor now
 	offRouteN int  // excursions from the corridor so far
+	pred      predState
 }
 
 func (l *legState) live() bool {
@@ -125,6 +127,7 @@ func (t *Tracker) step(s *acState, o flight.Observation) Result {
 		l.leg.Reg, l.leg.Type = s.ac.Reg, s.ac.Type
 		t.matchPlan(s, l)
 		if l.leg.Status == flight.LegAirborne && t.interesting(s) {
+			t.predict(s, l, p)
 			t.detect(s, &res, p, newTrack)
 		}
 	}
@@ -143,6 +146,7 @@ func (t *Tracker) step(s *acState, o flight.Observation) Result {
 		s.ac.Leg = l.leg.ID
 		l.leg.Watch, l.leg.Tags = s.ac.Watch, s.ac.Tags
 		if l.changed {
+			l.leg.Class = t.classOf(&l.leg)
 			res.Legs = append(res.Legs, l.leg)
 			l.changed = false
 		}
@@ -178,7 +182,8 @@ func (t *Tracker) merge(s *acState, o flight.Observation) {
 	if m.Squawk == "" && o.Time.Sub(prev.Time) < carrySpan {
 		m.Squawk = prev.Squawk
 	}
-	m.Military = m.Military || prev.Military
+	m.Military = m.Military || s.feedMil
+	s.feedMil = m.Military
 	carry := prev.Has &^ m.Has &^ flight.HasGround
 	if o.Time.Sub(prev.Time) > carrySpan {
 		carry = 0
@@ -206,6 +211,9 @@ func (t *Tracker) merge(s *acState, o flight.Observation) {
 		s.watchVer, s.matchSig = wh.ver, sig
 		s.ac.Watch, s.ac.Tags, _ = wh.w.Match(&s.ac)
 	}
+	// The military flag and the tags agree: a watchlist entry tagged
+	// military (a C-17 matched by type) makes the aircraft military too.
+	s.ac.Military = s.feedMil || hasTag(s.ac.Tags, "military")
 }
 
 // updateTrack sets s.track from the reported track, or from the bearing

@@ -38,6 +38,8 @@ type Deps struct {
 	Airports  *geo.AirportIndex
 	Countries *geo.CountryIndex
 	Watchlist *Watchlist
+	// Routes is the callsign route table for predictions (nil: none).
+	Routes    *Routes
 	Geofences []Geofence
 	Logger    *slog.Logger
 }
@@ -59,8 +61,17 @@ type Tracker struct {
 	seed     maphash.Seed
 	shards   [nShards]shard
 
-	watch atomic.Pointer[watchHolder]
-	plans atomic.Pointer[planSet]
+	watch  atomic.Pointer[watchHolder]
+	plans  atomic.Pointer[planSet]
+	routes atomic.Pointer[routesHolder]
+
+	country countryOf
+	bigOnce sync.Once
+	big     *geo.AirportIndex // medium and large airports only, for the course basis
+
+	histMu  sync.Mutex
+	hist    map[string][]pastLeg // hex -> landed legs of watched airframes, oldest first
+	histVer atomic.Uint64        // bumped on every change to hist
 
 	newest   atomic.Int64 // newest observation time, Unix nanoseconds
 	clockMu  sync.Mutex
@@ -70,6 +81,11 @@ type Tracker struct {
 	planMu  sync.Mutex
 	planUse map[string]*legState // plan id -> the leg it matched
 	notDep  map[string]bool      // plan ids alerted not_departed
+}
+
+type routesHolder struct {
+	r   *Routes
+	ver uint64
 }
 
 type watchHolder struct {
@@ -125,6 +141,15 @@ func New(cfg Config, deps Deps) *Tracker {
 		}
 	}
 	t.watch.Store(&watchHolder{w: deps.Watchlist, ver: 1})
+	t.routes.Store(&routesHolder{r: deps.Routes, ver: 1})
+	t.hist = map[string][]pastLeg{}
+	ci := deps.Countries
+	t.country = countryOf{airports: t.airports, countries: func() *geo.CountryIndex {
+		if ci != nil {
+			return ci
+		}
+		return geo.Countries()
+	}}
 	t.plans.Store(&planSet{ver: 1})
 	return t
 }
@@ -134,6 +159,13 @@ func New(cfg Config, deps Deps) *Tracker {
 func (t *Tracker) SetWatchlist(w *Watchlist) {
 	old := t.watch.Load()
 	t.watch.Store(&watchHolder{w: w, ver: old.ver + 1})
+}
+
+// SetRoutes replaces the callsign route table; legs predicted from the
+// old one are predicted again on their next observation.
+func (t *Tracker) SetRoutes(r *Routes) {
+	old := t.routes.Load()
+	t.routes.Store(&routesHolder{r: r, ver: old.ver + 1})
 }
 
 // SetPlans replaces the flight plans. Plans are normalised; those whose

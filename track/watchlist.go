@@ -29,6 +29,9 @@ type WatchEntry struct {
 	Type           []string
 	Operator       []string
 	Tags           []string
+	// Source says where the entry comes from (a public report, a
+	// monitor's list); it is documentation and does not match anything.
+	Source string
 }
 
 // Watchlist matches aircraft against entries. It is read-only once built
@@ -76,6 +79,7 @@ type watchlistFile struct {
 		Type           strList `yaml:"type"`
 		Operator       strList `yaml:"operator"`
 		Tags           strList `yaml:"tags"`
+		Source         string  `yaml:"source"`
 	} `yaml:"entries"`
 }
 
@@ -89,6 +93,7 @@ type watchlistFile struct {
 //	    type: [C17, C130]
 //	    operator: GXA               # operator name or ICAO designator
 //	    tags: [military, removal-charter]
+//	    source: "as reported by ..." # free text, documentation only
 //
 // Unknown keys, an entry without a name, a duplicate name, an entry with no
 // matcher and a malformed hex are errors.
@@ -111,7 +116,7 @@ func LoadWatchlist(r io.Reader) (*Watchlist, error) {
 		}
 		seen[name] = true
 		w := WatchEntry{Name: name, Hex: e.Hex, Reg: e.Reg, CallsignPrefix: e.CallsignPrefix,
-			Type: e.Type, Operator: e.Operator, Tags: e.Tags}
+			Type: e.Type, Operator: e.Operator, Tags: e.Tags, Source: strings.TrimSpace(e.Source)}
 		if len(w.Hex)+len(w.Reg)+len(w.CallsignPrefix)+len(w.Type)+len(w.Operator) == 0 {
 			return nil, fmt.Errorf("%w: entry %q: no hex, reg, callsign_prefix, type or operator", ErrWatchlist, name)
 		}

@@ -75,6 +75,7 @@ type app struct {
 	bus  store.Bus
 	pipe *ingest.Pipeline
 	fm   *feeds.Manager
+	wf   *watchFiles
 	srv  *server.Server
 }
 
@@ -97,6 +98,13 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	if err != nil {
 		return fail(err)
 	}
+	a.wf = newWatchFiles(cfg, base, tr, log, reg)
+	rt, err := a.wf.routes()
+	if err != nil {
+		return fail(err)
+	}
+	tr.SetRoutes(rt)
+	seedTracker(ctx, st, tr, cfg, log)
 	a.pipe = ingest.New(st, bus, tr, ingest.Options{
 		Instance: instance, StaleAfter: cfg.Store.StaleAfter, Logger: log, Registry: reg,
 	})
@@ -140,6 +148,7 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	g.Go(func() error { return a.srv.Serve(ctx, ln) })
 	g.Go(func() error { return a.pipe.Run(ctx) })
 	g.Go(func() error { return a.fm.Run(ctx) })
+	g.Go(func() error { return a.wf.onHangup(ctx) })
 	if a.cfg.Demo {
 		g.Go(func() error {
 			return demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.pipe, Logger: a.log})

@@ -11,6 +11,7 @@ import { Stream } from './stream.js';
 import { AlertsPanel } from './alerts.js';
 import { Cells, renderLegend, cellPopupHTML } from './cells.js';
 import { esc, fetchJSON, fmtTime, fmtClock, viewBBox, collection } from './util.js';
+import { Predictions } from './prediction.js';
 
 const maplibregl = window.maplibregl;
 const $ = (id) => document.getElementById(id);
@@ -397,6 +398,7 @@ wireControls();
 loadInfo().then(loadMeta);
 
 let moveTimer = null;
+let predictions = null;
 
 const ready = new Promise((resolve) => {
   map.on('load', async () => {
@@ -407,6 +409,8 @@ const ready = new Promise((resolve) => {
       },
     });
     cells = new Cells(map, { select: $('window'), onError: (err) => console.warn('flightwatch: cells:', err.message) });
+    predictions = new Predictions(map, { aircraft, onError: (err) => console.warn('flightwatch: predictions:', err.message) });
+    predictions.start();
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     stream = new Stream({
       url: `${proto}//${window.location.host}/api/v1/stream`,
@@ -439,4 +443,5 @@ window.flightwatch = {
   stats,
   ready,
   get stream() { return stream; },
+  get predictions() { return predictions; },
 };
