@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
 )
 
 // Features are written with append-style encoders, not reflection: a
@@ -102,6 +103,8 @@ func appendValue(b []byte, v any) []byte {
 			b = appendQuoted(b, s)
 		}
 		return append(b, ']')
+	case []store.SourceSeen:
+		return appendSources(b, v)
 	case map[string]int:
 		b = append(b, '{')
 		first := true

@@ -142,7 +142,13 @@ func (t *Tracker) step(s *acState, o flight.Observation) Result {
 	if l := s.leg; l != nil {
 		s.ac.Leg = l.leg.ID
 		l.leg.Watch, l.leg.Tags = s.ac.Watch, s.ac.Tags
-		if l.changed {
+		flying := l.leg.Status == flight.LegAirborne || l.leg.Status == flight.LegSignalLost
+		if flying || l.leg.Arrived.Equal(o.Time) {
+			res.Leg = l.leg.ID
+		}
+		// A flying leg is emitted with each kept trail point too, so
+		// that its last_seen and duration advance as it flies.
+		if l.changed || (res.Trail && flying) {
 			res.Legs = append(res.Legs, l.leg)
 			l.changed = false
 		}

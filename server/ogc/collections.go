@@ -119,13 +119,13 @@ func (a *api) collections() []*collection {
 				if err != nil {
 					return nil, err
 				}
+				lines, err := legLines(ctx, s, legs)
+				if err != nil {
+					return nil, err
+				}
 				out := make([]feat, 0, len(legs))
-				for _, l := range legs {
-					pts, err := s.Track(ctx, l.Hex, l.FirstSeen, l.LastSeen)
-					if err != nil {
-						return nil, err
-					}
-					out = append(out, legFeat(l, pts))
+				for i, l := range legs {
+					out = append(out, legFeat(l, lines[i]))
 				}
 				return out, nil
 			},
