@@ -65,7 +65,9 @@ func (s legSet) Props(i int) []kv {
 	}
 	return append(legProps(&s.legs[i]), sourceProps(src)...)
 }
-func (legSet) Columns() []string { return append(legColumns[:len(legColumns):len(legColumns)], "sources", "positions") }
+func (legSet) Columns() []string {
+	return append(legColumns[:len(legColumns):len(legColumns)], "sources", "positions")
+}
 
 type cellSet []store.CellCount
 

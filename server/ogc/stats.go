@@ -55,7 +55,7 @@ func (a *api) statsCollections() []*collection {
 	mk := func(p stats.Period, title string) *collection {
 		return &collection{id: "stats-" + string(p), title: title, temporal: true, fields: fields,
 			description: "Flights of watched aircraft counted per " + string(p) + " and group, each against the mean of the 6 " + string(p) + "s before.",
-			load: func(ctx context.Context, q query) ([]feat, error) { return a.loadStats(ctx, p, q) }}
+			load:        func(ctx context.Context, q query) ([]feat, error) { return a.loadStats(ctx, p, q) }}
 	}
 	return []*collection{mk(stats.Week, "Flights per week"), mk(stats.Month, "Flights per month")}
 }
