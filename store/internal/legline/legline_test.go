@@ -80,7 +80,7 @@ func TestThin(t *testing.T) {
 func TestAppendNewer(t *testing.T) {
 	p := pts(30)
 	line := AppendNewer(nil, p[:10], 0)
-	line = AppendNewer(line, p[5:12], 0)                               // overlap: 10, 11 new
+	line = AppendNewer(line, p[5:12], 0)                                 // overlap: 10, 11 new
 	line = AppendNewer(line, []flight.TrackPoint{p[3], p[12], p[12]}, 0) // old, new, repeat
 	got, _ := Decode(line, "ae1234")
 	if len(got) != 13 {
