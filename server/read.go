@@ -147,6 +147,11 @@ func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
 			return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
 		}
 	}
+	if f, err := exportFormat(r); err != nil {
+		return err
+	} else if f == formatKML || f == formatGPX || f == formatFGB || f == formatCSV {
+		return writeFeatures(w, r, trackSet{hex: hex, pts: pts})
+	}
 	times := make([]string, len(pts))
 	alts := make([]byte, 0, 8*len(pts))
 	alts = append(alts, '[')
