@@ -19,7 +19,7 @@ const (
 	ByAirport  By = "airport"  // destination airport ident
 	ByOrigin   By = "origin"   // departure airport ident
 	ByOperator By = "operator" // callsign's ICAO prefix, else the watchlist entry
-	ByClass    By = "class"    // leg class
+	ByClass    By = "class"    // leg class (judged from its ends when the tracker has not)
 )
 
 // Bys lists every grouping, in Key.Groups order.
@@ -144,8 +144,34 @@ func (k *Keyer) KeyOf(l *flight.Leg) (Key, bool) {
 	key.Groups[1] = orUnknown(dest)
 	key.Groups[2] = orUnknown(l.Origin)
 	key.Groups[3] = orUnknown(Operator(l))
-	key.Groups[4] = orUnknown(string(l.Class))
+	key.Groups[4] = orUnknown(string(k.classOf(l, dest)))
 	return key, true
+}
+
+// HomeCountry is the home country legs are classed against when the
+// tracker has not classed them (ADM0_A3, as tracker.home_country).
+const HomeCountry = "USA"
+
+// classOf is the leg's class, or when the tracker left it empty, the
+// class its ends give: from home abroad is a removal, home to home
+// domestic, abroad to home a return, abroad to abroad foreign; unknown
+// when an end is not known.
+func (k *Keyer) classOf(l *flight.Leg, dest string) flight.Class {
+	if l.Class != "" {
+		return l.Class
+	}
+	from, to := k.countryOf(l.Origin), k.countryOf(dest)
+	switch {
+	case from == "" || to == "":
+		return flight.ClassUnknown
+	case from == HomeCountry && to == HomeCountry:
+		return flight.ClassDomestic
+	case from == HomeCountry:
+		return flight.ClassRemoval
+	case to == HomeCountry:
+		return flight.ClassReturn
+	}
+	return flight.ClassForeign
 }
 
 func orUnknown(s string) string {

@@ -69,7 +69,7 @@ func testStatsCounters(t *testing.T, s store.Store, h store.History) {
 		"airport":  {"0:MGGT=1", "0:MHTG=1", "1:KELP=1"},
 		"origin":   {"0:KBIF=1", "0:KELP=1", "1:KBIF=1"},
 		"operator": {"0:RCH=1", "0:charter=1", "1:RCH=1"},
-		"class":    {"0:removal=1", "0:unknown=1", "1:domestic=1"},
+		"class":    {"0:removal=2", "1:domestic=1"}, // s2 classed from its ends
 	})
 	checkStats(t, "window", statsTable(t, h, store.StatsQuery{Since: day1, Until: day1.Add(24 * time.Hour)}), map[string][]string{
 		"country": {"1:USA=1"}, "airport": {"1:KELP=1"}, "origin": {"1:KBIF=1"}, "operator": {"1:RCH=1"}, "class": {"1:domestic=1"},
