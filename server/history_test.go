@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -279,5 +280,20 @@ func TestExportsOpenInGDAL(t *testing.T) {
 				t.Errorf("ogrinfo %s does not show %q:\n%.3000s", ext, tc.prop, out)
 			}
 		})
+	}
+}
+
+func TestReportPage(t *testing.T) {
+	st := memory.New(store.Config{})
+	bus := memory.NewBus()
+	fsys := fstest.MapFS{"report.html": {Data: []byte("<html>flights report</html>")}, "index.html": {Data: []byte("<html>map</html>")}}
+	srv, err := New(Config{Tokens: testTokens()}, Deps{Store: st, Bus: bus, Ingest: &testIngester{st: st, bus: bus}, Static: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := newHTTPTest(t, srv.Handler())
+	code, hdr, body := do(t, "GET", url+"/report", "", "", nil)
+	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || !strings.Contains(string(body), "flights report") {
+		t.Errorf("GET /report = %d %s %.100s, want the report page", code, hdr.Get("Content-Type"), body)
 	}
 }

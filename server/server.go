@@ -148,6 +148,7 @@ func (s *Server) routes() http.Handler {
 	}
 	if s.deps.Static != nil {
 		files := http.FileServerFS(s.deps.Static)
+		mux.Handle("GET /report", reportPage(files))
 		mux.Handle("/", h(func(w http.ResponseWriter, r *http.Request) error {
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				w.Header().Set("Allow", "GET, HEAD")

@@ -106,3 +106,13 @@ func writeStatsCSV(w http.ResponseWriter, a *statsAnswer) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// reportPage serves the flights report (report.html of the static files)
+// at /report.
+func reportPage(files http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/report.html"
+		files.ServeHTTP(w, r2)
+	})
+}
