@@ -114,7 +114,7 @@ func TestLegKeepsItsWholeLine(t *testing.T) {
 				}
 				// Airborne: last_seen and the line follow the flight.
 				last := batch[len(batch)-1].Time
-				if last.Sub(l.LastSeen) > 10*time.Second || !l.LastSeen.After(prevSeen) {
+				if last.Sub(l.LastSeen) > 35*time.Second || !l.LastSeen.After(prevSeen) {
 					t.Fatalf("airborne leg last_seen %v after a batch ending %v (before %v)", l.LastSeen, last, prevSeen)
 				}
 				lines, err := h.LegLines(ctx, []string{id})

@@ -53,7 +53,13 @@ type legState struct {
 	back      backState
 	offRoute  bool // outside the planned corridor now
 	offRouteN int  // excursions from the corridor so far
+
+	emittedAt time.Time // observation time the leg was last emitted at
 }
+
+// legProgressEvery is how often (in real time) a flying leg is emitted
+// only because its last_seen moved on.
+const legProgressEvery = 30 * time.Second
 
 func (l *legState) live() bool {
 	return l.leg.Status == flight.LegTaxi || l.leg.Status == flight.LegAirborne || l.leg.Status == flight.LegSignalLost
@@ -146,11 +152,13 @@ func (t *Tracker) step(s *acState, o flight.Observation) Result {
 		if flying || l.leg.Arrived.Equal(o.Time) {
 			res.Leg = l.leg.ID
 		}
-		// A flying leg is emitted with each kept trail point too, so
-		// that its last_seen and duration advance as it flies.
-		if l.changed || (res.Trail && flying) {
+		// A flying leg is emitted with a kept trail point at least every
+		// legProgressEvery too, so that its last_seen and duration
+		// advance as it flies.
+		if l.changed || (res.Trail && flying && o.Time.Sub(l.emittedAt) >= t.cfg.realSpan(legProgressEvery)) {
 			res.Legs = append(res.Legs, l.leg)
 			l.changed = false
+			l.emittedAt = o.Time
 		}
 	}
 	res.Aircraft = s.ac
