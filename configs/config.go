@@ -72,6 +72,58 @@ type Store struct {
 	AlertLen int `yaml:"alert_len"`
 	// StaleAfter removes aircraft not heard from for this long. Default 10m.
 	StaleAfter time.Duration `yaml:"stale_after"`
+	// LegPoints bounds the points of one leg's own line; a fuller line
+	// keeps every other point. Default 10000 (12 hours at one per 5 s).
+	LegPoints int `yaml:"leg_points"`
+	// Retention is how long each kind of data is kept.
+	Retention Retention `yaml:"retention"`
+}
+
+// Retention is how long the store keeps each kind of data; 0 keeps it
+// forever. Unset fields take the defaults noted.
+type Retention struct {
+	// Tracks: track points, by point time. Default 720h (30 days).
+	Tracks Age `yaml:"tracks"`
+	// Legs: legs last seen longer ago, with their lines. Default 0.
+	Legs Age `yaml:"legs"`
+	// Alerts: alerts raised longer ago. Default 0 (alert_len bounds them).
+	Alerts Age `yaml:"alerts"`
+	// Reports: reports, a whole UTC month at a time. Default 0.
+	Reports Age `yaml:"reports"`
+	// Every is how often retention runs. Default 10m.
+	Every time.Duration `yaml:"every"`
+}
+
+// Age is a retention age: a duration such as 720h, or 0 to keep forever.
+// The zero Age is unset and takes its field's default.
+type Age struct {
+	D   time.Duration
+	Set bool
+}
+
+// UnmarshalYAML reads 0 or a Go duration.
+func (a *Age) UnmarshalYAML(n *yaml.Node) error {
+	if n.Value == "0" {
+		*a = Age{Set: true}
+		return nil
+	}
+	d, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("retention %q: want 0 or a duration such as 720h", n.Value)
+	}
+	*a = Age{D: d, Set: true}
+	return nil
+}
+
+// Policy returns the retention ages with defaults applied.
+func (r Retention) Policy() (tracks, legs, alerts, reports time.Duration) {
+	get := func(a Age, def time.Duration) time.Duration {
+		if !a.Set {
+			return def
+		}
+		return a.D
+	}
+	return get(r.Tracks, 720*time.Hour), get(r.Legs, 0), get(r.Alerts, 0), get(r.Reports, 0)
 }
 
 // HTTP tunes the API.
@@ -265,6 +317,18 @@ func (c *Config) Validate() error {
 		if r < 0 || r > 15 {
 			return fmt.Errorf("store.report_res %d: want 0..15", r)
 		}
+	}
+	if c.Store.LegPoints < 0 {
+		return fmt.Errorf("store.leg_points %d: want 0 (default) or more", c.Store.LegPoints)
+	}
+	for name, a := range map[string]Age{"tracks": c.Store.Retention.Tracks, "legs": c.Store.Retention.Legs,
+		"alerts": c.Store.Retention.Alerts, "reports": c.Store.Retention.Reports} {
+		if a.D < 0 {
+			return fmt.Errorf("store.retention.%s %v: want 0 (keep) or a positive duration", name, a.D)
+		}
+	}
+	if c.Store.Retention.Every < 0 {
+		return fmt.Errorf("store.retention.every %v: want a positive duration", c.Store.Retention.Every)
 	}
 	for i, t := range c.HTTP.Tokens {
 		if t.Token == "" {

@@ -1,6 +1,7 @@
 package feature
 
 import (
+	"slices"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -103,6 +104,7 @@ var Leg = Table[flight.Leg]{
 	}},
 	{Name: "watch", Type: String, Desc: "matching watchlist entry", Get: func(l *flight.Leg) any { return str(l.Watch) }},
 	{Name: "tags", Type: Array, Desc: "watchlist tags", Get: func(l *flight.Leg) any { return list(l.Tags) }},
+	{Name: "military", Type: Boolean, Desc: "tagged military by the watchlist", Get: func(l *flight.Leg) any { return slices.Contains(l.Tags, "military") }},
 }
 
 // Alert is the property table of an alert.

@@ -102,6 +102,7 @@ func (p *Pipeline) Ingest(ctx context.Context, obs []flight.Observation) error {
 		trail  = make([]flight.TrackPoint, 0, len(obs))
 		legs   []flight.Leg
 		alerts []flight.Alert
+		lines  legLines // the legs' own lines (legline.go)
 	)
 	for i := range obs {
 		var r track.Result
@@ -125,12 +126,16 @@ func (p *Pipeline) Ingest(ctx context.Context, obs []flight.Observation) error {
 		}
 		legs = append(legs, r.Legs...)
 		alerts = append(alerts, r.Alerts...)
+		lines.add(&r, &obs[i])
 	}
 	p.m.observations.WithLabelValues("stored").Add(float64(len(ac)))
 	if err := p.store(ctx, ac, trail); err != nil {
 		return err
 	}
 	if err := p.persist(ctx, legs, alerts); err != nil {
+		return err
+	}
+	if err := p.appendLegLines(ctx, &lines); err != nil {
 		return err
 	}
 	if len(ac) > 0 {

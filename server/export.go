@@ -30,6 +30,9 @@ const (
 	formatGeoJSON = "geojson"
 	formatSeq     = "geojsonseq"
 	formatCSV     = "csv"
+	formatKML     = "kml"
+	formatGPX     = "gpx"
+	formatFGB     = "fgb"
 )
 
 // Content types.
@@ -37,19 +40,28 @@ const (
 	ctGeoJSON    = "application/geo+json"
 	ctGeoJSONSeq = "application/geo+json-seq"
 	ctCSV        = "text/csv"
+	ctKML        = "application/vnd.google-earth.kml+xml"
+	ctGPX        = "application/gpx+xml"
+	ctFGB        = "application/flatgeobuf"
 )
 
 // exportFormat picks the format from ?f= or the Accept header.
 func exportFormat(r *http.Request) (string, error) {
 	switch f := r.URL.Query().Get("f"); f {
 	case "", "json":
-	case formatGeoJSON, formatSeq, formatCSV:
+	case formatGeoJSON, formatSeq, formatCSV, formatKML, formatGPX, formatFGB:
 		return f, nil
 	default:
-		return "", errorf(http.StatusBadRequest, "f=%q: want geojson, geojsonseq or csv", f)
+		return "", errorf(http.StatusBadRequest, "f=%q: want geojson, geojsonseq, csv, kml, gpx or fgb", f)
 	}
 	accept := r.Header.Get("Accept")
 	switch {
+	case strings.Contains(accept, ctKML):
+		return formatKML, nil
+	case strings.Contains(accept, ctGPX):
+		return formatGPX, nil
+	case strings.Contains(accept, ctFGB):
+		return formatFGB, nil
 	case strings.Contains(accept, ctGeoJSONSeq):
 		return formatSeq, nil
 	case strings.Contains(accept, ctCSV):
@@ -70,6 +82,8 @@ func writeFeatures(w http.ResponseWriter, r *http.Request, set featureSet) error
 	switch f {
 	case formatCSV:
 		return writeCSV(w, set)
+	case formatKML, formatGPX, formatFGB:
+		return writeGIS(w, r, f, set)
 	case formatSeq:
 		w.Header().Set("Content-Type", ctGeoJSONSeq)
 		buf := make([]byte, 0, flushEvery+4096)

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
 )
 
 // Features are written with append-style encoders, not reflection: a
@@ -103,6 +104,8 @@ func appendValue(b []byte, v any) []byte {
 			b = appendQuoted(b, s)
 		}
 		return append(b, ']')
+	case []store.SourceSeen:
+		return appendSources(b, v)
 	case map[string]int:
 		b = append(b, '{')
 		first := true

@@ -47,8 +47,9 @@ func (s reportSet) Props(i int) []kv                     { return reportProps(&s
 func (reportSet) Columns() []string                      { return reportColumns }
 
 type legSet struct {
-	legs   []flight.Leg
-	tracks [][]flight.TrackPoint
+	legs    []flight.Leg
+	tracks  [][]flight.TrackPoint
+	sources [][]store.SourceSeen // nil: no provenance
 }
 
 func (s legSet) Len() int { return len(s.legs) }
@@ -58,8 +59,16 @@ func (s legSet) AppendFeature(b []byte, i int) []byte {
 func (s legSet) Geometry(i int) orb.Geometry {
 	return trackGeometry(s.tracks[i], orb.Point{s.legs[i].LastLon, s.legs[i].LastLat})
 }
-func (s legSet) Props(i int) []kv { return legProps(&s.legs[i]) }
-func (legSet) Columns() []string  { return legColumns }
+func (s legSet) Props(i int) []kv {
+	var src []store.SourceSeen
+	if s.sources != nil {
+		src = s.sources[i]
+	}
+	return append(legProps(&s.legs[i]), sourceProps(src)...)
+}
+func (legSet) Columns() []string {
+	return append(legColumns[:len(legColumns):len(legColumns)], "sources", "positions")
+}
 
 type cellSet []store.CellCount
 
@@ -139,6 +148,11 @@ func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
 			return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
 		}
 	}
+	if f, err := exportFormat(r); err != nil {
+		return err
+	} else if f == formatKML || f == formatGPX || f == formatFGB || f == formatCSV {
+		return writeFeatures(w, r, trackSet{hex: hex, pts: pts})
+	}
 	times := make([]string, len(pts))
 	alts := make([]byte, 0, 8*len(pts))
 	alts = append(alts, '[')
@@ -210,22 +224,11 @@ func (s *Server) getFlights(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	set := legSet{legs: legs, tracks: make([][]flight.TrackPoint, len(legs))}
-	for i, l := range legs {
-		start, end := l.Departed, l.Arrived
-		if start.IsZero() {
-			start = l.FirstSeen
-		}
-		if end.IsZero() {
-			end = l.LastSeen
-		}
-		pts, err := s.deps.Store.Track(r.Context(), l.Hex, start, end)
-		if err != nil {
-			return fmt.Errorf("track of leg %s: %w", l.ID, err)
-		}
-		set.tracks[i] = pts
+	tracks, sources, err := legLines(r.Context(), s.deps.Store, legs)
+	if err != nil {
+		return err
 	}
-	return writeFeatures(w, r, set)
+	return writeFeatures(w, r, legSet{legs: legs, tracks: tracks, sources: sources})
 }
 
 func (s *Server) getAlerts(w http.ResponseWriter, r *http.Request) error {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +106,24 @@ func redisURL() string {
 		return url
 	}
 	return "redis://127.0.0.1:6379/15"
+}
+
+// redisUsedMemory returns Redis's used_memory (INFO memory) when st is a
+// Redis store.
+func redisUsedMemory(st store.Store) (int64, bool) {
+	rs, ok := st.(*redis.Store)
+	if !ok {
+		return 0, false
+	}
+	info, err := rs.Client().Info(context.Background(), "memory").Result()
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, found := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); found {
+			n, err := strconv.ParseInt(v, 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }

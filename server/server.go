@@ -125,6 +125,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/aircraft/{hex}", h(s.getAircraft))
 	mux.Handle("GET /api/v1/aircraft/{hex}/track", h(s.getTrack))
 	mux.Handle("GET /api/v1/flights", h(s.getFlights))
+	mux.Handle("GET /api/v1/stats", h(s.getStats))
 	mux.Handle("GET /api/v1/alerts", h(s.getAlerts))
 	mux.Handle("POST /api/v1/plans", h(s.postPlan))
 	mux.Handle("GET /api/v1/plans", h(s.getPlans))
@@ -148,6 +149,7 @@ func (s *Server) routes() http.Handler {
 	}
 	if s.deps.Static != nil {
 		files := http.FileServerFS(s.deps.Static)
+		mux.Handle("GET /report", reportPage(files))
 		mux.Handle("/", h(func(w http.ResponseWriter, r *http.Request) error {
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				w.Header().Set("Allow", "GET, HEAD")

@@ -26,6 +26,9 @@ func TestFSFiles(t *testing.T) {
 		{name: "maplibre", path: "vendor/maplibre-gl.js", contains: "maplibregl"},
 		{name: "maplibre css", path: "vendor/maplibre-gl.css", contains: ".maplibregl-map"},
 		{name: "basemap", path: "data/countries-110m.geojson", contains: `"FeatureCollection"`},
+		{name: "report page", path: "report.html", contains: `id="tables"`},
+		{name: "report script", path: "report.js", contains: "window.flightwatchReport"},
+		{name: "report style", path: "report.css", contains: ".table-card"},
 	}
 	fsys := FS()
 	for _, tt := range tests {

@@ -84,6 +84,10 @@ type Config struct {
 	ReportRes []int
 	// AlertLen is how many alerts are kept. Default 10000.
 	AlertLen int
+	// LegPoints bounds the points of one leg's own line (History); a
+	// fuller line keeps every other point. Default 10000: a 12-hour
+	// flight at one point per 5 s.
+	LegPoints int
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -99,6 +103,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.AlertLen <= 0 {
 		c.AlertLen = 10000
+	}
+	if c.LegPoints <= 0 {
+		c.LegPoints = 10000
 	}
 	return c
 }

@@ -14,8 +14,13 @@ type Result struct {
 	// Trail is true when the observation should be kept as a track point
 	// (the tracker thins dense tracks).
 	Trail bool
-	// Legs holds the flight legs that began or changed.
+	// Legs holds the flight legs that began or changed; a flying leg
+	// also with each kept trail point (its LastSeen moved on).
 	Legs []flight.Leg
+	// Leg is the id of the leg the observation belongs to while it flies
+	// (airborne or signal lost), or of the leg it ended by landing;
+	// empty on the ground otherwise.
+	Leg string
 	// Alerts holds alerts raised (or cleared, Cleared set) by this step.
 	Alerts []flight.Alert
 }

@@ -55,7 +55,13 @@ type legState struct {
 	offRoute  bool // outside the planned corridor now
 	offRouteN int  // excursions from the corridor so far
 	pred      predState
+
+	emittedAt time.Time // observation time the leg was last emitted at
 }
+
+// legProgressEvery is how often (in real time) a flying leg is emitted
+// only because its last_seen moved on.
+const legProgressEvery = 30 * time.Second
 
 func (l *legState) live() bool {
 	return l.leg.Status == flight.LegTaxi || l.leg.Status == flight.LegAirborne || l.leg.Status == flight.LegSignalLost
@@ -145,10 +151,18 @@ func (t *Tracker) step(s *acState, o flight.Observation) Result {
 	if l := s.leg; l != nil {
 		s.ac.Leg = l.leg.ID
 		l.leg.Watch, l.leg.Tags = s.ac.Watch, s.ac.Tags
-		if l.changed {
+		flying := l.leg.Status == flight.LegAirborne || l.leg.Status == flight.LegSignalLost
+		if flying || l.leg.Arrived.Equal(o.Time) {
+			res.Leg = l.leg.ID
+		}
+		// A flying leg is emitted with a kept trail point at least every
+		// legProgressEvery too, so that its last_seen and duration
+		// advance as it flies.
+		if l.changed || (res.Trail && flying && o.Time.Sub(l.emittedAt) >= t.cfg.realSpan(legProgressEvery)) {
 			l.leg.Class = t.classOf(&l.leg)
 			res.Legs = append(res.Legs, l.leg)
 			l.changed = false
+			l.emittedAt = o.Time
 		}
 	}
 	res.Aircraft = s.ac

@@ -29,6 +29,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/ingest"
+	"github.com/flightwatch/flightwatch/retention"
 	"github.com/flightwatch/flightwatch/server"
 	"github.com/flightwatch/flightwatch/server/ogc"
 	"github.com/flightwatch/flightwatch/static"
@@ -77,6 +78,7 @@ type app struct {
 	fm   *feeds.Manager
 	wf   *watchFiles
 	srv  *server.Server
+	ret  *retention.Retainer // nil when the store keeps no history
 }
 
 func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logger) (*app, error) {
@@ -108,6 +110,11 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	a.pipe = ingest.New(st, bus, tr, ingest.Options{
 		Instance: instance, StaleAfter: cfg.Store.StaleAfter, Logger: log, Registry: reg,
 	})
+	if h, ok := st.(store.History); ok {
+		var pol store.Retention
+		pol.Tracks, pol.Legs, pol.Alerts, pol.Reports = cfg.Store.Retention.Policy()
+		a.ret = retention.New(h, pol, retention.Options{Every: cfg.Store.Retention.Every, Logger: log, Registry: reg})
+	}
 	if err := loadPlans(ctx, st, cfg.Plans, base); err != nil {
 		return fail(err)
 	}
@@ -149,6 +156,9 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	g.Go(func() error { return a.pipe.Run(ctx) })
 	g.Go(func() error { return a.fm.Run(ctx) })
 	g.Go(func() error { return a.wf.onHangup(ctx) })
+	if a.ret != nil {
+		g.Go(func() error { return a.ret.Run(ctx) })
+	}
 	if a.cfg.Demo {
 		g.Go(func() error {
 			return demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.pipe, Logger: a.log})
@@ -185,7 +195,7 @@ func storeName(cfg configs.Config) string {
 // its Redis comes up by itself.
 func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store.Store, store.Bus, error) {
 	scfg := store.Config{H3Res: cfg.Store.H3Res, TrackLen: cfg.Store.TrackLen,
-		ReportRes: cfg.Store.ReportRes, AlertLen: cfg.Store.AlertLen}
+		ReportRes: cfg.Store.ReportRes, AlertLen: cfg.Store.AlertLen, LegPoints: cfg.Store.LegPoints}
 	if cfg.Redis.URL == "" {
 		return memory.New(scfg), memory.NewBus(), nil
 	}

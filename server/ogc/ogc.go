@@ -96,7 +96,7 @@ type api struct {
 func New(cfg Config, deps Deps) http.Handler {
 	cfg = cfg.withDefaults()
 	a := &api{cfg: cfg, deps: deps, log: cfg.Logger.With("component", "ogc"), mux: http.NewServeMux()}
-	a.colls = a.collections()
+	a.colls = append(a.collections(), a.statsCollections()...)
 	a.byID = make(map[string]*collection, len(a.colls))
 	for _, c := range a.colls {
 		a.byID[c.id] = c

@@ -90,7 +90,7 @@ func TestCollections(t *testing.T) {
 		}
 	}
 	sort.Strings(ids)
-	want := []string{"aircraft", "alerts", "flights", "report-cells", "reports", "routes", "tracks"}
+	want := []string{"aircraft", "alerts", "flights", "report-cells", "reports", "routes", "stats-month", "stats-week", "tracks"}
 	if !slices.Equal(ids, want) {
 		t.Errorf("collections = %v, want %v", ids, want)
 	}

@@ -140,11 +140,32 @@ func (a *api) fillFlight(ctx context.Context, f *feat) error {
 		return nil
 	}
 	l := f.leg
-	pts, err := a.deps.Store.Track(ctx, l.Hex, l.FirstSeen, l.LastSeen)
+	lines, err := legLines(ctx, a.deps.Store, []flight.Leg{*l})
 	if err != nil {
 		return err
 	}
-	f.vals, f.geom, f.leg = valuesOf(feature.Leg, l), legLine(l, pts), nil
+	f.vals, f.geom, f.leg = valuesOf(feature.Leg, l), legLine(l, lines[0]), nil
+	return addSources(ctx, a.deps.Store, l.ID, f.vals)
+}
+
+// addSources adds a leg's provenance to its values: the feeds that saw it
+// (first and last time and positions each) and its positions in all.
+func addSources(ctx context.Context, s store.Store, id string, vals map[string]any) error {
+	list := []store.SourceSeen{}
+	if h, ok := s.(store.History); ok {
+		got, err := h.LegSources(ctx, []string{id})
+		if err != nil {
+			return err
+		}
+		if len(got) == 1 && got[0] != nil {
+			list = got[0]
+		}
+	}
+	n := 0
+	for _, src := range list {
+		n += src.Positions
+	}
+	vals["sources"], vals["positions"] = list, n
 	return nil
 }
 

@@ -37,6 +37,8 @@ type Store struct {
 
 	repMu   sync.RWMutex
 	reports reportBook
+
+	hist *history // leg lines, sources and stats counters (legline.go)
 }
 
 // New returns an empty store configured by cfg (zero fields take the
@@ -51,6 +53,7 @@ func New(cfg store.Config) *Store {
 		plans:   make(map[string]flight.Plan),
 		alerts:  newAlertLog(cfg.AlertLen),
 		reports: newReportBook(cfg.ReportRes),
+		hist:    newHistory(),
 	}
 }
 

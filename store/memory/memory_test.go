@@ -69,3 +69,7 @@ func TestBusSlowSubscriber(t *testing.T) {
 		t.Errorf("last event before the marker = %+v, want the newest (%d)", after, n-1)
 	}
 }
+
+func TestHistoryContract(t *testing.T) {
+	storetest.RunHistory(t, func(t *testing.T) store.Store { return New(storetest.HistoryConfig()) })
+}

@@ -20,6 +20,7 @@ func (s *Store) PutLeg(ctx context.Context, leg flight.Leg) error {
 	s.legMu.Lock()
 	s.legs[leg.ID] = leg
 	s.legMu.Unlock()
+	s.hist.count(&leg)
 	return nil
 }
 

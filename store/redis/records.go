@@ -51,8 +51,10 @@ func (s *Store) PutLegs(ctx context.Context, legs []flight.Leg) error {
 		pipe.HSet(ctx, s.k.legs(), fields[2*i:2*min(i+chunk, len(times))]...)
 		pipe.ZAdd(ctx, s.k.legTimes(), times[i:min(i+chunk, len(times))]...)
 	}
-	_, err := pipe.Exec(ctx)
-	return wrap(ctx, "put leg", subject, err)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return wrap(ctx, "put leg", subject, err)
+	}
+	return s.countLegs(ctx, legs)
 }
 
 // Legs returns the legs q selects, newest LastSeen first, reading the

@@ -26,6 +26,8 @@ type Store struct {
 	covers covers
 	// cells finds the cells of aircraft that have not left theirs.
 	cells cells
+	// sent remembers the stats keys of legs this process wrote (stats.go).
+	sent sentKeys
 }
 
 // New connects to the Redis at url (redis:// or rediss://, with user,

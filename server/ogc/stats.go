@@ -1,0 +1,123 @@
+package ogc
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/feature"
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/stats"
+	"github.com/flightwatch/flightwatch/store"
+)
+
+// legLines returns each leg's own line, falling back to the stretch of
+// its aircraft's track between first and last sighting when the store
+// keeps no line for it.
+func legLines(ctx context.Context, s store.Store, legs []flight.Leg) ([][]flight.TrackPoint, error) {
+	lines := make([][]flight.TrackPoint, len(legs))
+	if h, ok := s.(store.History); ok && len(legs) > 0 {
+		ids := make([]string, len(legs))
+		for i := range legs {
+			ids[i] = legs[i].ID
+		}
+		var err error
+		if lines, err = h.LegLines(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	for i, l := range legs {
+		if len(lines[i]) > 0 {
+			continue
+		}
+		pts, err := s.Track(ctx, l.Hex, l.FirstSeen, l.LastSeen)
+		if err != nil {
+			return nil, err
+		}
+		lines[i] = pts
+	}
+	return lines, nil
+}
+
+// statsCollections are the leg counts per ISO week and per calendar month,
+// one feature per period, grouping and group: a country's outline, an
+// airport's position, or no geometry (operator, class).
+func (a *api) statsCollections() []*collection {
+	bys := make([]string, len(stats.Bys))
+	for i, b := range stats.Bys {
+		bys[i] = string(b)
+	}
+	fields := []field{{"period", feature.String, "", "ISO week (2025-W04) or month (2025-01)", nil},
+		{"start", feature.String, feature.FormatDateTime, "start of the period (UTC)", nil},
+		{"by", feature.String, "", "grouping: country (of the destination), airport (destination), origin, operator or class", bys},
+		{"group", feature.String, "", "the group: ADM0_A3 country code, airport ident, operator or class", nil},
+		{"count", feature.Integer, "", "legs of watched aircraft in the period", nil},
+		{"mean_prev", feature.Number, "", "mean count of the 6 periods before", nil},
+		{"change", feature.Number, "", "count minus mean_prev", nil}}
+	mk := func(p stats.Period, title string) *collection {
+		return &collection{id: "stats-" + string(p), title: title, temporal: true, fields: fields,
+			description: "Flights of watched aircraft counted per " + string(p) + " and group, each against the mean of the 6 " + string(p) + "s before.",
+			load: func(ctx context.Context, q *query) (result, error) {
+				feats, err := a.loadStats(ctx, p, q)
+				return result{feats: feats}, err
+			}}
+	}
+	return []*collection{mk(stats.Week, "Flights per week"), mk(stats.Month, "Flights per month")}
+}
+
+func (a *api) loadStats(ctx context.Context, p stats.Period, q *query) ([]feat, error) {
+	h, ok := a.deps.Store.(store.History)
+	if !ok {
+		return nil, errors.New("ogc: stats: the store keeps no history")
+	}
+	var out []feat
+	for _, by := range stats.Bys {
+		since := q.start
+		if !since.IsZero() {
+			since = p.Add(p.Start(since), -stats.Baseline)
+		}
+		counts, err := h.Stats(ctx, store.StatsQuery{By: string(by), Since: since, Until: q.end})
+		if err != nil {
+			return nil, err
+		}
+		if len(counts) == 0 {
+			continue
+		}
+		first := q.start
+		if first.IsZero() {
+			first = stats.DayTime(counts[0].Day)
+			for _, c := range counts {
+				if t := stats.DayTime(c.Day); t.Before(first) {
+					first = t
+				}
+			}
+		}
+		f, end := p.Window(first, q.end, time.Now())
+		for _, r := range stats.Rows(p, counts, f, end) {
+			out = append(out, feat{id: string(p) + ":" + string(by) + ":" + r.Period + ":" + r.Group,
+				geom: groupGeometry(by, r.Group), t0: r.Start, t1: p.Add(r.Start, 1).Add(-time.Second),
+				vals: map[string]any{"period": r.Period, "start": r.Start.UTC().Format(time.RFC3339), "by": string(by), "group": r.Group,
+					"count": r.Count, "mean_prev": r.Mean, "change": r.Change}})
+		}
+	}
+	return out, nil
+}
+
+// groupGeometry places a group on the map: a country's outline, an
+// airport's position; nil for groups without a place.
+func groupGeometry(by stats.By, group string) orb.Geometry {
+	switch by {
+	case stats.ByCountry:
+		if mp, ok := geo.Countries().Polygon(group); ok {
+			return mp
+		}
+	case stats.ByAirport, stats.ByOrigin:
+		if ap, ok := geo.Airports().Lookup(group); ok {
+			return ap.Point()
+		}
+	}
+	return nil
+}

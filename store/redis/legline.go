@@ -1,0 +1,194 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/internal/legline"
+)
+
+var _ store.History = (*Store)(nil)
+
+func (k keys) legLine(id string) string    { return k.tag + ":lline:" + id }
+func (k keys) legSources(id string) string { return k.tag + ":lsrc:" + id }
+
+// appendLineScript appends each leg's new records (those newer than its
+// last one, compared as big-endian time prefixes), thins a line over the
+// limit to every other record (keeping the last), and merges per-source
+// "first,last,positions" (Unix µs) into the leg's source hash.
+// KEYS: line, sources per leg. ARGV: max records, then per leg: records,
+// source count, then name, first, last, positions per source.
+var appendLineScript = goredis.NewScript(`
+local max = tonumber(ARGV[1])
+local a = 2
+for i = 1, #KEYS, 2 do
+  local line, src = KEYS[i], KEYS[i + 1]
+  local data = ARGV[a]
+  a = a + 1
+  if #data > 0 then
+    local n = redis.call('STRLEN', line)
+    local last = ''
+    if n >= 20 then last = redis.call('GETRANGE', line, n - 20, n - 13) end
+    local out = {}
+    for off = 1, #data - 19, 20 do
+      local t = string.sub(data, off, off + 7)
+      if t > last then
+        out[#out + 1] = string.sub(data, off, off + 19)
+        last = t
+      end
+    end
+    if #out > 0 then n = redis.call('APPEND', line, table.concat(out)) end
+    if max > 1 and n > max * 20 then
+      local s = redis.call('GET', line)
+      while #s > max * 20 do
+        local cnt = #s / 20
+        local keep = {}
+        for r = 0, cnt - 1, 2 do keep[#keep + 1] = string.sub(s, r * 20 + 1, r * 20 + 20) end
+        if (cnt - 1) % 2 ~= 0 then keep[#keep + 1] = string.sub(s, #s - 19, #s) end
+        s = table.concat(keep)
+      end
+      redis.call('SET', line, s)
+    end
+  end
+  local ns = tonumber(ARGV[a])
+  a = a + 1
+  for j = 1, ns do
+    local name, f, l, c = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+    a = a + 4
+    local v = redis.call('HGET', src, name)
+    if v then
+      local of, ol, oc = string.match(v, '^(%-?%d+),(%-?%d+),(%d+)$')
+      if of then
+        f = math.min(f, tonumber(of))
+        l = math.max(l, tonumber(ol))
+        c = c + tonumber(oc)
+      end
+    end
+    redis.call('HSET', src, name, string.format('%.0f,%.0f,%.0f', f, l, c))
+  end
+end
+return 0
+`)
+
+// legsPerCall bounds the legs of one script call.
+const legsPerCall = 256
+
+// AppendLegLine adds points to legs' lines and merges their sources, in
+// scripts sent in one pipeline.
+func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) error {
+	var calls []call
+	var cur *call
+	for i := range batch {
+		lp := &batch[i]
+		if lp.Leg == "" || (len(lp.Points) == 0 && len(lp.Seen) == 0) {
+			continue
+		}
+		if cur == nil || len(cur.keys) >= 2*legsPerCall {
+			calls = append(calls, call{args: []any{s.cfg.LegPoints}})
+			cur = &calls[len(calls)-1]
+		}
+		var rec []byte
+		for j := range lp.Points {
+			rec = legline.Append(rec, &lp.Points[j])
+		}
+		cur.keys = append(cur.keys, s.k.legLine(lp.Leg), s.k.legSources(lp.Leg))
+		cur.args = append(cur.args, rec, len(lp.Seen))
+		for _, src := range lp.Seen {
+			cur.args = append(cur.args, src.Source, src.First.UnixMicro(), src.Last.UnixMicro(), src.Positions)
+		}
+	}
+	if len(calls) == 0 {
+		return nil
+	}
+	return wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
+}
+
+// LegLines returns the lines of the legs ids names, in ids order, with one
+// MGET.
+func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoint, error) {
+	out := make([][]flight.TrackPoint, len(ids))
+	for lo := 0; lo < len(ids); lo += chunk {
+		part := ids[lo:min(lo+chunk, len(ids))]
+		ks := make([]string, len(part))
+		for i, id := range part {
+			ks[i] = s.k.legLine(id)
+		}
+		vals, err := s.client.MGet(ctx, ks...).Result()
+		if err != nil {
+			return nil, wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
+		}
+		for i, v := range vals {
+			str, ok := v.(string)
+			if !ok || str == "" {
+				continue
+			}
+			pts, err := legline.Decode([]byte(str), legHex(part[i]))
+			if err != nil {
+				return nil, fmt.Errorf("redis: leg line %s: %w", part[i], err)
+			}
+			out[lo+i] = pts
+		}
+	}
+	return out, nil
+}
+
+// LegSources returns the feeds that saw each leg of ids, in ids order.
+func (s *Store) LegSources(ctx context.Context, ids []string) ([][]store.SourceSeen, error) {
+	out := make([][]store.SourceSeen, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	pipe := s.client.Pipeline()
+	cmds := make([]*goredis.MapStringStringCmd, len(ids))
+	for i, id := range ids {
+		cmds[i] = pipe.HGetAll(ctx, s.k.legSources(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(ctx, "leg sources", strconv.Itoa(len(ids)), err)
+	}
+	for i, c := range cmds {
+		for name, v := range c.Val() {
+			src, ok := parseSeen(name, v)
+			if !ok {
+				return nil, fmt.Errorf("redis: leg sources %s: %w", ids[i], errCorrupt)
+			}
+			out[i] = append(out[i], src)
+		}
+		slices.SortFunc(out[i], func(a, b store.SourceSeen) int { return strings.Compare(a.Source, b.Source) })
+	}
+	return out, nil
+}
+
+// parseSeen reads a source hash value "first,last,positions" (Unix µs).
+func parseSeen(name, v string) (store.SourceSeen, bool) {
+	parts := strings.Split(v, ",")
+	if len(parts) != 3 {
+		return store.SourceSeen{}, false
+	}
+	var n [3]int64
+	for i, p := range parts {
+		x, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return store.SourceSeen{}, false
+		}
+		n[i] = x
+	}
+	return store.SourceSeen{Source: name, First: time.UnixMicro(n[0]).UTC(), Last: time.UnixMicro(n[1]).UTC(),
+		Positions: int(n[2])}, true
+}
+
+// legHex is the aircraft part of a leg id ("hex-unixseconds").
+func legHex(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return id
+}

@@ -1,0 +1,284 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/internal/legline"
+	"github.com/flightwatch/flightwatch/store/internal/query"
+)
+
+// expirePage is how many keys or records one retention round trip handles.
+const expirePage = 500
+
+// Expire removes what r allows no longer at now, a page at a time so that
+// Redis serves ingest between pages: track points (SCAN over the track
+// keys), legs with their lines and sources (their stats counts stay),
+// alerts from the oldest until the first one young enough, and reports a
+// whole UTC month at a time with their aggregates.
+func (s *Store) Expire(ctx context.Context, now time.Time, r store.Retention) (store.Expired, error) {
+	var e store.Expired
+	var err error
+	if r.Tracks > 0 {
+		if e.TrackPoints, err = s.expireTracks(ctx, now.Add(-r.Tracks)); err != nil {
+			return e, err
+		}
+	}
+	if r.Legs > 0 {
+		if e.Legs, err = s.expireLegs(ctx, now.Add(-r.Legs)); err != nil {
+			return e, err
+		}
+	}
+	if r.Alerts > 0 {
+		if e.Alerts, err = s.expireAlerts(ctx, now.Add(-r.Alerts)); err != nil {
+			return e, err
+		}
+	}
+	if r.Reports > 0 {
+		if e.Reports, err = s.expireReports(ctx, now.Add(-r.Reports)); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// scanKeys calls fn with each page of the store's keys starting with
+// infix (after the hash tag).
+func (s *Store) scanKeys(ctx context.Context, infix string, fn func([]string) error) error {
+	pattern := s.k.pattern()
+	pattern = pattern[:len(pattern)-1] + infix + "*"
+	var cursor uint64
+	for {
+		ks, next, err := s.client.Scan(ctx, cursor, pattern, expirePage).Result()
+		if err != nil {
+			return wrap(ctx, "scan", infix, err)
+		}
+		if len(ks) > 0 {
+			if err := fn(ks); err != nil {
+				return err
+			}
+		}
+		if next == 0 {
+			return nil
+		}
+		cursor = next
+	}
+}
+
+func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
+	max := "(" + strconv.FormatInt(cut.UnixMicro(), 10)
+	removed := 0
+	err := s.scanKeys(ctx, "trk:", func(ks []string) error {
+		pipe := s.client.Pipeline()
+		cmds := make([]*goredis.IntCmd, len(ks))
+		for i, k := range ks {
+			cmds[i] = pipe.ZRemRangeByScore(ctx, k, "-inf", max)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return wrap(ctx, "expire tracks", "", err)
+		}
+		for _, c := range cmds {
+			removed += int(c.Val())
+		}
+		return nil
+	})
+	return removed, err
+}
+
+func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
+	by := &goredis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(cut.UnixMicro(), 10), Count: expirePage}
+	removed := 0
+	for {
+		ids, err := s.client.ZRangeByScore(ctx, s.k.legTimes(), by).Result()
+		if err != nil {
+			return removed, wrap(ctx, "expire legs", "index", err)
+		}
+		if len(ids) == 0 {
+			return removed, nil
+		}
+		members := make([]any, len(ids))
+		dels := make([]string, 0, 2*len(ids))
+		for i, id := range ids {
+			members[i] = id
+			dels = append(dels, s.k.legLine(id), s.k.legSources(id))
+		}
+		pipe := s.client.TxPipeline()
+		pipe.HDel(ctx, s.k.legs(), ids...)
+		pipe.ZRem(ctx, s.k.legTimes(), members...)
+		pipe.HDel(ctx, s.k.legStatKeys(), ids...)
+		pipe.Del(ctx, dels...)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
+		}
+		s.sent.mu.Lock()
+		for _, id := range ids {
+			delete(s.sent.m, id)
+		}
+		s.sent.mu.Unlock()
+		removed += len(ids)
+	}
+}
+
+// expireAlerts trims the alert log up to the first alert (oldest first)
+// raised at or after cut.
+func (s *Store) expireAlerts(ctx context.Context, cut time.Time) (int, error) {
+	start := "-"
+	removed := 0
+	for {
+		msgs, err := s.client.XRangeN(ctx, s.k.alerts(), start, "+", expirePage).Result()
+		if err != nil {
+			return removed, wrap(ctx, "expire alerts", "", err)
+		}
+		keepFrom := ""
+		n := 0
+		for _, m := range msgs {
+			str, _ := m.Values["a"].(string)
+			var a flight.Alert
+			if json.Unmarshal([]byte(str), &a) == nil && !a.Time.Before(cut) {
+				keepFrom = m.ID
+				break
+			}
+			n++
+		}
+		if n > 0 {
+			minID := keepFrom
+			if minID == "" {
+				minID = nextID(msgs[len(msgs)-1].ID)
+			}
+			if err := s.client.XTrimMinID(ctx, s.k.alerts(), minID).Err(); err != nil {
+				return removed, wrap(ctx, "expire alerts", "", err)
+			}
+			removed += n
+		}
+		if keepFrom != "" || len(msgs) < expirePage {
+			return removed, nil
+		}
+		start = nextID(msgs[len(msgs)-1].ID)
+	}
+}
+
+// nextID returns the stream id right after id ("ms-seq").
+func nextID(id string) string {
+	for i := len(id) - 1; i >= 0; i-- {
+		if id[i] == '-' {
+			seq, err := strconv.ParseUint(id[i+1:], 10, 64)
+			if err == nil {
+				return id[:i+1] + strconv.FormatUint(seq+1, 10)
+			}
+		}
+	}
+	return id
+}
+
+// expireReports removes the reports of UTC months that ended before cut,
+// their day lists and their day and month aggregates.
+func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
+	keepMonth := query.Month(query.Day(cut))
+	firstKept, _ := query.MonthDays(keepMonth)
+	days, err := s.client.ZRangeByScore(ctx, s.k.days(), &goredis.ZRangeBy{Min: "-inf",
+		Max: "(" + strconv.FormatInt(firstKept, 10)}).Result()
+	if err != nil {
+		return 0, wrap(ctx, "expire reports", "days", err)
+	}
+	removed := 0
+	for _, ds := range days {
+		d, err := strconv.ParseInt(ds, 10, 64)
+		if err != nil {
+			continue
+		}
+		ids, err := s.client.ZRange(ctx, s.k.reportDay(d), 0, -1).Result()
+		if err != nil {
+			return removed, wrap(ctx, "expire reports", ds, err)
+		}
+		pipe := s.client.TxPipeline()
+		for lo := 0; lo < len(ids); lo += expirePage {
+			pipe.HDel(ctx, s.k.reports(), ids[lo:min(lo+expirePage, len(ids))]...)
+		}
+		dels := []string{s.k.reportDay(d)}
+		for _, res := range s.cfg.ReportRes {
+			dels = append(dels, s.k.agg(res, d))
+		}
+		pipe.Del(ctx, dels...)
+		pipe.ZRem(ctx, s.k.days(), ds)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return removed, wrap(ctx, "expire reports", ds, err)
+		}
+		removed += len(ids)
+	}
+	months, err := s.client.ZRangeByScore(ctx, s.k.months(), &goredis.ZRangeBy{Min: "-inf",
+		Max: "(" + strconv.FormatInt(keepMonth, 10)}).Result()
+	if err != nil {
+		return removed, wrap(ctx, "expire reports", "months", err)
+	}
+	for _, ms := range months {
+		m, err := strconv.ParseInt(ms, 10, 64)
+		if err != nil {
+			continue
+		}
+		dels := make([]string, 0, len(s.cfg.ReportRes))
+		for _, res := range s.cfg.ReportRes {
+			dels = append(dels, s.k.monthAgg(res, m))
+		}
+		pipe := s.client.TxPipeline()
+		pipe.Del(ctx, dels...)
+		pipe.ZRem(ctx, s.k.months(), ms)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return removed, wrap(ctx, "expire reports", ms, err)
+		}
+	}
+	return removed, nil
+}
+
+// Held counts what the store holds: lengths of the record hashes and the
+// alert log, and the points of every track and leg line (a SCAN over
+// their keys, so call it every minute or so, not per request).
+func (s *Store) Held(ctx context.Context) (store.Held, error) {
+	var h store.Held
+	pipe := s.client.Pipeline()
+	ac := pipe.HLen(ctx, s.k.aircraft())
+	legs := pipe.HLen(ctx, s.k.legs())
+	alerts := pipe.XLen(ctx, s.k.alerts())
+	reps := pipe.HLen(ctx, s.k.reports())
+	if _, err := pipe.Exec(ctx); err != nil {
+		return h, wrap(ctx, "held", "", err)
+	}
+	h.Aircraft, h.Legs, h.Alerts, h.Reports = int(ac.Val()), int(legs.Val()), int(alerts.Val()), int(reps.Val())
+	err := s.scanKeys(ctx, "trk:", func(ks []string) error {
+		pipe := s.client.Pipeline()
+		cmds := make([]*goredis.IntCmd, len(ks))
+		for i, k := range ks {
+			cmds[i] = pipe.ZCard(ctx, k)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return wrap(ctx, "held", "tracks", err)
+		}
+		for _, c := range cmds {
+			h.TrackPoints += int(c.Val())
+		}
+		return nil
+	})
+	if err != nil {
+		return h, err
+	}
+	err = s.scanKeys(ctx, "lline:", func(ks []string) error {
+		pipe := s.client.Pipeline()
+		cmds := make([]*goredis.IntCmd, len(ks))
+		for i, k := range ks {
+			cmds[i] = pipe.StrLen(ctx, k)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return wrap(ctx, "held", "leg lines", err)
+		}
+		for _, c := range cmds {
+			h.LegPoints += int(c.Val()) / legline.Size
+		}
+		return nil
+	})
+	return h, err
+}

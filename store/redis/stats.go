@@ -1,0 +1,149 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/stats"
+	"github.com/flightwatch/flightwatch/store"
+)
+
+func (k keys) legStatKeys() string { return k.tag + ":lstatk" }
+func (k keys) statDays() string    { return k.tag + ":lstatd" }
+func (k keys) statDay(by int, day int64) string {
+	return k.tag + ":lstat:" + strconv.Itoa(by) + ":" + strconv.FormatInt(day, 10)
+}
+
+// countLegsScript moves each leg's count to its new key: the counters of
+// the key it was counted under (stored per leg) go down, those of the new
+// key up. A key is "day<US>group<US>..." (stats.Key.String); an empty new
+// key uncounts the leg.
+// KEYS: legStatKeys, statDays. ARGV: key prefix "{p}:lstat:", then leg id
+// and new key per leg.
+var countLegsScript = goredis.NewScript(`
+local function apply(key, n)
+  local parts = {}
+  for p in string.gmatch(key, '([^\31]+)') do parts[#parts + 1] = p end
+  local day = parts[1]
+  for i = 2, #parts do
+    local ck = ARGV[1] .. (i - 2) .. ':' .. day
+    local v = redis.call('HINCRBY', ck, parts[i], n)
+    if v <= 0 then redis.call('HDEL', ck, parts[i]) end
+  end
+  if n > 0 then redis.call('ZADD', KEYS[2], tonumber(day), day) end
+end
+for i = 2, #ARGV, 2 do
+  local id, new = ARGV[i], ARGV[i + 1]
+  local old = redis.call('HGET', KEYS[1], id)
+  if old ~= new and not (old == false and new == '') then
+    if old then apply(old, -1) end
+    if new ~= '' then
+      apply(new, 1)
+      redis.call('HSET', KEYS[1], id, new)
+    else
+      redis.call('HDEL', KEYS[1], id)
+    end
+  end
+end
+return 0
+`)
+
+// sentKeys remembers the stats key this process last sent per leg, so that
+// a leg rewritten with the same groups (its last_seen moved on) costs no
+// script call. Bounded: it starts afresh when full.
+type sentKeys struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const maxSentKeys = 200000
+
+// countLegs sends the stats keys of legs whose key changed since this
+// process last sent it.
+func (s *Store) countLegs(ctx context.Context, legs []flight.Leg) error {
+	keyer := stats.Default()
+	args := []any{s.k.tag + ":lstat:"}
+	s.sent.mu.Lock()
+	if s.sent.m == nil || len(s.sent.m) > maxSentKeys {
+		s.sent.m = make(map[string]string)
+	}
+	for i := range legs {
+		l := &legs[i]
+		k := ""
+		if key, ok := keyer.KeyOf(l); ok {
+			k = key.String()
+		}
+		if prev, seen := s.sent.m[l.ID]; seen && prev == k {
+			continue
+		}
+		s.sent.m[l.ID] = k
+		args = append(args, l.ID, k)
+	}
+	s.sent.mu.Unlock()
+	if len(args) == 1 {
+		return nil
+	}
+	calls := []call{{keys: []string{s.k.legStatKeys(), s.k.statDays()}, args: args}}
+	if err := s.runScript(ctx, countLegsScript, calls); err != nil {
+		s.sent.mu.Lock()
+		s.sent.m = nil // resend everything: the store may not have these
+		s.sent.mu.Unlock()
+		return wrap(ctx, "count legs", strconv.Itoa(len(legs)), err)
+	}
+	return nil
+}
+
+// Stats returns the per-day counts of q.By over q's days: the days from
+// the day index, then one HGETALL per day in one pipeline.
+func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount, error) {
+	by := stats.Index(stats.By(q.By))
+	if by < 0 {
+		return nil, store.ErrUnknownGrouping
+	}
+	rng := &goredis.ZRangeBy{Min: "-inf", Max: "+inf"}
+	if !q.Since.IsZero() {
+		rng.Min = strconv.FormatInt(stats.Day(q.Since), 10)
+	}
+	if !q.Until.IsZero() {
+		rng.Max = strconv.FormatInt(stats.Day(q.Until.Add(-1)), 10)
+	}
+	days, err := s.client.ZRangeByScore(ctx, s.k.statDays(), rng).Result()
+	if err != nil {
+		return nil, wrap(ctx, "stats", "days", err)
+	}
+	out := make([]stats.DayCount, 0)
+	if len(days) == 0 {
+		return out, nil
+	}
+	pipe := s.client.Pipeline()
+	cmds := make([]*goredis.MapStringStringCmd, len(days))
+	nums := make([]int64, len(days))
+	for i, d := range days {
+		n, err := strconv.ParseInt(d, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("redis: stats: day %q: %w", d, errCorrupt)
+		}
+		nums[i] = n
+		cmds[i] = pipe.HGetAll(ctx, s.k.statDay(by, n))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(ctx, "stats", q.By, err)
+	}
+	for i, c := range cmds {
+		for g, v := range c.Val() {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("redis: stats: count %q: %w", v, errCorrupt)
+			}
+			if n > 0 {
+				out = append(out, stats.DayCount{Day: nums[i], Group: g, Count: n})
+			}
+		}
+	}
+	return out, nil
+}
