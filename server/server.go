@@ -107,6 +107,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.handler = s.routes()
+	if len(cfg.Tokens) == 0 {
+		s.log.Warn("no ingest tokens configured: writes (positions, reports, plans) answer 401; set http.tokens or FLIGHTWATCH_INGEST_TOKENS")
+	}
 	return s, nil
 }
 
@@ -177,7 +180,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	if err := s.deps.Store.Ping(ctx); err != nil {
 		return &apiError{Status: http.StatusServiceUnavailable, Msg: "store unreachable: " + err.Error(), RetryAfter: 5}

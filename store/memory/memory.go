@@ -37,6 +37,8 @@ type Store struct {
 
 	repMu   sync.RWMutex
 	reports reportBook
+
+	out outbox
 }
 
 // New returns an empty store configured by cfg (zero fields take the
@@ -51,6 +53,7 @@ func New(cfg store.Config) *Store {
 		plans:   make(map[string]flight.Plan),
 		alerts:  newAlertLog(cfg.AlertLen),
 		reports: newReportBook(cfg.ReportRes),
+		out:     newOutbox(cfg.AlertLen),
 	}
 }
 
@@ -63,6 +66,13 @@ func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error 
 		return err
 	}
 	s.acMu.Lock()
+	s.putLocked(batch)
+	s.acMu.Unlock()
+	return nil
+}
+
+// putLocked is PutAircraft with acMu held.
+func (s *Store) putLocked(batch []flight.Aircraft) {
 	for i := range batch {
 		a := batch[i]
 		a.Time = a.Time.UTC()
@@ -76,8 +86,6 @@ func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error 
 		s.index[a.Hex] = len(s.aircraft)
 		s.aircraft = append(s.aircraft, a)
 	}
-	s.acMu.Unlock()
-	return nil
 }
 
 // Aircraft returns one aircraft's state, or store.ErrNotFound.
