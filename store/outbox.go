@@ -41,6 +41,9 @@ type Delivery struct {
 	ID    string // entry id in the log, unique per alert
 	Alert flight.Alert
 	Count int // times handed out, this one included
+	// Logged is when the alert entered the log; zero when the ID says
+	// (a Redis stream id starts with its Unix milliseconds).
+	Logged time.Time
 }
 
 // Pending is an entry handed out and not yet acknowledged.

@@ -28,6 +28,7 @@ type outbox struct {
 
 type outEntry struct {
 	seq   int64
+	at    time.Time
 	alert flight.Alert
 }
 
@@ -52,7 +53,7 @@ func (o *outbox) add(a flight.Alert) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.seq++
-	o.entries = append(o.entries, outEntry{seq: o.seq, alert: a})
+	o.entries = append(o.entries, outEntry{seq: o.seq, at: o.now(), alert: a})
 	if len(o.entries) > o.max {
 		o.entries = slices.Delete(o.entries, 0, len(o.entries)-o.max)
 	}
@@ -108,7 +109,7 @@ func (s *Store) Next(ctx context.Context, group, consumer string, n int, block t
 			}
 			g.pending[e.seq] = &outPending{consumer: consumer, at: now, count: 1}
 			g.next = e.seq + 1
-			out = append(out, store.Delivery{ID: strconv.FormatInt(e.seq, 10), Alert: e.alert, Count: 1})
+			out = append(out, store.Delivery{ID: strconv.FormatInt(e.seq, 10), Alert: e.alert, Count: 1, Logged: e.at})
 		}
 		if g.next <= o.seq && len(out) < n { // entries trimmed before handing out
 			g.next = o.seq + 1
@@ -186,7 +187,7 @@ func (s *Store) Claim(ctx context.Context, group, consumer string, minIdle time.
 		}
 		p.consumer, p.at = consumer, now
 		p.count++
-		out = append(out, store.Delivery{ID: id, Alert: e.alert, Count: p.count})
+		out = append(out, store.Delivery{ID: id, Alert: e.alert, Count: p.count, Logged: e.at})
 	}
 	return out, nil
 }
