@@ -52,6 +52,8 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// Now is the clock used to validate ingested records. Nil: time.Now.
 	Now func() time.Time
+	// Deliveries serves /api/v1/webhooks/deliveries. Nil: none listed.
+	Deliveries Deliveries
 }
 
 // Server is the HTTP API, websocket hub and webhook sender. Its methods are
@@ -136,6 +138,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/feeds", h(s.getFeeds))
 	mux.Handle("GET /api/v1/meta", h(s.getMeta))
 	mux.Handle("GET /api/v1/stream", h(s.hub.serveWS))
+	mux.Handle("GET /api/v1/webhooks/deliveries", h(s.getDeliveries))
+	mux.Handle("POST /api/v1/webhooks/deliveries/{id}/retry", h(s.retryDelivery))
 	mux.Handle("/api/", h(func(http.ResponseWriter, *http.Request) error {
 		return errorf(http.StatusNotFound, "no such endpoint")
 	}))
