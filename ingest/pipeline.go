@@ -320,6 +320,48 @@ func (p *Pipeline) publish(ctx context.Context, e store.Event) {
 // (plans not departed, aircraft gone silent), removing aircraft not heard
 // from for StaleAfter, and reloading plans when the bus says they changed.
 func (p *Pipeline) Run(ctx context.Context) error {
+	events := p.subscribe(ctx)
+	if err := p.ReloadPlans(ctx); err != nil {
+		p.log.Warn("load plans", "err", err)
+	}
+	tick := time.NewTicker(p.opt.Tick)
+	defer tick.Stop()
+	retry := time.NewTicker(time.Second)
+	defer retry.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-events:
+			if !ok {
+				if ctx.Err() != nil {
+					return nil
+				}
+				events = nil // subscribe again on the next retry tick
+				continue
+			}
+			if e.Kind == store.EventPlans || e.Kind == store.EventLost {
+				if err := p.ReloadPlans(ctx); err != nil {
+					p.log.Warn("reload plans", "err", err)
+				}
+			}
+		case <-retry.C:
+			if events == nil {
+				if events = p.subscribe(ctx); events != nil {
+					if err := p.ReloadPlans(ctx); err != nil {
+						p.log.Warn("reload plans", "err", err)
+					}
+				}
+			}
+		case <-tick.C:
+			p.tick(ctx)
+		}
+	}
+}
+
+// subscribe listens for plan changes; nil when the bus cannot be reached
+// now (Run tries again every second).
+func (p *Pipeline) subscribe(ctx context.Context) <-chan store.Event {
 	var events <-chan store.Event
 	var err error
 	if ks, ok := p.bus.(kindSubscriber); ok {
@@ -328,30 +370,12 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		events, err = p.bus.Subscribe(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("ingest: subscribe: %w", err)
-	}
-	if err := p.ReloadPlans(ctx); err != nil {
-		p.log.Warn("load plans", "err", err)
-	}
-	tick := time.NewTicker(p.opt.Tick)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-events:
-			if !ok {
-				return nil
-			}
-			if e.Kind == store.EventPlans || e.Kind == store.EventLost {
-				if err := p.ReloadPlans(ctx); err != nil {
-					p.log.Warn("reload plans", "err", err)
-				}
-			}
-		case <-tick.C:
-			p.tick(ctx)
+		if ctx.Err() == nil {
+			p.log.Warn("subscribe to plan changes", "err", err)
 		}
+		return nil
 	}
+	return events
 }
 
 // kindSubscriber is a bus that can leave out the events a subscriber does

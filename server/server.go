@@ -65,7 +65,6 @@ type Server struct {
 	reg     *prometheus.Registry
 	m       *metrics
 	hub     *hub
-	hooks   *webhooks
 	handler http.Handler
 	now     func() time.Time
 }
@@ -104,10 +103,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.m = m
 	s.hub = newHub(s)
-	s.hooks, err = newWebhooks(cfg, deps.Bus, s.log, m)
-	if err != nil {
-		return nil, err
-	}
 	s.handler = s.routes()
 	if len(cfg.Tokens) == 0 {
 		s.log.Warn("no ingest tokens configured: writes (positions, reports, plans) answer 401; set http.tokens or FLIGHTWATCH_INGEST_TOKENS")
@@ -233,7 +228,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.hub.run(gctx) })
-	g.Go(func() error { return s.hooks.run(gctx) })
 	g.Go(func() error {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
