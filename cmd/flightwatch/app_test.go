@@ -67,7 +67,11 @@ func (h *webhookSink) got() []string {
 func startApp(t *testing.T, cfg configs.Config) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out io.Writer = io.Discard
+	if os.Getenv("FLIGHTWATCH_TEST_LOG") != "" {
+		out = os.Stderr // the app's log, for debugging a failing test
+	}
+	log := slog.New(slog.NewTextHandler(out, nil))
 	a, err := newApp(ctx, cfg, ".", log)
 	if err != nil {
 		t.Fatal(err)
