@@ -67,7 +67,7 @@ func TestFaultRedisStopAndHang(t *testing.T) {
 	}
 	outage := faultSeconds(t)
 	r := startOwnRedis(t)
-	hook := &hookReceiver{ids: map[string]int{}, types: map[string]string{}}
+	hook := newHookReceiver()
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
 	cfg := configs.Default()

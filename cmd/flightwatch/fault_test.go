@@ -107,10 +107,15 @@ func (r *ownRedis) signal(sig syscall.Signal) { r.cmd.Process.Signal(sig) }
 // answering 500 while failing is set.
 type hookReceiver struct {
 	mu      sync.Mutex
-	ids     map[string]int // delivery id -> POSTs accepted
-	types   map[string]string
+	ids     map[string]int    // delivery id -> POSTs accepted
+	tried   map[string]int    // delivery id -> POSTs, failed ones included
+	types   map[string]string // delivery id -> alert type
 	posts   int
 	failing atomic.Bool
+}
+
+func newHookReceiver() *hookReceiver {
+	return &hookReceiver{ids: map[string]int{}, tried: map[string]int{}, types: map[string]string{}}
 }
 
 func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +123,7 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.posts++
+	h.tried[r.Header.Get(notify.HeaderDelivery)]++
 	if h.failing.Load() || r.Header.Get(notify.HeaderSignature) != notify.Sign("hook-secret", body) {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
