@@ -70,13 +70,23 @@ type Store struct {
 	ReportRes []int `yaml:"report_res"`
 	// AlertLen is how many alerts are kept. Default 10000.
 	AlertLen int `yaml:"alert_len"`
-	// StaleAfter removes aircraft not heard from for this long. Default 10m.
+	// StaleAfter is how old (by the clock) an aircraft's last fix may be
+	// for it to be live (REST aircraft, websocket): older fixes go into
+	// the history only, and aircraft silent for longer leave the live
+	// views. Default 60s.
 	StaleAfter time.Duration `yaml:"stale_after"`
 	// LegPoints bounds the points of one leg's own line; a fuller line
 	// keeps every other point. Default 10000 (12 hours at one per 5 s).
 	LegPoints int `yaml:"leg_points"`
 	// Retention is how long each kind of data is kept.
 	Retention Retention `yaml:"retention"`
+	// WriteTimeout bounds every store call of an ingest; past it the
+	// store counts as unavailable (503 with Retry-After). Default 2s.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// Takeover is how long an alert handed to an instance for delivery
+	// (webhooks, websocket relay) may stay unacknowledged before another
+	// instance sharing the store takes it over. Default 30s.
+	Takeover time.Duration `yaml:"takeover"`
 }
 
 // Retention is how long the store keeps each kind of data; 0 keeps it
@@ -176,9 +186,19 @@ type Geofence struct {
 
 // Webhook receives alerts as signed JSON POSTs.
 type Webhook struct {
+	// Name keys the webhook's delivery state in the store; instances
+	// sharing a store use the same names. Default: derived from url.
+	Name   string   `yaml:"name"`
 	URL    string   `yaml:"url"`
 	Secret string   `yaml:"secret"`
 	Types  []string `yaml:"types"` // empty: every alert type
+	// MaxAge is how long after an alert was stored its delivery is
+	// retried. Default 24h.
+	MaxAge time.Duration `yaml:"max_age"`
+	// Attempts caps the POSTs per alert; 0 (default) retries until MaxAge.
+	Attempts int `yaml:"attempts"`
+	// Timeout bounds one POST. Default 10s.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Default returns the configuration used when no file is given.
@@ -196,7 +216,21 @@ func (c *Config) applyDefaults() {
 		c.Redis.Prefix = "fw"
 	}
 	if c.Store.StaleAfter <= 0 {
-		c.Store.StaleAfter = 10 * time.Minute
+		c.Store.StaleAfter = 60 * time.Second
+	}
+	if c.Store.WriteTimeout <= 0 {
+		c.Store.WriteTimeout = 2 * time.Second
+	}
+	if c.Store.Takeover <= 0 {
+		c.Store.Takeover = 30 * time.Second
+	}
+	for i := range c.Webhooks {
+		if c.Webhooks[i].MaxAge <= 0 {
+			c.Webhooks[i].MaxAge = 24 * time.Hour
+		}
+		if c.Webhooks[i].Timeout <= 0 {
+			c.Webhooks[i].Timeout = 10 * time.Second
+		}
 	}
 	if c.HTTP.MaxBodyBytes <= 0 {
 		c.HTTP.MaxBodyBytes = 8 << 20
@@ -368,6 +402,9 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(w.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 			return fmt.Errorf("webhooks[%d].url %q: want http(s)://", i, w.URL)
+		}
+		if w.Attempts < 0 {
+			return fmt.Errorf("webhooks[%d].attempts %d: want 0 (until max_age) or more", i, w.Attempts)
 		}
 		for _, t := range w.Types {
 			if !knownAlert(t) {

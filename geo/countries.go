@@ -71,7 +71,7 @@ func LoadCountries(b []byte) (*CountryIndex, error) {
 	}
 	x := &CountryIndex{byCode: map[string]int{}, raw: b}
 	for _, f := range fc.Features {
-		code := strings.ToUpper(f.Properties.MustString("ADM0_A3", ""))
+		code := strings.ToUpper(propString(f.Properties, "ADM0_A3"))
 		if code == "" {
 			continue
 		}
@@ -89,7 +89,7 @@ func LoadCountries(b []byte) (*CountryIndex, error) {
 			i = len(x.countries)
 			x.byCode[code] = i
 			x.countries = append(x.countries, Country{Code: code,
-				ISO2: f.Properties.MustString("ISO_A2", ""), Name: f.Properties.MustString("NAME", "")})
+				ISO2: propString(f.Properties, "ISO_A2"), Name: propString(f.Properties, "NAME")})
 		}
 		x.countries[i].Area = append(x.countries[i].Area, mp...)
 		for _, p := range mp {
@@ -103,6 +103,13 @@ func LoadCountries(b []byte) (*CountryIndex, error) {
 	// neighbour's bound are then found before the neighbour.
 	sort.SliceStable(x.parts, func(i, j int) bool { return boundArea(x.parts[i].bound) < boundArea(x.parts[j].bound) })
 	return x, nil
+}
+
+// propString returns a string property, "" when missing or of another
+// type (orb's MustString panics on those).
+func propString(p geojson.Properties, key string) string {
+	s, _ := p[key].(string)
+	return s
 }
 
 func boundArea(b orb.Bound) float64 { return (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]) }

@@ -60,6 +60,8 @@ func TestCountriesPolygon(t *testing.T) {
 func FuzzLoadCountries(f *testing.F) {
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ADM0_A3":"AAA"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`))
 	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ADM0_A3":[]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ADM0_A3":"AAA","NAME":7,"ISO_A2":{}},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		x, err := LoadCountries(b)
 		if err != nil {
@@ -82,5 +84,23 @@ func BenchmarkCountriesAt(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		x.At(pts[i%len(pts)])
+	}
+}
+
+func TestLoadCountriesOddProperties(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		wantErr   bool
+	}{
+		{"array code", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ADM0_A3":[]}}]}`, true},
+		{"number name", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ADM0_A3":"AAA","NAME":7},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadCountries([]byte(tc.doc))
+			if (err != nil) != tc.wantErr {
+				t.Errorf("LoadCountries = %v, want error %v", err, tc.wantErr)
+			}
+		})
 	}
 }

@@ -1,9 +1,6 @@
 package ingest
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/track"
@@ -47,16 +44,4 @@ func (ll *legLines) add(r *track.Result, o *flight.Observation) {
 		}
 	}
 	lp.Seen = append(lp.Seen, store.SourceSeen{Source: o.Source, First: o.Time, Last: o.Time, Positions: 1})
-}
-
-// appendLegLines stores a batch's leg points when the store keeps history.
-func (p *Pipeline) appendLegLines(ctx context.Context, ll *legLines) error {
-	h, ok := p.st.(store.History)
-	if !ok || len(ll.list) == 0 {
-		return nil
-	}
-	if err := h.AppendLegLine(ctx, ll.list); err != nil {
-		return fmt.Errorf("ingest: store %d leg lines: %w", len(ll.list), err)
-	}
-	return nil
 }

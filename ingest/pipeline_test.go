@@ -30,11 +30,11 @@ func TestIngestStoresAndPublishes(t *testing.T) {
 	}
 	tr := track.New(track.Config{}, track.Deps{Airports: geo.Airports()})
 	p := New(st, bus, tr, Options{Instance: "i1"})
-	t0 := time.Date(2025, 1, 24, 15, 0, 0, 0, time.UTC)
+	t0 := time.Now().UTC().Add(-30 * time.Second)
 	batch := []flight.Observation{
 		obs("ae1234", t0, 30, -100),
 		obs("ae1234", t0.Add(10*time.Second), 29.99, -99.99),
-		obs("ae1234", t0.Add(5*time.Second), 29.995, -99.995), // older than the newest: dropped
+		obs("ae1234", t0.Add(5*time.Second), 29.995, -99.995), // older than the newest: history only
 		obs("ae5678", t0, 20, -95),
 	}
 	if err := p.Ingest(ctx, batch); err != nil {
@@ -64,8 +64,8 @@ func TestIngestStoresAndPublishes(t *testing.T) {
 // downStore fails every write as an unreachable Redis would.
 type downStore struct{ store.Store }
 
-func (downStore) PutAircraft(context.Context, []flight.Aircraft) error {
-	return fmt.Errorf("dial: %w", store.ErrUnavailable)
+func (downStore) Write(context.Context, *store.Batch) ([]flight.Alert, error) {
+	return nil, fmt.Errorf("dial: %w", store.ErrUnavailable)
 }
 
 func TestIngestUnavailable(t *testing.T) {
@@ -104,10 +104,11 @@ func TestTickRemovesStale(t *testing.T) {
 	events, _ := bus.Subscribe(ctx)
 	now := time.Date(2025, 1, 24, 15, 0, 0, 0, time.UTC)
 	p := New(st, bus, nil, Options{StaleAfter: time.Minute, Now: func() time.Time { return now }})
-	if err := p.Ingest(ctx, []flight.Observation{obs("ae1234", now.Add(-2*time.Minute), 30, -100)}); err != nil {
+	if err := p.Ingest(ctx, []flight.Observation{obs("ae1234", now.Add(-30*time.Second), 30, -100)}); err != nil {
 		t.Fatal(err)
 	}
 	<-events
+	now = now.Add(time.Minute)
 	p.tick(ctx)
 	if _, err := st.Aircraft(ctx, "ae1234"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("stale aircraft still stored: %v", err)

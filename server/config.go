@@ -2,8 +2,6 @@ package server
 
 import (
 	"time"
-
-	"github.com/flightwatch/flightwatch/flight"
 )
 
 // Token scopes.
@@ -17,13 +15,6 @@ const (
 type Token struct {
 	Value  string   // the secret sent as "Authorization: Bearer Value"
 	Scopes []string // ScopeIngest, ScopeReadRaw, ScopeAdmin
-}
-
-// Webhook is an endpoint that receives alerts.
-type Webhook struct {
-	URL    string             // POST target
-	Secret string             // HMAC-SHA256 key of the X-Flightwatch-Signature header
-	Types  []flight.AlertType // alert types sent; empty: all
 }
 
 // Config configures a Server. Zero fields take the defaults noted.
@@ -63,25 +54,13 @@ type Config struct {
 	// PublicRawReports publishes raw report points without a token. False
 	// (default): they need a token with scope read:raw.
 	PublicRawReports bool
-	// InstanceID names this process; webhooks fire only for alerts whose
-	// Event.Source equals it. Empty: webhooks fire for every alert event.
+	// InstanceID names this process on the bus.
 	InstanceID string
-	// Webhooks receive alerts.
-	Webhooks []Webhook
-	// WebhookQueue bounds the alerts waiting for delivery per webhook;
-	// alerts past it are counted as failed. Default 1000.
-	WebhookQueue int
-	// WebhookTries is how many times an alert is POSTed before it is
-	// counted as failed. Default 5.
-	WebhookTries int
 	// Banner is a line the map shows above everything (the demo says it
 	// is a simulation). Empty: none.
 	Banner string
 	// Info is HTML for the map's About panel. Empty: the map's own text.
 	Info string
-	// WebhookBackoff is the wait before the first retry, doubled after
-	// each. Default 1 s.
-	WebhookBackoff time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -120,15 +99,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MinCellCount <= 0 {
 		c.MinCellCount = 3
-	}
-	if c.WebhookQueue <= 0 {
-		c.WebhookQueue = 1000
-	}
-	if c.WebhookTries <= 0 {
-		c.WebhookTries = 5
-	}
-	if c.WebhookBackoff <= 0 {
-		c.WebhookBackoff = time.Second
 	}
 	return c
 }

@@ -1,14 +1,14 @@
 // Package server serves flightwatch over HTTP: the v1 REST API (GeoJSON
 // FeatureCollections, with GeoJSON text sequence and CSV exports), the
 // websocket hub that pushes aircraft, alert, report and cell updates to
-// browser maps, the webhook worker that POSTs signed alerts, health checks
-// and Prometheus metrics.
+// browser maps, the webhook delivery listing (webhooks themselves are
+// sent by package notify), health checks and Prometheus metrics.
 //
 // A Server is built with New from a Config (zero fields take documented
 // defaults) and Deps (the store, the change bus, the ingest pipeline, the
 // static map, the OGC handler, a logger and a metrics registry). Its
-// Handler is safe for concurrent use. Run or Serve start the HTTP server,
-// the hub and the webhook workers and return when their context is done.
+// Handler is safe for concurrent use. Run or Serve start the HTTP server
+// and the hub and return when their context is done.
 //
 // # Exports
 //
@@ -50,8 +50,8 @@
 // changes and every client gets a fresh snapshot.
 //
 // The hub receives changes only from the Bus, so several instances sharing
-// one Redis bus push each other's updates; webhooks fire only on the
-// instance that raised the alert (Event.Source == Config.InstanceID).
+// one Redis bus push each other's updates. Alerts reach the bus from the
+// store's durable alert log (notify.Relay), at least once each.
 //
 // Coordinates are WGS84 [lon, lat] degrees (RFC 7946); times are RFC 3339
 // in UTC; altitudes are feet, speeds knots, vertical rates feet per minute,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,10 +56,4 @@ func TestGoldenFeatures(t *testing.T) {
 			}
 		})
 	}
-}
-
-func ExampleSign() {
-	body := []byte(`{"type":"Feature"}`)
-	fmt.Println(Sign("secret", body))
-	// Output: sha256=e7d88e3fc0fc3782018606f1fde19f1f669a001b80c2648585a5e1c41a455411
 }

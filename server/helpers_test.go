@@ -134,7 +134,6 @@ func startServerOn(t testing.TB, cfg Config, st store.Store, bus store.Bus, setu
 		}
 	})
 	<-s.hub.ready
-	<-s.hooks.ready
 	return &instance{s: s, url: "http://" + ln.Addr().String(), st: st, bus: bus}
 }
 

@@ -1,15 +1,18 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/flightwatch/flightwatch/feeds/push"
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/ingest"
 	"github.com/flightwatch/flightwatch/store"
 )
 
@@ -22,7 +25,21 @@ type ingestAnswer struct {
 	Added    *int               `json:"added,omitempty"` // reports only: new, not duplicates
 	Rejected int                `json:"rejected"`
 	Errors   []flight.LineError `json:"errors"`
-	Error    string             `json:"error,omitempty"` // set when nothing was accepted
+	// Ignored lists valid lines that were not stored, with the reason.
+	Ignored []ignoredLine `json:"ignored"`
+	Error   string        `json:"error,omitempty"` // set when nothing was accepted
+}
+
+// ignoredLine is a valid line not stored.
+type ignoredLine struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// BatchIngester is an Ingester that says what became of each observation
+// (ingest.Pipeline). Without it every valid line counts as accepted.
+type BatchIngester interface {
+	IngestBatch(ctx context.Context, obs []flight.Observation) (ingest.Outcome, error)
 }
 
 func newAnswer(accepted int, errs []flight.LineError) ingestAnswer {
@@ -33,6 +50,7 @@ func newAnswer(accepted int, errs []flight.LineError) ingestAnswer {
 	if a.Errors == nil {
 		a.Errors = []flight.LineError{}
 	}
+	a.Ignored = []ignoredLine{}
 	return a
 }
 
@@ -53,12 +71,31 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 }
 
 // body returns the request body capped at MaxBodyBytes; a declared length
-// past the cap fails at once.
+// past the cap fails at once. A gzip body (Content-Encoding: gzip) is
+// decoded, and capped after decoding too: at MaxBodyBytes and at
+// maxGzipRatio times the compressed bytes read.
 func (s *Server) body(w http.ResponseWriter, r *http.Request) (*limitedBody, error) {
 	if r.ContentLength > s.cfg.MaxBodyBytes {
 		return nil, errorf(http.StatusRequestEntityTooLarge, "request body of %d bytes is larger than %d", r.ContentLength, s.cfg.MaxBodyBytes)
 	}
-	return &limitedBody{r: http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)}, nil
+	raw := http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return &limitedBody{r: raw}, nil
+	case "gzip", "x-gzip":
+		lb := &limitedBody{}
+		gz, err := newGzipBody(raw, s.cfg.MaxBodyBytes, lb)
+		if err != nil {
+			if lb.hit != nil {
+				return nil, lb.tooLarge()
+			}
+			return nil, errorf(http.StatusBadRequest, "gzip body: %v", err)
+		}
+		lb.r = gz
+		return lb, nil
+	default:
+		return nil, errorf(http.StatusUnsupportedMediaType, "content encoding %q: want gzip or none", enc)
+	}
 }
 
 func (l *limitedBody) tooLarge() error {
@@ -81,11 +118,14 @@ func (s *Server) postPositions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	obs, lineErrs, err := push.Parse(body, mt, s.now())
+	obs, lines, lineErrs, err := push.ParseLines(body, mt, s.now())
 	if tl := body.tooLarge(); tl != nil {
 		return tl
 	}
 	if err != nil {
+		if errors.Is(err, errGzip) {
+			return errorf(http.StatusBadRequest, "gzip body: %v", err)
+		}
 		return errorf(http.StatusBadRequest, "parse positions: %v", err)
 	}
 	s.m.ingested.WithLabelValues("positions", "rejected").Add(float64(len(lineErrs)))
@@ -94,10 +134,27 @@ func (s *Server) postPositions(w http.ResponseWriter, r *http.Request) error {
 		ans.Error = "no valid observation in the body"
 		return writeJSON(w, http.StatusBadRequest, ans)
 	}
-	if err := s.deps.Ingest.Ingest(r.Context(), obs); err != nil {
+	if bi, ok := s.deps.Ingest.(BatchIngester); ok {
+		out, err := bi.IngestBatch(r.Context(), obs)
+		if err != nil {
+			return ingestFailed("positions", err)
+		}
+		ans.Accepted = out.Stored
+		for _, ig := range out.Ignored {
+			if len(ans.Ignored) == maxListedErrors {
+				break
+			}
+			line := ig.Index + 1
+			if ig.Index < len(lines) {
+				line = lines[ig.Index]
+			}
+			ans.Ignored = append(ans.Ignored, ignoredLine{Line: line, Reason: ig.Reason})
+		}
+		s.m.ingested.WithLabelValues("positions", "ignored").Add(float64(len(out.Ignored)))
+	} else if err := s.deps.Ingest.Ingest(r.Context(), obs); err != nil {
 		return ingestFailed("positions", err)
 	}
-	s.m.ingested.WithLabelValues("positions", "accepted").Add(float64(len(obs)))
+	s.m.ingested.WithLabelValues("positions", "accepted").Add(float64(ans.Accepted))
 	return writeJSON(w, http.StatusAccepted, ans)
 }
 

@@ -6,12 +6,11 @@ import (
 
 // metrics are the server's Prometheus collectors.
 type metrics struct {
-	requests        *prometheus.CounterVec // route, code
-	ingested        *prometheus.CounterVec // kind (positions, reports), result (accepted, rejected)
-	wsClients       prometheus.Gauge
-	wsDropped       *prometheus.CounterVec // reason
-	wsSent          prometheus.Counter
-	webhookDelivery *prometheus.CounterVec // result (delivered, failed, retried)
+	requests  *prometheus.CounterVec // route, code
+	ingested  *prometheus.CounterVec // kind (positions, reports), result (accepted, rejected)
+	wsClients prometheus.Gauge
+	wsDropped *prometheus.CounterVec // reason
+	wsSent    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -31,11 +30,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		wsSent: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "flightwatch_ws_messages_sent_total", Help: "Websocket messages written to clients.",
 		}),
-		webhookDelivery: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "flightwatch_webhook_deliveries_total", Help: "Webhook alert deliveries by result (delivered, failed, retried).",
-		}, []string{"result"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.ingested, m.wsClients, m.wsDropped, m.wsSent, m.webhookDelivery} {
+	for _, c := range []prometheus.Collector{m.requests, m.ingested, m.wsClients, m.wsDropped, m.wsSent} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

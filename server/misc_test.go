@@ -89,7 +89,6 @@ func TestNewRejects(t *testing.T) {
 		{"no store", Config{}, Deps{Bus: bus, Ingest: ing}},
 		{"no bus", Config{}, Deps{Store: st, Ingest: ing}},
 		{"empty token", Config{Tokens: []Token{{}}}, Deps{Store: st, Bus: bus, Ingest: ing}},
-		{"webhook without url", Config{Webhooks: []Webhook{{Secret: "x"}}}, Deps{Store: st, Bus: bus, Ingest: ing}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

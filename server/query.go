@@ -47,6 +47,10 @@ func boundOf(v []float64) (orb.Bound, error) {
 	if v[1] > v[3] {
 		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox: minLat %g above maxLat %g", v[1], v[3])
 	}
+	if v[0] == v[2] && v[1] == v[3] {
+		// A point, and 0,0,0,0 would read as "everywhere": say so.
+		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox: %g,%g,%g,%g has no area", v[0], v[1], v[2], v[3])
+	}
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
 

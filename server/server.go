@@ -52,6 +52,8 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// Now is the clock used to validate ingested records. Nil: time.Now.
 	Now func() time.Time
+	// Deliveries serves /api/v1/webhooks/deliveries. Nil: none listed.
+	Deliveries Deliveries
 }
 
 // Server is the HTTP API, websocket hub and webhook sender. Its methods are
@@ -63,7 +65,6 @@ type Server struct {
 	reg     *prometheus.Registry
 	m       *metrics
 	hub     *hub
-	hooks   *webhooks
 	handler http.Handler
 	now     func() time.Time
 }
@@ -102,11 +103,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.m = m
 	s.hub = newHub(s)
-	s.hooks, err = newWebhooks(cfg, deps.Bus, s.log, m)
-	if err != nil {
-		return nil, err
-	}
 	s.handler = s.routes()
+	if len(cfg.Tokens) == 0 {
+		s.log.Warn("no ingest tokens configured: writes (positions, reports, plans) answer 401; set http.tokens or FLIGHTWATCH_INGEST_TOKENS")
+	}
 	return s, nil
 }
 
@@ -135,6 +135,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/feeds", h(s.getFeeds))
 	mux.Handle("GET /api/v1/meta", h(s.getMeta))
 	mux.Handle("GET /api/v1/stream", h(s.hub.serveWS))
+	mux.Handle("GET /api/v1/webhooks/deliveries", h(s.getDeliveries))
+	mux.Handle("POST /api/v1/webhooks/deliveries/{id}/retry", h(s.retryDelivery))
 	mux.Handle("/api/", h(func(http.ResponseWriter, *http.Request) error {
 		return errorf(http.StatusNotFound, "no such endpoint")
 	}))
@@ -180,7 +182,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	if err := s.deps.Store.Ping(ctx); err != nil {
 		return &apiError{Status: http.StatusServiceUnavailable, Msg: "store unreachable: " + err.Error(), RetryAfter: 5}
@@ -229,7 +231,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.hub.run(gctx) })
-	g.Go(func() error { return s.hooks.run(gctx) })
 	g.Go(func() error {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {

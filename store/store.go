@@ -51,6 +51,17 @@ type Store interface {
 	// Plans returns every plan, ordered by ID.
 	Plans(ctx context.Context) ([]flight.Plan, error)
 
+	// Write stores a batch in one step: the aircraft states, track points,
+	// legs and alerts go together (one transaction on Redis, one critical
+	// section in memory). Track points are keyed by (hex, time): a point
+	// at a time already stored replaces it, so a repeat is never a
+	// duplicate. Alerts are added as AddAlert does, into the alert log
+	// that Outbox reads. Write returns the alerts that were new; on an
+	// error nothing of the batch is stored or, when the store cannot tell
+	// (the connection broke after sending), possibly all of it, so a
+	// retry of the same batch is safe.
+	Write(ctx context.Context, b *Batch) (added []flight.Alert, err error)
+
 	// AddAlert stores an alert unless one with the same Key is stored; it
 	// reports whether it was added. The store assigns ID when empty.
 	AddAlert(ctx context.Context, a *flight.Alert) (added bool, err error)
@@ -71,6 +82,27 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources.
 	Close() error
+}
+
+// Batch is what one ingest step writes together. It is a plain struct:
+// zero fields write nothing.
+type Batch struct {
+	// Aircraft holds the latest state of each aircraft, for live views.
+	Aircraft []flight.Aircraft
+	// Track holds points added to the aircraft's history.
+	Track []flight.TrackPoint
+	// Legs holds the last version of each leg that changed.
+	Legs []flight.Leg
+	// Alerts holds the alerts raised, stored once per Key.
+	Alerts []flight.Alert
+	// LegLines holds what the batch adds to its legs' own lines and
+	// sources (History); a store without history ignores it.
+	LegLines []LegPoints
+}
+
+// Empty reports whether b writes nothing.
+func (b *Batch) Empty() bool {
+	return len(b.Aircraft) == 0 && len(b.Track) == 0 && len(b.Legs) == 0 && len(b.Alerts) == 0 && len(b.LegLines) == 0
 }
 
 // Config configures either backend. Zero fields take the defaults noted.

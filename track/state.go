@@ -35,6 +35,9 @@ type acState struct {
 
 	emergKey string            // key of the active emergency alert
 	inFence  map[string]string // fence name -> key of the active geofence alert
+
+	gen uint64 // steps taken, for Txn.Rollback
+	txn *undo  // the transaction stepping the state now, if any
 }
 
 // legState is a flight leg with its detector state.

@@ -1,13 +1,13 @@
 package track
 
 import (
+	"fmt"
 	"hash/fnv"
 	"hash/maphash"
 	"io"
 	"log/slog"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -215,18 +215,25 @@ func (t *Tracker) Observe(o flight.Observation) Result {
 		s = &acState{}
 		sh.m[o.Hex] = s
 	}
+	s.txn = nil
 	res := t.step(s, o)
+	s.gen++
 	sh.mu.Unlock()
 	if res.Accepted {
-		n := o.Time.UnixNano()
-		for {
-			cur := t.newest.Load()
-			if n <= cur || t.newest.CompareAndSwap(cur, n) {
-				break
-			}
-		}
+		t.advance(o)
 	}
 	return res
+}
+
+// advance moves the newest observation time on to o's.
+func (t *Tracker) advance(o flight.Observation) {
+	n := o.Time.UnixNano()
+	for {
+		cur := t.newest.Load()
+		if n <= cur || t.newest.CompareAndSwap(cur, n) {
+			break
+		}
+	}
 }
 
 // feedClock returns the tracker's notion of the current time: the newest
@@ -402,6 +409,7 @@ func (t *Tracker) matchPlan(s *acState, l *legState) {
 	if best == nil {
 		return
 	}
+	t.notePlan(s, best.plan.ID)
 	t.planUse[best.plan.ID] = l
 	l.plan = best
 	l.leg.Plan = best.plan.ID
@@ -417,5 +425,5 @@ func (t *Tracker) matchPlan(s *acState, l *legState) {
 func alertID(key string) string {
 	h := fnv.New64a()
 	h.Write([]byte(key))
-	return strconv.FormatUint(h.Sum64(), 16)
+	return fmt.Sprintf("%016x", h.Sum64())
 }

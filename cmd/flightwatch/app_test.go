@@ -23,7 +23,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/configs"
 	"github.com/flightwatch/flightwatch/flight"
-	"github.com/flightwatch/flightwatch/server"
+	"github.com/flightwatch/flightwatch/notify"
 	"github.com/flightwatch/flightwatch/store"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
 )
@@ -41,7 +41,7 @@ func (h *webhookSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if r.Header.Get(server.HeaderSignature) != server.Sign("hook-secret", body) {
+	if r.Header.Get(notify.HeaderSignature) != notify.Sign("hook-secret", body) {
 		h.badSig++
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -67,7 +67,11 @@ func (h *webhookSink) got() []string {
 func startApp(t *testing.T, cfg configs.Config) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out io.Writer = io.Discard
+	if os.Getenv("FLIGHTWATCH_TEST_LOG") != "" {
+		out = os.Stderr // the app's log, for debugging a failing test
+	}
+	log := slog.New(slog.NewTextHandler(out, nil))
 	a, err := newApp(ctx, cfg, ".", log)
 	if err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func TestRedisOutage(t *testing.T) {
 	cfg.HTTP.Tokens = []configs.Token{{Token: token, Scopes: []string{"ingest"}}}
 	base := startApp(t, cfg)
 
-	o := flight.Observation{Hex: "ae1234", Time: time.Now().UTC().Add(-time.Minute), Lat: 31.8, Lon: -106.4,
+	o := flight.Observation{Hex: "ae1234", Time: time.Now().UTC().Add(-10 * time.Second), Lat: 31.8, Lon: -106.4,
 		AltFt: 9000, Has: flight.HasAlt}
 	if resp := postObs(t, base, o); resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("before the outage: %s", resp.Status)

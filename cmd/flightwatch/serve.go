@@ -29,6 +29,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/ingest"
+	"github.com/flightwatch/flightwatch/notify"
 	"github.com/flightwatch/flightwatch/retention"
 	"github.com/flightwatch/flightwatch/server"
 	"github.com/flightwatch/flightwatch/server/ogc"
@@ -70,15 +71,17 @@ func serve(ctx context.Context, args []string) error {
 // app is one flightwatch process, wired: store and bus, tracker and
 // pipeline, feeds, the HTTP server, and the demo when configured.
 type app struct {
-	cfg  configs.Config
-	log  *slog.Logger
-	st   store.Store
-	bus  store.Bus
-	pipe *ingest.Pipeline
-	fm   *feeds.Manager
-	wf   *watchFiles
-	srv  *server.Server
-	ret  *retention.Retainer // nil when the store keeps no history
+	cfg   configs.Config
+	log   *slog.Logger
+	st    store.Store
+	bus   store.Bus
+	pipe  *ingest.Pipeline
+	fm    *feeds.Manager
+	wf    *watchFiles
+	srv   *server.Server
+	ret   *retention.Retainer // nil when the store keeps no history
+	hooks *notify.Notifier
+	relay *notify.Relay
 }
 
 func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logger) (*app, error) {
@@ -87,7 +90,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	st, bus, err := openStore(ctx, cfg, log)
+	st, bus, out, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -108,12 +111,27 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	tr.SetRoutes(rt)
 	seedTracker(ctx, st, tr, cfg, log)
 	a.pipe = ingest.New(st, bus, tr, ingest.Options{
-		Instance: instance, StaleAfter: cfg.Store.StaleAfter, Logger: log, Registry: reg,
+		Instance: instance, StaleAfter: cfg.Store.StaleAfter, WriteTimeout: cfg.Store.WriteTimeout,
+		AlertsFromLog: true, Logger: log, Registry: reg,
 	})
 	if h, ok := st.(store.History); ok {
 		var pol store.Retention
 		pol.Tracks, pol.Legs, pol.Alerts, pol.Reports = cfg.Store.Retention.Policy()
 		a.ret = retention.New(h, pol, retention.Options{Every: cfg.Store.Retention.Every, Logger: log, Registry: reg})
+	}
+	// Alerts reach the bus (and so every instance's websocket hub) and the
+	// webhooks from the store's alert log, at least once.
+	a.relay = notify.NewRelay(out, bus, instance, cfg.Store.Takeover, log)
+	a.hooks, err = notify.New(out, webhooks(cfg), notify.Options{Consumer: instance, Encode: server.AlertFeature,
+		Takeover: cfg.Store.Takeover, Logger: log, Registry: reg})
+	if err != nil {
+		return fail(err)
+	}
+	if err := a.relay.Prepare(ctx); err != nil {
+		return fail(fmt.Errorf("alert relay: %w", err))
+	}
+	if err := a.hooks.Prepare(ctx); err != nil {
+		return fail(err)
 	}
 	if err := loadPlans(ctx, st, cfg.Plans, base); err != nil {
 		return fail(err)
@@ -142,6 +160,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 		OGC:        og,
 		FeedStatus: func() any { return a.fm.Status() },
 		Resolver:   gaz, Logger: log, Registry: reg,
+		Deliveries: a.hooks,
 	})
 	if err != nil {
 		return fail(err)
@@ -159,6 +178,8 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	if a.ret != nil {
 		g.Go(func() error { return a.ret.Run(ctx) })
 	}
+	g.Go(func() error { return a.relay.Run(ctx) })
+	g.Go(func() error { return a.hooks.Run(ctx) })
 	if a.cfg.Demo {
 		g.Go(func() error {
 			return demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.pipe, Logger: a.log})
@@ -193,16 +214,20 @@ func storeName(cfg configs.Config) string {
 // openStore opens the configured store. With Redis it waits, retrying,
 // until Redis answers (or ctx is done), so that a service started before
 // its Redis comes up by itself.
-func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store.Store, store.Bus, error) {
+func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store.Store, store.Bus, store.Outbox, error) {
 	scfg := store.Config{H3Res: cfg.Store.H3Res, TrackLen: cfg.Store.TrackLen,
 		ReportRes: cfg.Store.ReportRes, AlertLen: cfg.Store.AlertLen, LegPoints: cfg.Store.LegPoints}
 	if cfg.Redis.URL == "" {
-		return memory.New(scfg), memory.NewBus(), nil
+		st := memory.New(scfg)
+		return st, memory.NewBus(), st, nil
 	}
 	opt, err := goredis.ParseURL(cfg.Redis.URL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("redis url: %w", err)
+		return nil, nil, nil, fmt.Errorf("redis url: %w", err)
 	}
+	// Deadlines of the callers (ingest's write timeout, /readyz) bound
+	// every command, so a hung Redis answers an error in time.
+	opt.ContextTimeoutEnabled = true
 	client := goredis.NewClient(opt)
 	st := fwredis.NewWithClient(client, cfg.Redis.Prefix, scfg)
 	wait := 500 * time.Millisecond
@@ -215,12 +240,12 @@ func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store
 		select {
 		case <-ctx.Done():
 			client.Close()
-			return nil, nil, ctx.Err()
+			return nil, nil, nil, ctx.Err()
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 10*time.Second)
 	}
-	return closer{st, client}, fwredis.NewBus(client, cfg.Redis.Prefix+":events").WithLogger(log), nil
+	return closer{st, client}, fwredis.NewBus(client, cfg.Redis.Prefix+":events").WithLogger(log), st, nil
 }
 
 // closer closes the Redis client with the store.
@@ -245,13 +270,6 @@ func serverConfig(cfg configs.Config, instance string) (server.Config, error) {
 	for _, t := range cfg.HTTP.Tokens {
 		sc.Tokens = append(sc.Tokens, server.Token{Value: t.Token, Scopes: t.Scopes})
 	}
-	for _, w := range cfg.Webhooks {
-		h := server.Webhook{URL: w.URL, Secret: w.Secret}
-		for _, t := range w.Types {
-			h.Types = append(h.Types, flight.AlertType(t))
-		}
-		sc.Webhooks = append(sc.Webhooks, h)
-	}
 	if cfg.Demo {
 		b, err := fs.ReadFile(configs.Demo(), "info.html")
 		if err != nil {
@@ -261,6 +279,19 @@ func serverConfig(cfg configs.Config, instance string) (server.Config, error) {
 	}
 	sc.Banner = cfg.HTTP.Banner
 	return sc, nil
+}
+
+// webhooks is the notifier's view of the configured webhooks.
+func webhooks(cfg configs.Config) []notify.Webhook {
+	var out []notify.Webhook
+	for _, w := range cfg.Webhooks {
+		h := notify.Webhook{Name: w.Name, URL: w.URL, Secret: w.Secret, MaxAge: w.MaxAge, Attempts: w.Attempts, Timeout: w.Timeout}
+		for _, t := range w.Types {
+			h.Types = append(h.Types, flight.AlertType(t))
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 func newTracker(cfg configs.Config, base string) (*track.Tracker, error) {

@@ -34,15 +34,26 @@ var ErrDocument = errors.New("push: malformed document")
 // itself is malformed (ErrDocument), cannot be read, or the content type is
 // unknown (ErrContentType). Observations are validated against now.
 func Parse(r io.Reader, contentType string, now time.Time) (obs []flight.Observation, errs []flight.LineError, err error) {
+	return parse(r, contentType, now, nil)
+}
+
+// ParseLines is Parse that also returns the line (or element) number of
+// each observation, numbered from 1 like the errors.
+func ParseLines(r io.Reader, contentType string, now time.Time) (obs []flight.Observation, lines []int, errs []flight.LineError, err error) {
+	obs, errs, err = parse(r, contentType, now, &lines)
+	return obs, lines, errs, err
+}
+
+func parse(r io.Reader, contentType string, now time.Time, lines *[]int) (obs []flight.Observation, errs []flight.LineError, err error) {
 	mt, _, perr := mime.ParseMediaType(contentType)
 	if perr != nil {
 		return nil, nil, fmt.Errorf("%w: %q", ErrContentType, contentType)
 	}
 	switch mt {
 	case NDJSON, "application/ndjson", "application/jsonl", "application/x-jsonlines":
-		return parseNDJSON(r, now)
+		return parseNDJSON(r, now, lines)
 	case JSON:
-		return parseJSON(r, now)
+		return parseJSON(r, now, lines)
 	}
 	return nil, nil, fmt.Errorf("%w: %q", ErrContentType, mt)
 }
@@ -68,7 +79,7 @@ func decode(b []byte, now time.Time, o *flight.Observation) error {
 	return o.Validate(now)
 }
 
-func parseNDJSON(r io.Reader, now time.Time) ([]flight.Observation, []flight.LineError, error) {
+func parseNDJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation, []flight.LineError, error) {
 	var (
 		obs  []flight.Observation
 		errs []flight.LineError
@@ -86,6 +97,7 @@ func parseNDJSON(r io.Reader, now time.Time) ([]flight.Observation, []flight.Lin
 				errs = append(errs, flight.LineError{Line: n, Error: derr.Error()})
 			} else {
 				obs = append(obs, o)
+				addLine(lines, n)
 			}
 		}
 		if errors.Is(err, io.EOF) {
@@ -97,7 +109,7 @@ func parseNDJSON(r io.Reader, now time.Time) ([]flight.Observation, []flight.Lin
 	}
 }
 
-func parseJSON(r io.Reader, now time.Time) ([]flight.Observation, []flight.LineError, error) {
+func parseJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation, []flight.LineError, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("push: read body: %w", err)
@@ -108,7 +120,7 @@ func parseJSON(r io.Reader, now time.Time) ([]flight.Observation, []flight.LineE
 	}
 	switch body[0] {
 	case '{':
-		return parseSingle(body, now)
+		return parseSingle(body, now, lines)
 	case '[':
 	default:
 		return nil, nil, fmt.Errorf("%w: want a JSON array or object", ErrDocument)
@@ -140,6 +152,7 @@ func parseJSON(r io.Reader, now time.Time) ([]flight.Observation, []flight.LineE
 				errs = append(errs, flight.LineError{Line: n, Error: derr.Error()})
 			} else {
 				obs = append(obs, o)
+				addLine(lines, n)
 			}
 		}
 		sep := rest[end]
@@ -200,7 +213,7 @@ func elementEnd(b []byte) (int, error) {
 }
 
 // parseSingle reads a body holding one object.
-func parseSingle(doc []byte, now time.Time) ([]flight.Observation, []flight.LineError, error) {
+func parseSingle(doc []byte, now time.Time, lines *[]int) ([]flight.Observation, []flight.LineError, error) {
 	if !json.Valid(doc) {
 		return nil, nil, fmt.Errorf("%w: invalid JSON object", ErrDocument)
 	}
@@ -211,5 +224,12 @@ func parseSingle(doc []byte, now time.Time) ([]flight.Observation, []flight.Line
 	if derr := decode(doc, now, &o); derr != nil {
 		return nil, []flight.LineError{{Line: 1, Error: derr.Error()}}, nil
 	}
+	addLine(lines, 1)
 	return []flight.Observation{o}, nil, nil
+}
+
+func addLine(lines *[]int, n int) {
+	if lines != nil {
+		*lines = append(*lines, n)
+	}
 }

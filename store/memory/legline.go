@@ -40,6 +40,12 @@ func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.appendLegLines(batch)
+	return nil
+}
+
+// appendLegLines is AppendLegLine, for Write too.
+func (s *Store) appendLegLines(batch []store.LegPoints) {
 	h := s.hist
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -55,7 +61,6 @@ func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) erro
 			h.sources[lp.Leg] = MergeSources(h.sources[lp.Leg], lp.Seen)
 		}
 	}
-	return nil
 }
 
 // MergeSources folds add into list (one entry per source, ordered by

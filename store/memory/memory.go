@@ -39,6 +39,7 @@ type Store struct {
 	reports reportBook
 
 	hist *history // leg lines, sources and stats counters (legline.go)
+	out  outbox
 }
 
 // New returns an empty store configured by cfg (zero fields take the
@@ -54,6 +55,7 @@ func New(cfg store.Config) *Store {
 		alerts:  newAlertLog(cfg.AlertLen),
 		reports: newReportBook(cfg.ReportRes),
 		hist:    newHistory(),
+		out:     newOutbox(cfg.AlertLen),
 	}
 }
 
@@ -66,6 +68,13 @@ func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error 
 		return err
 	}
 	s.acMu.Lock()
+	s.putLocked(batch)
+	s.acMu.Unlock()
+	return nil
+}
+
+// putLocked is PutAircraft with acMu held.
+func (s *Store) putLocked(batch []flight.Aircraft) {
 	for i := range batch {
 		a := batch[i]
 		a.Time = a.Time.UTC()
@@ -79,8 +88,6 @@ func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error 
 		s.index[a.Hex] = len(s.aircraft)
 		s.aircraft = append(s.aircraft, a)
 	}
-	s.acMu.Unlock()
-	return nil
 }
 
 // Aircraft returns one aircraft's state, or store.ErrNotFound.

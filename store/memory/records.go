@@ -134,8 +134,14 @@ func (s *Store) AddAlert(ctx context.Context, a *flight.Alert) (bool, error) {
 	}
 	s.alertMu.Lock()
 	defer s.alertMu.Unlock()
+	return s.addAlertLocked(a), nil
+}
+
+// addAlertLocked is AddAlert with alertMu held: the alert goes into the
+// log and the outbox.
+func (s *Store) addAlertLocked(a *flight.Alert) bool {
 	if _, dup := s.alerts.keys[a.Key]; dup {
-		return false, nil
+		return false
 	}
 	if a.ID == "" {
 		a.ID = s.ids.Next(time.Now())
@@ -143,7 +149,8 @@ func (s *Store) AddAlert(ctx context.Context, a *flight.Alert) (bool, error) {
 	c := *a
 	c.Time = utc(c.Time)
 	s.alerts.add(c)
-	return true, nil
+	s.out.add(c)
+	return true
 }
 
 // Alerts returns the alerts q selects, most recently stored first.

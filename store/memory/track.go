@@ -29,7 +29,8 @@ func (r *ring) add(p flight.TrackPoint) {
 			r.insert(p)
 			return
 		}
-		if *last == p {
+		if p.Time.Equal(last.Time) {
+			*last = p
 			return
 		}
 	}
@@ -47,10 +48,9 @@ func (r *ring) insert(p flight.TrackPoint) {
 	lin = append(lin, r.pts[r.head:]...)
 	lin = append(lin, r.pts[:r.head]...)
 	i := sort.Search(len(lin), func(i int) bool { return lin[i].Time.After(p.Time) })
-	for j := i - 1; j >= 0 && lin[j].Time.Equal(p.Time); j-- {
-		if lin[j] == p {
-			return
-		}
+	if i > 0 && lin[i-1].Time.Equal(p.Time) {
+		*r.at(i - 1) = p
+		return
 	}
 	lin = slices.Insert(lin, i, p)
 	if len(lin) > r.max {
@@ -67,6 +67,12 @@ func (s *Store) AppendTrack(ctx context.Context, points []flight.TrackPoint) err
 	}
 	s.trkMu.Lock()
 	defer s.trkMu.Unlock()
+	s.appendLocked(points)
+	return nil
+}
+
+// appendLocked is AppendTrack with trkMu held.
+func (s *Store) appendLocked(points []flight.TrackPoint) {
 	for _, p := range points {
 		p.Time = p.Time.UTC()
 		r := s.tracks[p.Hex]
@@ -76,7 +82,6 @@ func (s *Store) AppendTrack(ctx context.Context, points []flight.TrackPoint) err
 		}
 		r.add(p)
 	}
-	return nil
 }
 
 // Track returns hex's points with since <= time <= until, oldest first.

@@ -52,7 +52,7 @@ func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, point
 		old = pipe.HMGet(ctx, s.k.aircraftCell(), hexes...)
 		s.queueStates(ctx, pipe, batch)
 	}
-	s.queueTrack(ctx, pipe, points)
+	s.queueKeyedTrack(ctx, pipe, points)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return wrap(ctx, op, subject, err)
 	}
@@ -88,6 +88,17 @@ func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch [
 // differs from the one they are indexed in, old (HMGET's answer for
 // hexes).
 func (s *Store) moveCells(ctx context.Context, batch []flight.Aircraft, hexes []string, old []any) error {
+	pipe := s.client.Pipeline()
+	if !s.queueMoves(ctx, pipe, batch, hexes, old) {
+		return nil
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// queueMoves queues on pipe the index moves moveCells makes; it reports
+// whether there were any.
+func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft, hexes []string, old []any) bool {
 	cur := make(map[string]uint64, len(batch))
 	for i, v := range old {
 		if str, ok := v.(string); ok {
@@ -116,9 +127,8 @@ func (s *Store) moveCells(ctx context.Context, batch []flight.Aircraft, hexes []
 		cells = append(cells, a.Hex, cellName(c))
 	}
 	if len(cells) == 0 {
-		return nil
+		return false
 	}
-	pipe := s.client.Pipeline()
 	pipe.HSet(ctx, s.k.aircraftCell(), cells...)
 	for c, members := range rem {
 		pipe.SRem(ctx, s.k.cell(c), members...)
@@ -126,8 +136,7 @@ func (s *Store) moveCells(ctx context.Context, batch []flight.Aircraft, hexes []
 	for c, members := range add {
 		pipe.SAdd(ctx, s.k.cell(c), members...)
 	}
-	_, err := pipe.Exec(ctx)
-	return err
+	return true
 }
 
 // Aircraft returns one aircraft's state, or an error wrapping

@@ -20,7 +20,8 @@ func BenchmarkStore(b *testing.B) {
 
 // BenchmarkIngestBatch times the writes of one ingest batch of 1,000
 // aircraft moving over a fleet of 20,000, with a track point each: one
-// PutWithTrack against PutAircraft then AppendTrack.
+// PutWithTrack, the transactional Write (track points keyed by time), and
+// PutAircraft then AppendTrack.
 func BenchmarkIngestBatch(b *testing.B) {
 	ctx := context.Background()
 	fleet := make([]flight.Aircraft, 20000)
@@ -50,6 +51,10 @@ func BenchmarkIngestBatch(b *testing.B) {
 	}{
 		{"PutWithTrack", func(s *Store, ac []flight.Aircraft, pts []flight.TrackPoint) error {
 			return s.PutWithTrack(ctx, ac, pts)
+		}},
+		{"Write", func(s *Store, ac []flight.Aircraft, pts []flight.TrackPoint) error {
+			_, err := s.Write(ctx, &store.Batch{Aircraft: ac, Track: pts})
+			return err
 		}},
 		{"Separate", func(s *Store, ac []flight.Aircraft, pts []flight.TrackPoint) error {
 			if err := s.PutAircraft(ctx, ac); err != nil {

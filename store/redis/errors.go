@@ -52,7 +52,7 @@ func unavailable(err error) bool {
 		return true
 	}
 	msg := err.Error()
-	for _, p := range []string{"LOADING ", "READONLY ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "connection refused", "i/o timeout"} {
+	for _, p := range []string{"LOADING ", "EXECABORT ", "READONLY ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "connection refused", "i/o timeout"} {
 		if strings.HasPrefix(msg, p) || strings.Contains(msg, p) {
 			return true
 		}

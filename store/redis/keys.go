@@ -24,9 +24,10 @@ import (
 //	{p}:legs         hash   leg id -> JSON
 //	{p}:legt         zset   leg id scored by LastSeen (Unix µs)
 //	{p}:plans        hash   plan id -> JSON
-//	{p}:alerts       stream alert log, field "a" holds the JSON
+//	{p}:alerts       stream alert log, field "a" holds the JSON; its consumer groups are the outbox
 //	{p}:akeys        zset   alert keys seen, scored by insertion order
 //	{p}:akseq        string counter for akeys scores
+//	{p}:fail:<group> hash   alerts entry id -> JSON store.Failure (deliveries given up on)
 //	{p}:rep          hash   report id -> JSON (set once: makes reports idempotent)
 //	{p}:rday:<day>   zset   report ids of a UTC day (yyyymmdd) scored by time (Unix µs)
 //	{p}:days         zset   UTC days (days since epoch) holding reports
@@ -54,6 +55,9 @@ func (k keys) alerts() string          { return k.tag + ":alerts" }
 func (k keys) alertKeys() string       { return k.tag + ":akeys" }
 func (k keys) alertSeq() string        { return k.tag + ":akseq" }
 func (k keys) reports() string         { return k.tag + ":rep" }
+func (k keys) failed(group string) string {
+	return k.tag + ":fail:" + group
+}
 func (k keys) reportDay(d int64) string {
 	return k.tag + ":rday:" + query.DayName(d)
 }

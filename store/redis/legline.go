@@ -84,6 +84,23 @@ const legsPerCall = 256
 // AppendLegLine adds points to legs' lines and merges their sources, in
 // scripts sent in one pipeline.
 func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) error {
+	calls := s.legLineCalls(batch)
+	if len(calls) == 0 {
+		return nil
+	}
+	return wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
+}
+
+// queueLegLines queues AppendLegLine's script calls on pipe (for Write).
+func (s *Store) queueLegLines(ctx context.Context, pipe goredis.Pipeliner, batch []store.LegPoints) {
+	for _, c := range s.legLineCalls(batch) {
+		appendLineScript.Eval(ctx, pipe, c.keys, c.args...)
+	}
+}
+
+// legLineCalls are the script calls that append batch to its legs' lines
+// and sources, at most legsPerCall legs each.
+func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 	var calls []call
 	var cur *call
 	for i := range batch {
@@ -105,10 +122,7 @@ func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) erro
 			cur.args = append(cur.args, src.Source, src.First.UnixMicro(), src.Last.UnixMicro(), src.Positions)
 		}
 	}
-	if len(calls) == 0 {
-		return nil
-	}
-	return wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
+	return calls
 }
 
 // LegLines returns the lines of the legs ids names, in ids order, with one

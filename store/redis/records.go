@@ -34,6 +34,19 @@ func (s *Store) PutLegs(ctx context.Context, legs []flight.Leg) error {
 	if len(legs) > 1 {
 		subject = strconv.Itoa(len(legs))
 	}
+	pipe := s.client.TxPipeline()
+	if err := s.queueLegs(ctx, pipe, legs); err != nil {
+		return err
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		s.forgetSent()
+		return wrap(ctx, "put leg", subject, err)
+	}
+	return nil
+}
+
+// queueLegs queues PutLegs' writes on pipe.
+func (s *Store) queueLegs(ctx context.Context, pipe goredis.Pipeliner, legs []flight.Leg) error {
 	fields := make([]any, 0, 2*len(legs))
 	times := make([]goredis.Z, 0, len(legs))
 	for _, leg := range legs {
@@ -46,15 +59,12 @@ func (s *Store) PutLegs(ctx context.Context, legs []flight.Leg) error {
 		fields = append(fields, leg.ID, b)
 		times = append(times, goredis.Z{Score: query.LegScore(&leg), Member: leg.ID})
 	}
-	pipe := s.client.TxPipeline()
 	for i := 0; i < len(times); i += chunk {
 		pipe.HSet(ctx, s.k.legs(), fields[2*i:2*min(i+chunk, len(times))]...)
 		pipe.ZAdd(ctx, s.k.legTimes(), times[i:min(i+chunk, len(times))]...)
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return wrap(ctx, "put leg", subject, err)
-	}
-	return s.countLegs(ctx, legs)
+	s.queueCountLegs(ctx, pipe, legs)
+	return nil
 }
 
 // Legs returns the legs q selects, newest LastSeen first, reading the

@@ -63,9 +63,10 @@ type sentKeys struct {
 
 const maxSentKeys = 200000
 
-// countLegs sends the stats keys of legs whose key changed since this
-// process last sent it.
-func (s *Store) countLegs(ctx context.Context, legs []flight.Leg) error {
+// queueCountLegs queues on pipe the script that files legs under their
+// stats keys, for the legs whose key changed since this process last sent
+// it. A caller whose pipeline fails calls forgetSent.
+func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs []flight.Leg) {
 	keyer := stats.Default()
 	args := []any{s.k.tag + ":lstat:"}
 	s.sent.mu.Lock()
@@ -86,16 +87,17 @@ func (s *Store) countLegs(ctx context.Context, legs []flight.Leg) error {
 	}
 	s.sent.mu.Unlock()
 	if len(args) == 1 {
-		return nil
+		return
 	}
-	calls := []call{{keys: []string{s.k.legStatKeys(), s.k.statDays()}, args: args}}
-	if err := s.runScript(ctx, countLegsScript, calls); err != nil {
-		s.sent.mu.Lock()
-		s.sent.m = nil // resend everything: the store may not have these
-		s.sent.mu.Unlock()
-		return wrap(ctx, "count legs", strconv.Itoa(len(legs)), err)
-	}
-	return nil
+	countLegsScript.Eval(ctx, pipe, []string{s.k.legStatKeys(), s.k.statDays()}, args...)
+}
+
+// forgetSent makes the next write send every leg's stats key again: the
+// store may not have the ones a failed write carried.
+func (s *Store) forgetSent() {
+	s.sent.mu.Lock()
+	s.sent.m = nil
+	s.sent.mu.Unlock()
 }
 
 // Stats returns the per-day counts of q.By over q's days: the days from

@@ -42,6 +42,9 @@ func Run(t *testing.T, factory func(t *testing.T) store.Store) {
 		{"ReportsQuery", testReportsQuery},
 		{"Cells", testCells},
 		{"CellsBadRes", testCellsBadRes},
+		{"WriteBatch", testWrite},
+		{"TrackKeyedByTime", testTrackKeyed},
+		{"Outbox", testOutbox},
 		{"Ping", func(t *testing.T, s store.Store) {
 			if err := s.Ping(context.Background()); err != nil {
 				t.Fatalf("Ping() = %v, want nil", err)

@@ -55,7 +55,12 @@ func (l *LineReader) Next() ([]byte, error) {
 			line = l.acc
 		}
 		if err != nil {
-			if skip || len(line) == 0 {
+			if skip || len(trimCR(line)) > l.max {
+				// An over-long last line without its line end: report
+				// it; the next call returns err.
+				return nil, ErrLineTooLong
+			}
+			if len(line) == 0 {
 				return nil, err
 			}
 			return trimCR(line), err
