@@ -30,9 +30,9 @@ type target struct {
 
 // ingest posts NDJSON batches of batch observations at rate observations
 // per second in total, shared by writers goroutines, until ctx is done.
-// Each batch goes to every target; a target that is slow delays only the
-// writer's next batch.
-func ingest(ctx context.Context, targets []*target, fl *fleet, rate, batch, writers int) {
+// A writer waits for its answer before its next batch, so writers bounds
+// the posts in flight; a target that answers slowly gets less than rate.
+func (t *target) ingest(ctx context.Context, fl *fleet, rate, batch, writers int) {
 	var wg sync.WaitGroup
 	perWriter := float64(rate) / float64(writers)
 	every := time.Duration(float64(time.Second) * float64(batch) / perWriter)
@@ -65,15 +65,7 @@ func ingest(ctx context.Context, targets []*target, fl *fleet, rate, batch, writ
 					body.Write(line)
 					body.WriteByte('\n')
 				}
-				var pw sync.WaitGroup
-				for _, t := range targets {
-					pw.Add(1)
-					go func() {
-						defer pw.Done()
-						t.post(ctx, body.Bytes(), batch)
-					}()
-				}
-				pw.Wait()
+				t.post(ctx, body.Bytes(), batch)
 			}
 		}(uint64(w + 1))
 	}

@@ -58,7 +58,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&o.aircraft, "aircraft", 20000, "synthetic aircraft (60% over the US, 40% over Europe)")
 	fs.IntVar(&o.rate, "rate", 30000, "observations per second to post in total")
 	fs.IntVar(&o.batch, "batch", 100, "observations per POST (NDJSON lines)")
-	fs.IntVar(&o.writers, "writers", 8, "concurrent posting clients")
+	fs.IntVar(&o.writers, "writers", 32, "concurrent posting clients per server (bounds the posts in flight)")
 	fs.IntVar(&o.viewers.n, "ws", 1000, "websocket viewers")
 	fs.StringVar(&o.view, "view", "12x8", "viewer viewport: WxH degrees placed over the US or Europe, or world")
 	fs.StringVar(&o.viewers.format, "format", "", "websocket format asked at subscribe: empty (GeoJSON) or delta")
@@ -136,8 +136,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	if o.rate > 0 {
-		wg.Add(1)
-		go func() { defer wg.Done(); ingest(ctx, targets, fl, o.rate, o.batch, o.writers) }()
+		for _, t := range targets {
+			wg.Add(1)
+			go func() { defer wg.Done(); t.ingest(ctx, fl, o.rate, o.batch, o.writers) }()
+		}
 	}
 	wg.Wait()
 	report(out, targets, time.Since(start))
