@@ -8,9 +8,6 @@ import (
 type metrics struct {
 	requests        *prometheus.CounterVec // route, code
 	ingested        *prometheus.CounterVec // kind (positions, reports), result (accepted, rejected)
-	wsClients       prometheus.Gauge
-	wsDropped       *prometheus.CounterVec // reason
-	wsSent          prometheus.Counter
 	webhookDelivery *prometheus.CounterVec // result (delivered, failed, retried)
 }
 
@@ -22,20 +19,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		ingested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "flightwatch_ingest_records_total", Help: "Records received on the ingest endpoints, by kind and result.",
 		}, []string{"kind", "result"}),
-		wsClients: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "flightwatch_ws_clients", Help: "Connected websocket clients.",
-		}),
-		wsDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "flightwatch_ws_messages_dropped_total", Help: "Websocket messages dropped, by reason (slow client queue overflow, closed).",
-		}, []string{"reason"}),
-		wsSent: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "flightwatch_ws_messages_sent_total", Help: "Websocket messages written to clients.",
-		}),
 		webhookDelivery: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "flightwatch_webhook_deliveries_total", Help: "Webhook alert deliveries by result (delivered, failed, retried).",
 		}, []string{"result"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.ingested, m.wsClients, m.wsDropped, m.wsSent, m.webhookDelivery} {
+	for _, c := range []prometheus.Collector{m.requests, m.ingested, m.webhookDelivery} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/stream"
 )
 
 // Ingester takes validated records into the pipeline (tracker, store and
@@ -62,7 +63,7 @@ type Server struct {
 	log     *slog.Logger
 	reg     *prometheus.Registry
 	m       *metrics
-	hub     *hub
+	hub     *stream.Hub
 	hooks   *webhooks
 	handler http.Handler
 	now     func() time.Time
@@ -101,7 +102,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("server: register metrics: %w", err)
 	}
 	s.m = m
-	s.hub = newHub(s)
+	if s.hub, err = s.newStream(); err != nil {
+		return nil, err
+	}
 	s.hooks, err = newWebhooks(cfg, deps.Bus, s.log, m)
 	if err != nil {
 		return nil, err
@@ -132,7 +135,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/routes", h(s.getRoutes))
 	mux.Handle("GET /api/v1/feeds", h(s.getFeeds))
 	mux.Handle("GET /api/v1/meta", h(s.getMeta))
-	mux.Handle("GET /api/v1/stream", h(s.hub.serveWS))
+	mux.Handle("GET /api/v1/stream", s.hub)
 	mux.Handle("/api/", h(func(http.ResponseWriter, *http.Request) error {
 		return errorf(http.StatusNotFound, "no such endpoint")
 	}))
@@ -225,7 +228,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.hub.run(gctx) })
+	g.Go(func() error { return s.hub.Run(gctx) })
 	g.Go(func() error { return s.hooks.run(gctx) })
 	g.Go(func() error {
 		err := srv.Serve(ln)

@@ -219,6 +219,7 @@ func serverConfig(cfg configs.Config, instance string) (server.Config, error) {
 	sc := server.Config{
 		Listen: cfg.Listen, MaxBodyBytes: cfg.HTTP.MaxBodyBytes,
 		WSQueueBytes: cfg.Websocket.QueueBytes, WSBatch: cfg.Websocket.Batch, WSHistory: cfg.Websocket.History,
+		WSHistoryBytes: cfg.Websocket.HistoryBytes, WSCompression: cfg.Websocket.Compression,
 		CellRes: store.Config{ReportRes: cfg.Store.ReportRes}.WithDefaults().ReportRes, AllowedOrigins: cfg.HTTP.AllowedOrigins,
 		MinCellCount: cfg.Privacy.MinCellCount, PublicRawReports: cfg.Privacy.PublicRawReports,
 		InstanceID: instance,

@@ -1,4 +1,4 @@
-package server
+package stream
 
 import (
 	"errors"
@@ -17,27 +17,45 @@ import (
 // (see behind) is not queued aircraft updates; the aircraft they hold
 // are kept in its missed set, and once its queue has drained one update
 // brings their latest state. Messages that cannot be skipped (snapshots,
-// alerts, reports, cells, errors) are bounded by Config.WSQueueBytes; a
+// alerts, reports, cells, errors) are bounded by Config.QueueBytes; a
 // queue with nothing written for the stall timeout closes the client.
 
-// enqueue adds msg, which cannot be skipped, to the send queue. It
-// always fits a queue holding no such messages; past Config.WSQueueBytes
-// of them the client is closed as too slow.
-func (c *client) enqueue(msg []byte) { c.push(msg, false) }
+// qmsg is one queued message, its bytes or a frame shared with other
+// clients; air messages (aircraft updates and removes) can be skipped
+// ahead, the others cannot.
+type qmsg struct {
+	b   []byte
+	pm  *websocket.PreparedMessage
+	n   int // len(b), or the shared frame's size
+	air bool
+}
 
-// push adds msg to the send queue; air messages are never refused, as
+func (m *qmsg) size() int {
+	if m.pm != nil {
+		return m.n
+	}
+	return len(m.b)
+}
+
+// enqueue adds msg, which cannot be skipped, to the send queue. It
+// always fits a queue holding no such messages; past Config.QueueBytes
+// of them the client is closed as too slow.
+func (c *client) enqueue(msg []byte) { c.push(qmsg{b: msg}) }
+
+// push adds m to the send queue; air messages are never refused, as
 // behind keeps at most one batch of them unsent.
-func (c *client) push(msg []byte, air bool) {
+func (c *client) push(m qmsg) {
+	n := m.size()
 	c.qmu.Lock()
 	if c.closed {
 		c.qmu.Unlock()
-		c.h.s.m.wsDropped.WithLabelValues("closed").Inc()
+		c.h.drop(reasonClosed)
 		return
 	}
-	if limit := c.h.s.cfg.WSQueueBytes; !air && c.fixed > 0 && c.fixed+len(msg) > limit {
+	if limit := c.h.cfg.QueueBytes; !m.air && c.fixed > 0 && c.fixed+n > limit {
 		queued := c.fixed
 		c.qmu.Unlock()
-		c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
+		c.h.drop(reasonSlow)
 		c.log.Info("closing slow websocket client", "queued_bytes", queued)
 		c.closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("slow client: send queue over %d bytes", limit))
 		return
@@ -45,12 +63,12 @@ func (c *client) push(msg []byte, air bool) {
 	if c.qbytes == 0 {
 		c.progress = time.Now()
 	}
-	c.queue = append(c.queue, qmsg{b: msg, air: air})
-	c.qbytes += len(msg)
-	if air {
+	c.queue = append(c.queue, m)
+	c.qbytes += n
+	if m.air {
 		c.qair++
 	} else {
-		c.fixed += len(msg)
+		c.fixed += n
 	}
 	c.qmu.Unlock()
 	select {
@@ -61,11 +79,11 @@ func (c *client) push(msg []byte, air bool) {
 
 // behind reports whether aircraft updates are to be skipped: the queue
 // holds an unsent aircraft message or over 1/behindShare of
-// Config.WSQueueBytes.
+// Config.QueueBytes.
 func (c *client) behind() bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
-	return c.qair > 0 || c.qbytes > c.h.s.cfg.WSQueueBytes/behindShare
+	return c.qair > 0 || c.qbytes > c.h.cfg.QueueBytes/behindShare
 }
 
 // stalled reports whether the queue has held messages with none written
@@ -73,7 +91,7 @@ func (c *client) behind() bool {
 func (c *client) stalled() bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
-	return !c.closed && c.qbytes > 0 && time.Since(c.progress) > c.h.stall
+	return !c.closed && c.qbytes > 0 && time.Since(c.progress) > c.h.cfg.StallTimeout
 }
 
 // dropQueuedAir removes the aircraft messages not yet taken by the writer.
@@ -82,23 +100,11 @@ func (c *client) dropQueuedAir() {
 	defer c.qmu.Unlock()
 	c.queue = slices.DeleteFunc(c.queue, func(m qmsg) bool {
 		if m.air {
-			c.qbytes -= len(m.b)
+			c.qbytes -= m.size()
 			c.qair--
 		}
 		return m.air
 	})
-}
-
-// sendAircraft queues an aircraft update and a remove message; c.mu is held.
-func (c *client) sendAircraft(feats [][]byte, removes []string, epoch string, offset uint64) {
-	if len(feats) > 0 {
-		c.push(collection("update", layerAircraft, epoch, offset, feats), true)
-	}
-	if len(removes) > 0 {
-		m := appendEnvelope(nil, "remove", layerAircraft, epoch, offset, "ids")
-		m = appendValue(m, removes)
-		c.push(append(m, '}'), true)
-	}
 }
 
 // skip adds the aircraft of b the client would be sent (those in the
@@ -108,14 +114,16 @@ func (c *client) skip(b *batch) {
 	if c.missed == nil {
 		c.missed = make(map[string]struct{})
 	}
-	for _, a := range b.pts {
-		if _, ok := c.visible[a.id]; ok || geo.InBound(c.bbox, a.p) {
-			c.missed[a.id] = struct{}{}
+	enc := b.encode(c.h.deps.Encoder)
+	c.candidates(b, enc, func(i int32) {
+		f := &enc[i]
+		if _, ok := c.visible[f.id]; ok || geo.InBound(c.bbox, f.p) {
+			c.missed[f.id] = struct{}{}
 		}
-	}
-	for _, hx := range b.removed {
-		if _, ok := c.visible[hx]; ok {
-			c.missed[hx] = struct{}{}
+	})
+	for _, r := range b.removed {
+		if _, ok := c.visible[r.id]; ok {
+			c.missed[r.id] = struct{}{}
 		}
 	}
 	c.pending.Store(len(c.missed) > 0)
@@ -135,19 +143,32 @@ func (c *client) flushMissed() {
 		hexes = append(hexes, hx)
 	}
 	c.clearMissed()
-	var feats [][]byte
+	var items [][]byte
 	var removes []string
 	for i, l := range c.h.latestOf(hexes) {
 		hx := hexes[i]
 		if l != nil && geo.InBound(c.bbox, orb.Point{l.a.Lon, l.a.Lat}) {
-			feats = append(feats, l.feature())
-			c.visible[hx] = struct{}{}
+			if c.format == formatDelta {
+				items = append(items, l.compact())
+			} else {
+				items = append(items, l.feature(c.h.deps.Encoder))
+			}
+			// the latest state may be newer than the hub's last batch the
+			// client gets next, so the next change comes in full
+			c.visible[hx] = false
 		} else if _, ok := c.visible[hx]; ok {
 			removes = append(removes, hx)
 			delete(c.visible, hx)
 		}
 	}
-	c.sendAircraft(feats, removes, c.epoch, c.offset)
+	if len(items) > 0 {
+		if c.format == formatDelta {
+			c.push(qmsg{b: deltaUpdate(c.epoch, c.offset, items), air: true})
+		} else {
+			c.push(qmsg{b: collection("update", layerAircraft, c.epoch, c.offset, items), air: true})
+		}
+	}
+	c.sendRemoves(removes, c.epoch, c.offset)
 	c.held = c.offset
 }
 
@@ -189,8 +210,8 @@ func (c *client) writeLoop() {
 				if len(msgs) == 0 {
 					break
 				}
-				for _, m := range msgs {
-					if !c.write(m) {
+				for i := range msgs {
+					if !c.write(&msgs[i]) {
 						return
 					}
 				}
@@ -201,12 +222,18 @@ func (c *client) writeLoop() {
 }
 
 // write writes one message; false means the connection is closed.
-func (c *client) write(m qmsg) bool {
+func (c *client) write(m *qmsg) bool {
 	_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-	if err := c.conn.WriteMessage(websocket.TextMessage, m.b); err != nil {
+	var err error
+	if m.pm != nil {
+		err = c.conn.WritePreparedMessage(m.pm)
+	} else {
+		err = c.conn.WriteMessage(websocket.TextMessage, m.b)
+	}
+	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
+			c.h.drop(reasonSlow)
 			c.log.Info("closing slow websocket client: write timed out")
 			c.closeWith(websocket.CloseTryAgainLater, "slow client: write timed out")
 		} else {
@@ -214,13 +241,14 @@ func (c *client) write(m qmsg) bool {
 		}
 		return false
 	}
-	c.h.s.m.wsSent.Inc()
+	c.h.m.sent.Inc()
+	n := m.size()
 	c.qmu.Lock()
-	c.qbytes -= len(m.b)
+	c.qbytes -= n
 	if m.air {
 		c.qair--
 	} else {
-		c.fixed -= len(m.b)
+		c.fixed -= n
 	}
 	c.progress = time.Now()
 	c.qmu.Unlock()
