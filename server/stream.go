@@ -17,8 +17,10 @@ var _ stream.Encoder = streamEncoder{}
 func (streamEncoder) AppendAircraft(b []byte, a *flight.Aircraft) []byte {
 	return appendAircraftFeature(b, a)
 }
-func (streamEncoder) AppendAlert(b []byte, a *flight.Alert) []byte   { return appendAlertFeature(b, a) }
-func (streamEncoder) AppendReport(b []byte, r *flight.Report) []byte { return appendReportFeature(b, r) }
+func (streamEncoder) AppendAlert(b []byte, a *flight.Alert) []byte { return appendAlertFeature(b, a) }
+func (streamEncoder) AppendReport(b []byte, r *flight.Report) []byte {
+	return appendReportFeature(b, r)
+}
 func (streamEncoder) AppendCell(b []byte, c store.CellCount) []byte {
 	return cellSet{c}.AppendFeature(b, 0)
 }
@@ -29,8 +31,10 @@ type streamPrivacy struct{ s *Server }
 
 var _ stream.Privacy = streamPrivacy{}
 
-func (p streamPrivacy) PublicCells(cells []store.CellCount) []store.CellCount { return p.s.passK(cells) }
-func (p streamPrivacy) RawAllowed(r *http.Request) bool                       { return p.s.rawAllowed(r) }
+func (p streamPrivacy) PublicCells(cells []store.CellCount) []store.CellCount {
+	return p.s.passK(cells)
+}
+func (p streamPrivacy) RawAllowed(r *http.Request) bool { return p.s.rawAllowed(r) }
 
 // newStream builds the websocket hub mounted at /api/v1/stream.
 func (s *Server) newStream() (*stream.Hub, error) {

@@ -17,7 +17,6 @@ import (
 	"syscall"
 )
 
-
 func main() {
 	if len(os.Args) < 2 {
 		usage()
