@@ -28,6 +28,24 @@ type encAir struct {
 	geo   []byte // GeoJSON Feature
 	delta []byte // delta item: the fields changed since the hub's previous state
 	full  []byte // delta item with every field
+	// the hub's previous state: where it was, and the offset of the
+	// batch that brought it (hasPrev false: new to the hub)
+	prevP   orb.Point
+	prevOff uint64
+	hasPrev bool
+}
+
+// tileBlock is a batch's aircraft in one tile, encoded once: a client
+// whose viewport holds the whole tile takes the block as it is.
+type tileBlock struct {
+	idx []int32 // the aircraft, indexes into batch.aircraft
+	geo []byte  // their GeoJSON features, comma-separated
+	// delta holds their delta items, comma-separated, when every one of
+	// them was in this tile before (deltaOK); a client may take it when
+	// it has had every change since minPrevOff.
+	delta      []byte
+	deltaOK    bool
+	minPrevOff uint64
 }
 
 // removedAir is an aircraft removed in a batch, at its last known
@@ -45,9 +63,10 @@ type batch struct {
 
 	// raw holds the latest state per aircraft until encode, prev the
 	// hub's state of each before the batch (nil: new to the hub).
-	raw  []flight.Aircraft
-	prev []*flight.Aircraft
-	pts  []orb.Point // where each aircraft of raw is, kept after encode
+	raw     []flight.Aircraft
+	prev    []*flight.Aircraft
+	prevOff []uint64
+	pts     []orb.Point // where each aircraft of raw is, kept after encode
 
 	// tiles lists the aircraft (indexes into raw/aircraft) by the tile
 	// they are in now, left those whose previous tile differs by that
@@ -59,7 +78,8 @@ type batch struct {
 	unknown bool // a removed aircraft has no known position
 
 	encOnce  sync.Once
-	aircraft []encAir // only after encode
+	aircraft []encAir                // only after encode
+	blocks   map[tileKey]*tileBlock // only after encode
 
 	alerts  []encFeature
 	reports []encFeature // raw report points
@@ -72,7 +92,8 @@ type batch struct {
 	frames   map[frameKey]sharedMsg
 }
 
-// sharedMsg is a prepared frame and its size.
+// sharedMsg is a frame shared by clients with compression on: prepared
+// (and compressed) once.
 type sharedMsg struct {
 	pm *websocket.PreparedMessage
 	n  int
@@ -81,6 +102,7 @@ type sharedMsg struct {
 type frameKey struct {
 	bbox   orb.Bound
 	format string
+	since  uint64 // delta only: the items depend on it
 }
 
 // aircraftChangeSize is about the size of one aircraft change in every
@@ -92,6 +114,7 @@ func (h *Hub) newBatch() *batch {
 	if n := len(h.pendAir); n > 0 {
 		b.raw = make([]flight.Aircraft, 0, n)
 		b.prev = make([]*flight.Aircraft, 0, n)
+		b.prevOff = make([]uint64, 0, n)
 		b.pts = make([]orb.Point, 0, n)
 		b.tiles = make(map[tileKey][]int32)
 		h.latestMu.RLock()
@@ -103,8 +126,9 @@ func (h *Hub) newBatch() *batch {
 			t := tileOf(p)
 			b.tiles[t] = append(b.tiles[t], i)
 			var prev *flight.Aircraft
+			var prevOff uint64
 			if l := h.latest[a.Hex]; l != nil {
-				prev = &l.a
+				prev, prevOff = &l.a, l.off
 				if pt := tileOf(point(prev)); pt != t {
 					if b.left == nil {
 						b.left = make(map[tileKey][]int32)
@@ -113,6 +137,7 @@ func (h *Hub) newBatch() *batch {
 				}
 			}
 			b.prev = append(b.prev, prev)
+			b.prevOff = append(b.prevOff, prevOff)
 		}
 		h.latestMu.RUnlock()
 		b.size += n * aircraftChangeSize
@@ -165,8 +190,9 @@ func (b *batch) addRemoved(hx string, l *latestAir) {
 // hasAircraft reports whether b changes or removes aircraft.
 func (b *batch) hasAircraft() bool { return len(b.pts) > 0 || len(b.removed) > 0 }
 
-// encode encodes the batch's aircraft in every form, once; it is safe
-// for concurrent use, and the forms are read-only afterwards.
+// encode encodes the batch's aircraft in every form, and each tile's
+// block, once; it is safe for concurrent use, and the encodings are
+// read-only afterwards.
 func (b *batch) encode(enc Encoder) []encAir {
 	b.encOnce.Do(func() {
 		b.aircraft = make([]encAir, len(b.raw))
@@ -174,28 +200,63 @@ func (b *batch) encode(enc Encoder) []encAir {
 		for i := range b.raw {
 			a := &b.raw[i]
 			full := appendDelta(nil, a, nil)
-			delta := full
-			if b.prev[i] != nil {
-				buf = appendDelta(buf[:0], a, b.prev[i])
-				delta = append([]byte(nil), buf...)
+			f := encAir{id: a.Hex, p: b.pts[i], t: a.Time, geo: enc.AppendAircraft(nil, a), delta: full, full: full}
+			if prev := b.prev[i]; prev != nil {
+				buf = appendDelta(buf[:0], a, prev)
+				f.delta = append([]byte(nil), buf...)
+				f.prevP, f.prevOff, f.hasPrev = point(prev), b.prevOff[i], true
 			}
-			b.aircraft[i] = encAir{id: a.Hex, p: b.pts[i], t: a.Time, geo: enc.AppendAircraft(nil, a),
-				delta: delta, full: full}
+			b.aircraft[i] = f
 		}
-		b.raw, b.prev = nil, nil
+		b.blocks = make(map[tileKey]*tileBlock, len(b.tiles))
+		for t, idx := range b.tiles {
+			blk := &tileBlock{idx: idx, deltaOK: true, minPrevOff: ^uint64(0)}
+			var geoN, deltaN int
+			for _, i := range idx {
+				f := &b.aircraft[i]
+				geoN += len(f.geo) + 1
+				deltaN += len(f.delta) + 1
+				if !f.hasPrev || tileOf(f.prevP) != t {
+					blk.deltaOK = false
+				}
+				blk.minPrevOff = min(blk.minPrevOff, f.prevOff)
+			}
+			blk.geo = make([]byte, 0, geoN)
+			for k, i := range idx {
+				if k > 0 {
+					blk.geo = append(blk.geo, ',')
+				}
+				blk.geo = append(blk.geo, b.aircraft[i].geo...)
+			}
+			if blk.deltaOK {
+				blk.delta = make([]byte, 0, deltaN)
+				for k, i := range idx {
+					if k > 0 {
+						blk.delta = append(blk.delta, ',')
+					}
+					blk.delta = append(blk.delta, b.aircraft[i].delta...)
+				}
+			}
+			b.blocks[t] = blk
+		}
+		b.raw, b.prev, b.prevOff = nil, nil, nil
 	})
 	return b.aircraft
 }
 
-// sharedFrame returns the prepared update frame for key, building it with
-// build on first use; it is safe for concurrent use.
-func (b *batch) sharedFrame(key frameKey, build func() []byte) (sharedMsg, error) {
+// sharedFrame returns the prepared frame of parts for key, preparing it
+// on first use; it is safe for concurrent use. Clients with the same
+// viewport and format get the same update frame, compressed once.
+func (b *batch) sharedFrame(key frameKey, parts [][]byte) (sharedMsg, error) {
 	b.framesMu.Lock()
 	defer b.framesMu.Unlock()
 	if m, ok := b.frames[key]; ok {
 		return m, nil
 	}
-	data := build()
+	data := make([]byte, 0, partsLen(parts))
+	for _, p := range parts {
+		data = append(data, p...)
+	}
 	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
 	if err != nil {
 		return sharedMsg{}, err
@@ -206,6 +267,14 @@ func (b *batch) sharedFrame(key frameKey, build func() []byte) (sharedMsg, error
 	m := sharedMsg{pm: pm, n: len(data)}
 	b.frames[key] = m
 	return m, nil
+}
+
+func partsLen(parts [][]byte) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n
 }
 
 // appendEnvelope appends the head of a message, up to and including

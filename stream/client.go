@@ -63,10 +63,10 @@ type client struct {
 	tiles  []tileKey
 	layers map[string]bool
 	format string // "" (GeoJSON) or formatDelta
-	// visible holds the aircraft the client holds (or will, once queued
-	// messages are written); true when it holds the hub's state of the
-	// aircraft's last change, so that a delta against it applies.
-	visible map[string]bool
+	// since is the offset the client's unbroken stream of aircraft
+	// changes starts after (its snapshot, resume or catch-up): it holds
+	// the hub's state of every aircraft in its viewport changed after it.
+	since uint64
 	epoch   string
 	offset  uint64 // newest batch delivered or skipped
 	// held is the newest batch whose aircraft changes the client has been
@@ -226,7 +226,7 @@ func (c *client) handle(ctx context.Context, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if sub.resume && c.resume(ctx, sub) {
+	if sub.resume && c.resume(sub) {
 		return nil
 	}
 	if err := c.snapshot(ctx, sub); err != nil {
@@ -238,11 +238,10 @@ func (c *client) handle(ctx context.Context, data []byte) error {
 
 // subscribe makes sub the client's subscription from offset on; c.mu is
 // held.
-func (c *client) subscribe(sub subscription, epoch string, offset uint64, visible int) {
+func (c *client) subscribe(sub subscription, epoch string, offset uint64) {
 	c.active, c.bbox, c.layers, c.format = true, sub.bbox, sub.layers, sub.format
-	c.epoch, c.offset, c.held = epoch, offset, offset
+	c.epoch, c.offset, c.held, c.since = epoch, offset, offset, offset
 	c.tiles, c.wide = tilesOf(sub.bbox)
-	c.visible = make(map[string]bool, visible)
 	c.clearMissed()
 	c.other.Store(sub.layers[layerAlerts] || sub.layers[layerReports])
 	c.h.index.set(c, sub.layers[layerAircraft], c.tiles, c.wide)
@@ -273,14 +272,13 @@ func (c *client) snapshot(ctx context.Context, sub subscription) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.subscribe(sub, epoch, off, len(list))
+	c.subscribe(sub, epoch, off)
 	seen := make(map[string]time.Time, len(list))
 	if sub.layers[layerAircraft] {
 		feats := make([][]byte, len(list))
 		for i := range list {
 			a := &list[i]
 			feats[i] = h.deps.Encoder.AppendAircraft(nil, a)
-			c.visible[a.Hex] = false
 			seen[a.Hex] = a.Time
 		}
 		c.dropQueuedAir() // the snapshot replaces them
@@ -310,30 +308,15 @@ func (c *client) snapshot(ctx context.Context, sub subscription) error {
 
 // resume replays the batches after the subscription's offset when its
 // epoch is current and they are all kept; it reports whether it could.
-func (c *client) resume(ctx context.Context, sub subscription) bool {
+func (c *client) resume(sub subscription) bool {
 	h := c.h
-	if _, _, ok := h.since(sub.epoch, sub.offset); !ok {
-		return false
-	}
-	var list []flight.Aircraft
-	if sub.layers[layerAircraft] {
-		qctx, cancel := context.WithTimeout(ctx, snapshotWait)
-		defer cancel()
-		var err error
-		if list, err = h.deps.Source.AircraftIn(qctx, sub.bbox); err != nil {
-			return false
-		}
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cur, batches, ok := h.since(sub.epoch, sub.offset)
 	if !ok {
 		return false
 	}
-	c.subscribe(sub, sub.epoch, sub.offset, len(list))
-	for i := range list {
-		c.visible[list[i].Hex] = false
-	}
+	c.subscribe(sub, sub.epoch, sub.offset)
 	msg := appendEnvelope(nil, "resumed", "", "", sub.epoch, sub.offset, "missed")
 	msg = strconv.AppendInt(msg, int64(len(batches)), 10)
 	c.enqueue(append(msg, '}'))

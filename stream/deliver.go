@@ -84,87 +84,143 @@ func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
 	}
 }
 
-// candidates calls visit with the index of every aircraft of b that may
-// concern the viewport: those in its tiles now, and those that left its
-// tiles and are now outside it (all of them for a wide viewport).
-func (c *client) candidates(b *batch, enc []encAir, visit func(i int32)) {
-	if c.wide {
-		for i := range enc {
-			visit(int32(i))
-		}
-		return
+// Aircraft updates are stateless per client: an aircraft is sent when it
+// is inside the viewport now, and removed when the hub's previous state
+// of it was inside and it is not (or it is gone). A delta item is sent
+// when the client has had the hub's previous state, that is when it was
+// inside the viewport and came after the client's stream began (since);
+// otherwise the full item.
+
+// tileInside reports whether tile t lies wholly inside b.
+func tileInside(t tileKey, b orb.Bound) bool {
+	if b == (orb.Bound{}) {
+		return true
 	}
-	for _, t := range c.tiles {
-		for _, i := range b.tiles[t] {
-			visit(i)
+	col, row := float64(int(t)%tileCols), float64(int(t)/tileCols)
+	lon0, lat0 := col*tileDeg-180, row*tileDeg-90
+	return geo.InBound(b, orb.Point{lon0, lat0}) && geo.InBound(b, orb.Point{lon0 + tileDeg, lat0 + tileDeg}) &&
+		(b.Min[0] <= b.Max[0] || lon0 >= b.Min[0] || lon0+tileDeg <= b.Max[0])
+}
+
+// aircraftParts builds the client's aircraft update as parts of one
+// frame (shared, read-only encodings) and the ids to remove; c.mu is held.
+func (c *client) aircraftParts(b *batch, seen map[string]time.Time) (parts [][]byte, removes []string) {
+	enc := b.encode(c.h.deps.Encoder)
+	delta := c.format == formatDelta
+	n := 0
+	parts = make([][]byte, 0, 2*len(c.tiles)+64)
+	add := func(p []byte) {
+		if n > 0 {
+			parts = append(parts, comma)
+		}
+		parts = append(parts, p)
+		n++
+	}
+	one := func(i int32) {
+		f := &enc[i]
+		prevIn := f.hasPrev && geo.InBound(c.bbox, f.prevP)
+		if !geo.InBound(c.bbox, f.p) {
+			if prevIn {
+				removes = append(removes, f.id)
+			}
+			return
+		}
+		if t, ok := seen[f.id]; ok && !f.t.After(t) {
+			return
+		}
+		switch {
+		case !delta:
+			add(f.geo)
+		case prevIn && f.prevOff > c.since:
+			add(f.delta)
+		default:
+			add(f.full)
 		}
 	}
-	for _, t := range c.tiles {
+	tile := func(t tileKey) {
+		blk := b.blocks[t]
+		if blk == nil {
+			return
+		}
+		if seen == nil && tileInside(t, c.bbox) {
+			if !delta {
+				add(blk.geo)
+				return
+			}
+			if blk.deltaOK && blk.minPrevOff > c.since {
+				add(blk.delta)
+				return
+			}
+		}
+		for _, i := range blk.idx {
+			one(i)
+		}
+	}
+	// aircraft that left the viewport's tiles (those that moved within
+	// them are seen by tile)
+	leftOf := func(t tileKey) {
 		for _, i := range b.left[t] {
-			if !geo.InBound(c.bbox, enc[i].p) {
-				visit(i)
+			if !c.inTiles(enc[i].p) {
+				one(i)
 			}
 		}
 	}
+	if c.wide {
+		for t := range b.blocks {
+			tile(t)
+		}
+	} else {
+		for _, t := range c.tiles {
+			tile(t)
+			leftOf(t)
+		}
+	}
+	for i := range b.removed {
+		r := &b.removed[i]
+		if !r.known || geo.InBound(c.bbox, r.p) {
+			removes = append(removes, r.id)
+		}
+	}
+	return parts, removes
 }
+
+var comma = []byte{','}
 
 // sendAircraftOf queues the aircraft update and remove of b for the
 // viewport; c.mu is held.
 func (c *client) sendAircraftOf(b *batch, seen map[string]time.Time) {
-	enc := b.encode(c.h.deps.Encoder)
-	var items [][]byte
-	var removes []string
-	delta := c.format == formatDelta
-	c.candidates(b, enc, func(i int32) {
-		f := &enc[i]
-		if geo.InBound(c.bbox, f.p) {
-			if t, ok := seen[f.id]; ok && !f.t.After(t) {
-				return
-			}
-			switch synced, ok := c.visible[f.id]; {
-			case !delta:
-				items = append(items, f.geo)
-			case ok && synced:
-				items = append(items, f.delta)
-			default:
-				items = append(items, f.full)
-			}
-			c.visible[f.id] = true
-		} else if _, ok := c.visible[f.id]; ok {
-			removes = append(removes, f.id)
-			delete(c.visible, f.id)
-		}
-	})
-	for i := range b.removed {
-		r := &b.removed[i]
-		if !c.wide && !b.unknown && r.known && !c.inTiles(r.p) {
-			continue
-		}
-		if _, ok := c.visible[r.id]; ok {
-			removes = append(removes, r.id)
-			delete(c.visible, r.id)
-		}
-	}
+	items, removes := c.aircraftParts(b, seen)
 	if len(items) > 0 {
-		switch {
-		case delta:
-			c.push(qmsg{b: deltaUpdate(b.epoch, b.offset, items), air: true})
-		case seen == nil:
-			// every GeoJSON client with this viewport gets the same frame
-			m, err := b.sharedFrame(frameKey{bbox: c.bbox}, func() []byte {
-				return collection("update", layerAircraft, b.epoch, b.offset, items)
-			})
-			if err != nil {
-				c.push(qmsg{b: collection("update", layerAircraft, b.epoch, b.offset, items), air: true})
-				break
-			}
-			c.push(qmsg{pm: m.pm, n: m.n, air: true})
-		default:
-			c.push(qmsg{b: collection("update", layerAircraft, b.epoch, b.offset, items), air: true})
+		var head, tail []byte
+		if c.format == formatDelta {
+			head = appendEnvelope(nil, "update", layerAircraft, formatDelta, b.epoch, b.offset, "data")
+			head = append(head, '[')
+			tail = deltaTail
+		} else {
+			head = appendEnvelope(nil, "update", layerAircraft, "", b.epoch, b.offset, "data")
+			head = append(head, `{"type":"FeatureCollection","features":[`...)
+			tail = collectionTail
 		}
+		parts := append(append(append(make([][]byte, 0, len(items)+2), head), items...), tail)
+		m := qmsg{parts: parts, air: true}
+		if c.h.cfg.Compression && seen == nil {
+			key := frameKey{bbox: c.bbox, format: c.format}
+			if c.format == formatDelta {
+				key.since = c.since
+			}
+			if sm, err := b.sharedFrame(key, parts); err == nil {
+				m = qmsg{pm: sm.pm, n: sm.n, air: true}
+			}
+		}
+		c.push(m)
 	}
 	c.sendRemoves(removes, b.epoch, b.offset)
 }
+
+var (
+	deltaTail      = []byte("]}")
+	collectionTail = []byte("]}}")
+)
 
 // inTiles reports whether p lies in one of the viewport's tiles.
 func (c *client) inTiles(p orb.Point) bool {

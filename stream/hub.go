@@ -227,6 +227,7 @@ func (h *Hub) flush() {
 		return
 	}
 	b := h.newBatch()
+	b.offset = h.offset + 1 // only this goroutine moves h.offset
 	clear(h.pendAir)
 	clear(h.pendRemoved)
 	h.pendAlerts, h.pendReports, h.pendCells = nil, nil, nil
@@ -309,6 +310,7 @@ func (h *Hub) touched(b *batch) []*client {
 // form when a catching-up client needs it.
 type latestAir struct {
 	a        flight.Aircraft
+	off      uint64 // the batch that brought a
 	once     sync.Once
 	feat     []byte
 	fullOnce sync.Once
@@ -332,7 +334,7 @@ func (h *Hub) setLatest(b *batch) {
 	h.latestMu.Lock()
 	defer h.latestMu.Unlock()
 	for i := range b.raw {
-		h.latest[b.raw[i].Hex] = &latestAir{a: b.raw[i]}
+		h.latest[b.raw[i].Hex] = &latestAir{a: b.raw[i], off: b.offset}
 	}
 	for _, r := range b.removed {
 		delete(h.latest, r.id)

@@ -24,15 +24,19 @@ import (
 // clients; air messages (aircraft updates and removes) can be skipped
 // ahead, the others cannot.
 type qmsg struct {
-	b   []byte
-	pm  *websocket.PreparedMessage
-	n   int // len(b), or the shared frame's size
-	air bool
+	b     []byte
+	parts [][]byte                   // or the frame in parts, read-only: they are shared
+	pm    *websocket.PreparedMessage // or a frame prepared once for several clients
+	n     int                        // the size of pm
+	air   bool
 }
 
 func (m *qmsg) size() int {
-	if m.pm != nil {
+	switch {
+	case m.pm != nil:
 		return m.n
+	case m.parts != nil:
+		return partsLen(m.parts)
 	}
 	return len(m.b)
 }
@@ -107,22 +111,35 @@ func (c *client) dropQueuedAir() {
 	})
 }
 
-// skip adds the aircraft of b the client would be sent (those in the
-// viewport, and those visible, which leave it or are removed) to the
-// missed set; c.mu is held.
+// skip adds the aircraft of b the client would be sent (those inside the
+// viewport before or after) to the missed set; c.mu is held.
 func (c *client) skip(b *batch) {
 	if c.missed == nil {
 		c.missed = make(map[string]struct{})
 	}
 	enc := b.encode(c.h.deps.Encoder)
-	c.candidates(b, enc, func(i int32) {
+	mark := func(i int32) {
 		f := &enc[i]
-		if _, ok := c.visible[f.id]; ok || geo.InBound(c.bbox, f.p) {
+		if geo.InBound(c.bbox, f.p) || (f.hasPrev && geo.InBound(c.bbox, f.prevP)) {
 			c.missed[f.id] = struct{}{}
 		}
-	})
+	}
+	if c.wide {
+		for i := range enc {
+			mark(int32(i))
+		}
+	} else {
+		for _, t := range c.tiles {
+			for _, i := range b.tiles[t] {
+				mark(i)
+			}
+			for _, i := range b.left[t] {
+				mark(i)
+			}
+		}
+	}
 	for _, r := range b.removed {
-		if _, ok := c.visible[r.id]; ok {
+		if !r.known || geo.InBound(c.bbox, r.p) {
 			c.missed[r.id] = struct{}{}
 		}
 	}
@@ -130,10 +147,11 @@ func (c *client) skip(b *batch) {
 }
 
 // flushMissed queues one update with the latest state of the missed
-// aircraft in the viewport and one remove for those visible that left it
-// or are gone, both at offset, the newest batch handled; c.mu is held.
-// The latest state may already hold changes of batches not yet delivered
-// to the client: these come again, which is harmless.
+// aircraft in the viewport and one remove for those that are not, both
+// at offset, the newest batch handled; c.mu is held. The latest state
+// may already hold changes of batches not yet delivered to the client:
+// these come again, which is harmless. The client's stream of changes
+// starts again after offset.
 func (c *client) flushMissed() {
 	if len(c.missed) == 0 {
 		return
@@ -146,19 +164,14 @@ func (c *client) flushMissed() {
 	var items [][]byte
 	var removes []string
 	for i, l := range c.h.latestOf(hexes) {
-		hx := hexes[i]
 		if l != nil && geo.InBound(c.bbox, orb.Point{l.a.Lon, l.a.Lat}) {
 			if c.format == formatDelta {
 				items = append(items, l.compact())
 			} else {
 				items = append(items, l.feature(c.h.deps.Encoder))
 			}
-			// the latest state may be newer than the hub's last batch the
-			// client gets next, so the next change comes in full
-			c.visible[hx] = false
-		} else if _, ok := c.visible[hx]; ok {
-			removes = append(removes, hx)
-			delete(c.visible, hx)
+		} else {
+			removes = append(removes, hexes[i])
 		}
 	}
 	if len(items) > 0 {
@@ -169,7 +182,7 @@ func (c *client) flushMissed() {
 		}
 	}
 	c.sendRemoves(removes, c.epoch, c.offset)
-	c.held = c.offset
+	c.held, c.since = c.offset, c.offset
 }
 
 func (c *client) clearMissed() {
@@ -225,9 +238,12 @@ func (c *client) writeLoop() {
 func (c *client) write(m *qmsg) bool {
 	_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 	var err error
-	if m.pm != nil {
+	switch {
+	case m.pm != nil:
 		err = c.conn.WritePreparedMessage(m.pm)
-	} else {
+	case m.parts != nil:
+		err = c.writeParts(m.parts)
+	default:
 		err = c.conn.WriteMessage(websocket.TextMessage, m.b)
 	}
 	if err != nil {
@@ -253,4 +269,19 @@ func (c *client) write(m *qmsg) bool {
 	c.progress = time.Now()
 	c.qmu.Unlock()
 	return true
+}
+
+// writeParts writes one text frame made of parts.
+func (c *client) writeParts(parts [][]byte) error {
+	w, err := c.conn.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			_ = w.Close()
+			return err
+		}
+	}
+	return w.Close()
 }

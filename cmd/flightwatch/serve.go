@@ -41,6 +41,7 @@ import (
 func serve(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	path := flags.String("config", "", "configuration file (YAML); default: built-in defaults")
+	pprofAddr := flags.String("pprof", "", "serve runtime profiles (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; default: off")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +59,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	if *pprofAddr != "" {
+		stop, err := servePprof(ctx, *pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
