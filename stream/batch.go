@@ -78,7 +78,7 @@ type batch struct {
 	unknown bool // a removed aircraft has no known position
 
 	encOnce  sync.Once
-	aircraft []encAir                // only after encode
+	aircraft []encAir               // only after encode
 	blocks   map[tileKey]*tileBlock // only after encode
 
 	alerts  []encFeature

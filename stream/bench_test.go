@@ -58,7 +58,9 @@ func regional(rng *rand.Rand) orb.Bound {
 	return orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + 12, lat + 8}}
 }
 
-func world(*rand.Rand) orb.Bound { return orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}} }
+func world(*rand.Rand) orb.Bound {
+	return orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+}
 
 // drain empties the clients' queues and returns the bytes they held.
 func drain(clients []*client) (bytes int) {

@@ -66,9 +66,9 @@ type client struct {
 	// since is the offset the client's unbroken stream of aircraft
 	// changes starts after (its snapshot, resume or catch-up): it holds
 	// the hub's state of every aircraft in its viewport changed after it.
-	since uint64
-	epoch   string
-	offset  uint64 // newest batch delivered or skipped
+	since  uint64
+	epoch  string
+	offset uint64 // newest batch delivered or skipped
 	// held is the newest batch whose aircraft changes the client has been
 	// sent in full: offset, unless missed is not empty.
 	held uint64
