@@ -240,3 +240,5 @@ func sendWS(t testing.TB, c *websocket.Conn, msg string) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func slicesSort(s []string) { slices.Sort(s) }
