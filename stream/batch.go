@@ -196,14 +196,24 @@ func (b *batch) hasAircraft() bool { return len(b.pts) > 0 || len(b.removed) > 0
 func (b *batch) encode(enc Encoder) []encAir {
 	b.encOnce.Do(func() {
 		b.aircraft = make([]encAir, len(b.raw))
-		var buf []byte
+		// one arena for every encoding of the batch; slices of it stay
+		// valid when it grows
+		arena := make([]byte, 0, len(b.raw)*aircraftChangeSize)
+		cut := func(start int) []byte { return arena[start:len(arena):len(arena)] }
 		for i := range b.raw {
 			a := &b.raw[i]
-			full := appendDelta(nil, a, nil)
-			f := encAir{id: a.Hex, p: b.pts[i], t: a.Time, geo: enc.AppendAircraft(nil, a), delta: full, full: full}
+			f := encAir{id: a.Hex, p: b.pts[i], t: a.Time}
+			start := len(arena)
+			arena = enc.AppendAircraft(arena, a)
+			f.geo = cut(start)
+			start = len(arena)
+			arena = appendDelta(arena, a, nil)
+			f.full = cut(start)
+			f.delta = f.full
 			if prev := b.prev[i]; prev != nil {
-				buf = appendDelta(buf[:0], a, prev)
-				f.delta = append([]byte(nil), buf...)
+				start = len(arena)
+				arena = appendDelta(arena, a, prev)
+				f.delta = cut(start)
 				f.prevP, f.prevOff, f.hasPrev = point(prev), b.prevOff[i], true
 			}
 			b.aircraft[i] = f

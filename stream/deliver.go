@@ -108,7 +108,17 @@ func (c *client) aircraftParts(b *batch, seen map[string]time.Time) (parts [][]b
 	enc := b.encode(c.h.deps.Encoder)
 	delta := c.format == formatDelta
 	n := 0
-	parts = make([][]byte, 0, 2*len(c.tiles)+64)
+	size := 16
+	if c.wide {
+		size += 2 * len(b.blocks)
+	} else {
+		for _, t := range c.tiles {
+			if blk := b.blocks[t]; blk != nil {
+				size += 2 * len(blk.idx)
+			}
+		}
+	}
+	parts = make([][]byte, 0, size)
 	add := func(p []byte) {
 		if n > 0 {
 			parts = append(parts, comma)

@@ -12,10 +12,10 @@ import (
 // aircraft changed. A viewport over more than wideTiles tiles is wide:
 // it is offered every batch with aircraft changes.
 const (
-	tileDeg   = 4
+	tileDeg   = 2
 	tileCols  = 360 / tileDeg
 	tileRows  = 180 / tileDeg
-	wideTiles = 256
+	wideTiles = 1024
 )
 
 // tileKey numbers a tile: row × tileCols + column.
