@@ -81,6 +81,8 @@ type batch struct {
 	aircraft []encAir               // only after encode
 	blocks   map[tileKey]*tileBlock // only after encode
 
+	encSize int // bytes held by the encodings, once encoded
+
 	alerts  []encFeature
 	reports []encFeature // raw report points
 	cells   []encFeature // changed cells passing the privacy threshold
@@ -105,9 +107,17 @@ type frameKey struct {
 	since  uint64 // delta only: the items depend on it
 }
 
-// aircraftChangeSize is about the size of one aircraft change in every
-// form, which bounds the history before its batches are encoded.
-const aircraftChangeSize = 640
+// Sizes of one aircraft change: about its encodings in the GeoJSON, delta
+// and full delta forms, and its bookkeeping. They size the arenas, and
+// bound the history before its batches are encoded (then their real
+// size does).
+const (
+	geoChangeSize      = 400
+	deltaChangeSize    = 80
+	fullChangeSize     = 260
+	encAirSize         = 200
+	aircraftChangeSize = geoChangeSize + deltaChangeSize + fullChangeSize + encAirSize
+)
 
 func (h *Hub) newBatch() *batch {
 	b := &batch{}
@@ -195,60 +205,53 @@ func (b *batch) hasAircraft() bool { return len(b.pts) > 0 || len(b.removed) > 0
 // read-only afterwards.
 func (b *batch) encode(enc Encoder) []encAir {
 	b.encOnce.Do(func() {
-		b.aircraft = make([]encAir, len(b.raw))
-		// one arena for every encoding of the batch; slices of it stay
-		// valid when it grows
-		arena := make([]byte, 0, len(b.raw)*aircraftChangeSize)
-		cut := func(start int) []byte { return arena[start:len(arena):len(arena)] }
-		for i := range b.raw {
-			a := &b.raw[i]
-			f := encAir{id: a.Hex, p: b.pts[i], t: a.Time}
-			start := len(arena)
-			arena = enc.AppendAircraft(arena, a)
-			f.geo = cut(start)
-			start = len(arena)
-			arena = appendDelta(arena, a, nil)
-			f.full = cut(start)
-			f.delta = f.full
-			if prev := b.prev[i]; prev != nil {
-				start = len(arena)
-				arena = appendDelta(arena, a, prev)
-				f.delta = cut(start)
-				f.prevP, f.prevOff, f.hasPrev = point(prev), b.prevOff[i], true
-			}
-			b.aircraft[i] = f
-		}
+		n := len(b.raw)
+		b.aircraft = make([]encAir, n)
 		b.blocks = make(map[tileKey]*tileBlock, len(b.tiles))
+		// the features are written tile by tile, comma-separated, into
+		// arenas, so that a tile's block is a slice of them and each
+		// feature a slice of its block; slices stay valid when an arena
+		// grows
+		geoArena := make([]byte, 0, n*geoChangeSize)
+		deltaArena := make([]byte, 0, n*deltaChangeSize)
+		fullArena := make([]byte, 0, n*fullChangeSize)
 		for t, idx := range b.tiles {
 			blk := &tileBlock{idx: idx, deltaOK: true, minPrevOff: ^uint64(0)}
-			var geoN, deltaN int
-			for _, i := range idx {
-				f := &b.aircraft[i]
-				geoN += len(f.geo) + 1
-				deltaN += len(f.delta) + 1
+			geo0, delta0 := len(geoArena), len(deltaArena)
+			for k, i := range idx {
+				a := &b.raw[i]
+				f := encAir{id: a.Hex, p: b.pts[i], t: a.Time}
+				if k > 0 {
+					geoArena = append(geoArena, ',')
+					deltaArena = append(deltaArena, ',')
+				}
+				start := len(geoArena)
+				geoArena = enc.AppendAircraft(geoArena, a)
+				f.geo = geoArena[start:len(geoArena):len(geoArena)]
+				start = len(fullArena)
+				fullArena = appendDelta(fullArena, a, nil)
+				f.full = fullArena[start:len(fullArena):len(fullArena)]
+				start = len(deltaArena)
+				if prev := b.prev[i]; prev != nil {
+					deltaArena = appendDelta(deltaArena, a, prev)
+					f.prevP, f.prevOff, f.hasPrev = point(prev), b.prevOff[i], true
+				} else {
+					deltaArena = append(deltaArena, f.full...)
+				}
+				f.delta = deltaArena[start:len(deltaArena):len(deltaArena)]
 				if !f.hasPrev || tileOf(f.prevP) != t {
 					blk.deltaOK = false
 				}
 				blk.minPrevOff = min(blk.minPrevOff, f.prevOff)
+				b.aircraft[i] = f
 			}
-			blk.geo = make([]byte, 0, geoN)
-			for k, i := range idx {
-				if k > 0 {
-					blk.geo = append(blk.geo, ',')
-				}
-				blk.geo = append(blk.geo, b.aircraft[i].geo...)
-			}
+			blk.geo = geoArena[geo0:len(geoArena):len(geoArena)]
 			if blk.deltaOK {
-				blk.delta = make([]byte, 0, deltaN)
-				for k, i := range idx {
-					if k > 0 {
-						blk.delta = append(blk.delta, ',')
-					}
-					blk.delta = append(blk.delta, b.aircraft[i].delta...)
-				}
+				blk.delta = deltaArena[delta0:len(deltaArena):len(deltaArena)]
 			}
 			b.blocks[t] = blk
 		}
+		b.encSize = cap(geoArena) + cap(deltaArena) + cap(fullArena) + n*encAirSize
 		b.raw, b.prev, b.prevOff = nil, nil, nil
 	})
 	return b.aircraft

@@ -239,16 +239,39 @@ func (h *Hub) flush() {
 	b.offset, b.epoch = h.offset, h.epoch
 	h.hist = append(h.hist, b)
 	h.histBytes += b.size
-	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || h.histBytes > h.cfg.HistoryBytes) {
-		h.histBytes -= h.hist[0].size
-		h.hist[0] = nil
-		h.hist = h.hist[1:]
-	}
+	h.trimLocked()
 	h.histMu.Unlock()
 
 	touched := h.touched(b)
 	h.m.touched.Observe(float64(len(touched)))
 	h.deliverAll(b, touched)
+	if len(touched) > 0 && b.hasAircraft() {
+		h.resize(b)
+	}
+}
+
+// resize accounts for b's encodings, in place of the estimate it was kept
+// with, and trims the history to its bounds.
+func (h *Hub) resize(b *batch) {
+	b.encode(h.deps.Encoder) // done already: this orders the read of encSize
+	h.histMu.Lock()
+	defer h.histMu.Unlock()
+	est := len(b.pts) * aircraftChangeSize
+	if h.offset == b.offset {
+		h.histBytes += b.encSize - est
+		b.size += b.encSize - est
+	}
+	h.trimLocked()
+}
+
+// trimLocked drops the oldest batches past the history's bounds, keeping
+// the newest; histMu is held.
+func (h *Hub) trimLocked() {
+	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || h.histBytes > h.cfg.HistoryBytes) {
+		h.histBytes -= h.hist[0].size
+		h.hist[0] = nil
+		h.hist = h.hist[1:]
+	}
 }
 
 // deliverAll hands b to the clients, spread over the processors: a
