@@ -13,6 +13,38 @@
 // read by the client's own goroutine, and changed report cells by a
 // worker of their own.
 //
+// # Protocol
+//
+// GET /api/v1/stream (token for raw reports as ?token= or an
+// Authorization header, as the Privacy policy decides). The client sends
+//
+//	{"op":"subscribe","bbox":[minLon,minLat,maxLon,maxLat],
+//	 "layers":["aircraft","alerts","reports"],
+//	 "resume":{"epoch":"...","offset":N}}
+//
+// (bbox absent: everywhere; layers absent: aircraft; resume optional;
+// "format":"delta" for compact aircraft updates, see below) and
+// again whenever the viewport changes. The server answers with
+// {"type":"snapshot","layer":"aircraft"|"cells","epoch","offset","data":FC}
+// (replace the layer), or, when resume names the current epoch and an
+// offset still kept, {"type":"resumed","epoch","offset","missed":N}
+// followed by the missed batches. Then, once per tick:
+// {"type":"update","layer":"aircraft"|"reports"|"cells","epoch","offset",
+// "data":FC} (add or replace features by id), {"type":"remove",
+// "layer":"aircraft","ids":[...]} (aircraft gone or out of the viewport),
+// {"type":"alert","epoch","offset","data":Feature}. Bad messages get
+// {"type":"error","error":"..."}; 20 in a row, or one over 64 KB, close
+// the connection. A client that falls behind is skipped ahead: it gets
+// no aircraft update while its queue holds unsent ones, then one update
+// with the latest state of every aircraft it missed (and one remove); its
+// offset is the newest batch it holds in full, so resuming from it may
+// repeat, never miss. A client whose queue has had nothing written for
+// 10 s, or whose snapshots and alerts exceed Config.QueueBytes, is
+// closed with code 1013 and a reason. When the bus loses events the epoch
+// changes and every client gets a fresh snapshot. A remove may name
+// aircraft the client does not hold (it is sent for every aircraft that
+// was inside the viewport at the hub's previous state): ignore those.
+//
 // The wire protocol is GeoJSON by default; a client that subscribes with
 // "format":"delta" gets, after the GeoJSON snapshot, compact updates that
 // carry only the fields of an aircraft that changed, rounded to what a
