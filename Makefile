@@ -4,10 +4,13 @@ BIN       := bin/flightwatch
 REDIS_URL ?= redis://127.0.0.1:6379/15
 export FLIGHTWATCH_TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: build run test test-go test-e2e vet bench fuzz load clean
+.PHONY: build bench-tool run test test-go test-e2e vet bench fuzz load clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -o $(BIN) ./cmd/flightwatch
+
+bench-tool:
+	$(GO) build -o bin/flightwatch-bench ./cmd/flightwatch-bench
 
 # The demo scenario on the embedded store at http://localhost:8080.
 run: build
@@ -38,9 +41,11 @@ fuzz:
 	  done; \
 	done
 
-# Drive a running server: make load URL=http://127.0.0.1:8080 TOKEN=...
-load: build
-	./$(BIN) bench --url $${URL:-http://127.0.0.1:8080} --token $${TOKEN:-} --duration 20s
+# Drive a running server: make load URL=http://127.0.0.1:8080 TOKEN=... PID=...
+# (LOAD_FLAGS adds flags, e.g. --url2 ... --pid2 ... --format delta).
+load: bench-tool
+	./bin/flightwatch-bench --url $${URL:-http://127.0.0.1:8080} --token $${TOKEN:-} \
+	  --pid $${PID:-0} --duration $${DURATION:-20s} $(LOAD_FLAGS)
 
 clean:
 	rm -rf bin e2e/out

@@ -164,6 +164,10 @@ type Websocket struct {
 	Batch time.Duration `yaml:"batch"`
 	// History is how many update batches are kept for resuming. Default 240.
 	History int `yaml:"history"`
+	// HistoryBytes bounds the encoded size of those batches. Default 64 MiB.
+	HistoryBytes int `yaml:"history_bytes"`
+	// Compression offers permessage-deflate to clients that ask. Default false.
+	Compression bool `yaml:"compression"`
 }
 
 // Privacy governs the reports layer.

@@ -38,6 +38,12 @@ type Config struct {
 	// WSHistory is how many update batches are kept for resuming clients.
 	// Default 240.
 	WSHistory int
+	// WSHistoryBytes bounds the encoded size of those batches. Default
+	// 64 MB.
+	WSHistoryBytes int
+	// WSCompression offers permessage-deflate on the websocket. Default
+	// false.
+	WSCompression bool
 	// WSCellRes is the H3 resolution of the websocket cells layer; it must
 	// be one of the store's report resolutions. Default 5.
 	WSCellRes int

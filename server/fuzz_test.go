@@ -28,22 +28,6 @@ func FuzzParseBBox(f *testing.F) {
 	})
 }
 
-func FuzzParseSubscribe(f *testing.F) {
-	for _, s := range []string{`{"op":"subscribe"}`, `{"op":"subscribe","bbox":[-130,20,-60,50],"layers":["aircraft","alerts","reports"]}`,
-		`{"op":"subscribe","resume":{"epoch":"ab","offset":3}}`, `garbage`, `{"op":"x"}`, `{"op":"subscribe","bbox":[1e999,0,0,0]}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		sub, err := parseSubscribe(b)
-		if err != nil {
-			return
-		}
-		if len(sub.layers) == 0 {
-			t.Errorf("parseSubscribe(%q): no layers", b)
-		}
-	})
-}
-
 func TestAppendFixed(t *testing.T) {
 	tests := []struct {
 		name string

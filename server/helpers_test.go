@@ -133,7 +133,7 @@ func startServerOn(t testing.TB, cfg Config, st store.Store, bus store.Bus, setu
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	<-s.hub.ready
+	<-s.hub.Ready()
 	return &instance{s: s, url: "http://" + ln.Addr().String(), st: st, bus: bus}
 }
 

@@ -6,11 +6,8 @@ import (
 
 // metrics are the server's Prometheus collectors.
 type metrics struct {
-	requests  *prometheus.CounterVec // route, code
-	ingested  *prometheus.CounterVec // kind (positions, reports), result (accepted, rejected)
-	wsClients prometheus.Gauge
-	wsDropped *prometheus.CounterVec // reason
-	wsSent    prometheus.Counter
+	requests *prometheus.CounterVec // route, code
+	ingested *prometheus.CounterVec // kind (positions, reports), result (accepted, rejected)
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -21,17 +18,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		ingested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "flightwatch_ingest_records_total", Help: "Records received on the ingest endpoints, by kind and result.",
 		}, []string{"kind", "result"}),
-		wsClients: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "flightwatch_ws_clients", Help: "Connected websocket clients.",
-		}),
-		wsDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "flightwatch_ws_messages_dropped_total", Help: "Websocket messages dropped, by reason (slow client queue overflow, closed).",
-		}, []string{"reason"}),
-		wsSent: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "flightwatch_ws_messages_sent_total", Help: "Websocket messages written to clients.",
-		}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.ingested, m.wsClients, m.wsDropped, m.wsSent} {
+	for _, c := range []prometheus.Collector{m.requests, m.ingested} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

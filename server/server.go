@@ -19,6 +19,7 @@ import (
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/stream"
 )
 
 // Ingester takes validated records into the pipeline (tracker, store and
@@ -64,7 +65,7 @@ type Server struct {
 	log     *slog.Logger
 	reg     *prometheus.Registry
 	m       *metrics
-	hub     *hub
+	hub     *stream.Hub
 	handler http.Handler
 	now     func() time.Time
 }
@@ -102,7 +103,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("server: register metrics: %w", err)
 	}
 	s.m = m
-	s.hub = newHub(s)
+	if s.hub, err = s.newStream(); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	if len(cfg.Tokens) == 0 {
 		s.log.Warn("no ingest tokens configured: writes (positions, reports, plans) answer 401; set http.tokens or FLIGHTWATCH_INGEST_TOKENS")
@@ -134,7 +137,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/airports/{ident}", h(s.getAirport))
 	mux.Handle("GET /api/v1/feeds", h(s.getFeeds))
 	mux.Handle("GET /api/v1/meta", h(s.getMeta))
-	mux.Handle("GET /api/v1/stream", h(s.hub.serveWS))
+	mux.Handle("GET /api/v1/stream", s.hub)
 	mux.Handle("GET /api/v1/webhooks/deliveries", h(s.getDeliveries))
 	mux.Handle("POST /api/v1/webhooks/deliveries/{id}/retry", h(s.retryDelivery))
 	mux.Handle("/api/", h(func(http.ResponseWriter, *http.Request) error {
@@ -230,7 +233,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.hub.run(gctx) })
+	g.Go(func() error { return s.hub.Run(gctx) })
 	g.Go(func() error {
 		err := srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {

@@ -4,19 +4,18 @@
 //
 //	flightwatch serve  [--config FILE]   run the service
 //	flightwatch record --config FILE --out FILE   record what the feeds receive
-//	flightwatch bench  --url URL [--token T]      drive a running server
 //	flightwatch version
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 )
-
-var version = "dev"
 
 func main() {
 	if len(os.Args) < 2 {
@@ -31,16 +30,17 @@ func main() {
 		err = serve(ctx, os.Args[2:])
 	case "record":
 		err = record(ctx, os.Args[2:])
-	case "bench":
-		err = bench(ctx, os.Args[2:])
 	case "version":
-		fmt.Println("flightwatch", version)
+		fmt.Println(versionString())
 	case "-h", "--help", "help":
 		usage()
 	default:
 		fmt.Fprintf(os.Stderr, "flightwatch: unknown command %q\n", os.Args[1])
 		usage()
 		os.Exit(2)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // the flag set has printed its usage
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flightwatch:", err)
@@ -54,7 +54,6 @@ func usage() {
                                                 FLIGHTWATCH_REDIS_URL, FLIGHTWATCH_INGEST_TOKENS,
                                                 FLIGHTWATCH_DEMO=1)
   flightwatch record --config FILE --out FILE   write what the configured feeds receive as NDJSON
-  flightwatch bench  --url URL [--token T]      load a running server over HTTP and websockets
   flightwatch version
 `)
 }

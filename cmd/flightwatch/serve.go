@@ -43,6 +43,7 @@ import (
 func serve(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	path := flags.String("config", "", "configuration file (YAML); default: built-in defaults")
+	pprofAddr := flags.String("pprof", "", "serve runtime profiles (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; default: off")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +61,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	if *pprofAddr != "" {
+		stop, err := servePprof(ctx, *pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -263,6 +271,7 @@ func serverConfig(cfg configs.Config, instance string) (server.Config, error) {
 	sc := server.Config{
 		Listen: cfg.Listen, MaxBodyBytes: cfg.HTTP.MaxBodyBytes,
 		WSQueueBytes: cfg.Websocket.QueueBytes, WSBatch: cfg.Websocket.Batch, WSHistory: cfg.Websocket.History,
+		WSHistoryBytes: cfg.Websocket.HistoryBytes, WSCompression: cfg.Websocket.Compression,
 		CellRes: store.Config{ReportRes: cfg.Store.ReportRes}.WithDefaults().ReportRes, AllowedOrigins: cfg.HTTP.AllowedOrigins,
 		MinCellCount: cfg.Privacy.MinCellCount, PublicRawReports: cfg.Privacy.PublicRawReports,
 		InstanceID: instance,

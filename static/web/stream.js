@@ -1,5 +1,7 @@
 // Websocket client for /api/v1/stream: subscribes to a viewport, reconnects
 // with exponential backoff and resumes from the last epoch and offset it saw.
+// It asks for the compact delta format and hands on the same messages the
+// GeoJSON format carries, with whole features, so callers see one shape.
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30000;
@@ -11,10 +13,13 @@ export class Stream {
    * @param {string[]} opts.layers layers to subscribe to
    * @param {(msg: object) => void} opts.onMessage called for every message
    * @param {(state: 'connecting'|'connected'|'disconnected', detail?: string) => void} opts.onState
+   * @param {'delta'|'geojson'} [opts.format] wire format of aircraft updates (default delta)
    */
-  constructor({ url, layers, onMessage, onState }) {
+  constructor({ url, layers, onMessage, onState, format = 'delta' }) {
     this.url = url;
     this.layers = layers;
+    this.format = format;
+    this.decoder = new DeltaDecoder();
     this.onMessage = onMessage;
     this.onState = onState;
     this.bbox = null;
@@ -73,7 +78,7 @@ export class Stream {
         this.epoch = msg.epoch;
       }
       if (typeof msg.offset === 'number') this.offset = msg.offset;
-      this.onMessage(msg);
+      this.onMessage(this.decoder.decode(msg));
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
@@ -100,9 +105,77 @@ export class Stream {
   sendSubscribe(withResume) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN || !this.bbox) return;
     const msg = { op: 'subscribe', bbox: this.bbox, layers: this.layers };
+    if (this.format === 'delta') msg.format = 'delta';
     if (withResume && this.epoch !== null && this.offset !== null) {
       msg.resume = { epoch: this.epoch, offset: this.offset };
     }
     this.ws.send(JSON.stringify(msg));
   }
+}
+
+/**
+ * Turns delta-format aircraft updates back into GeoJSON messages. It keeps
+ * the aircraft it has been sent (from snapshots, full items and deltas) and
+ * merges each delta item into its feature; other messages pass through,
+ * and snapshots and removes also update what it keeps.
+ */
+export class DeltaDecoder {
+  constructor() {
+    /** @type {Map<string, object>} aircraft features by id */
+    this.aircraft = new Map();
+  }
+
+  /**
+   * @param {object} msg a server message
+   * @returns {object} the message with delta data as a FeatureCollection
+   */
+  decode(msg) {
+    if (!msg || (msg.layer && msg.layer !== 'aircraft')) return msg;
+    if (msg.type === 'snapshot') {
+      this.aircraft.clear();
+      for (const f of (msg.data && msg.data.features) || []) this.aircraft.set(String(f.id), f);
+      return msg;
+    }
+    if (msg.type === 'remove') {
+      for (const id of msg.ids || []) this.aircraft.delete(String(id));
+      return msg;
+    }
+    if (msg.type !== 'update') return msg;
+    if (msg.format !== 'delta') {
+      for (const f of (msg.data && msg.data.features) || []) this.aircraft.set(String(f.id), f);
+      return msg;
+    }
+    const features = [];
+    for (const item of Array.isArray(msg.data) ? msg.data : []) {
+      const f = this.apply(item);
+      if (f) features.push(f);
+    }
+    const out = { ...msg, data: { type: 'FeatureCollection', features } };
+    delete out.format;
+    return out;
+  }
+
+  /** Merges one delta item; returns the whole feature, or null when it cannot. */
+  apply(item) {
+    if (!item || typeof item.id !== 'string') return null;
+    let f = item.f ? null : this.aircraft.get(item.id);
+    if (!f) {
+      if (!Array.isArray(item.c)) return null; // a change to an aircraft never held
+      f = { type: 'Feature', id: item.id, geometry: { type: 'Point', coordinates: item.c }, properties: { hex: item.id } };
+    } else {
+      f = { ...f, properties: { ...f.properties } };
+      if (Array.isArray(item.c)) f.geometry = { type: 'Point', coordinates: item.c };
+    }
+    for (const [k, v] of Object.entries(item)) {
+      if (k === 'id' || k === 'f' || k === 'c') continue;
+      f.properties[k] = k === 'seen' && typeof v === 'number' ? unixToISO(v) : v;
+    }
+    this.aircraft.set(item.id, f);
+    return f;
+  }
+}
+
+/** Unix seconds to RFC 3339 UTC without fractions, as the GeoJSON format writes. */
+function unixToISO(s) {
+  return new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -1,4 +1,4 @@
-package server
+package stream
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/paulmach/orb"
-	dto "github.com/prometheus/client_model/go"
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
@@ -21,7 +20,7 @@ import (
 // slowly: it is not closed, gets fewer updates than batches were made, and
 // ends holding every aircraft at its latest position.
 func TestStreamSkipAhead(t *testing.T) {
-	in := startServer(t, Config{WSQueueBytes: 256 << 10, WSBatch: 10 * time.Millisecond}, nil, nil)
+	in := startHub(t, Config{QueueBytes: 256 << 10, Batch: 10 * time.Millisecond})
 	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if tc, ok := conn.(*net.TCPConn); ok {
@@ -95,7 +94,7 @@ func TestStreamSkipAhead(t *testing.T) {
 	ctx := t.Context()
 	now := time.Now().Add(-time.Hour)
 	removed := map[string]bool{}
-	lastOff := func() uint64 { _, off := in.s.hub.position(); return off }
+	lastOff := func() uint64 { _, off := in.hub.Position(); return off }
 	for r := 0; r < rounds; r++ {
 		obs := make([]flight.Observation, 0, nAir)
 		for i := 0; i < nAir; i++ {
@@ -112,7 +111,7 @@ func TestStreamSkipAhead(t *testing.T) {
 				Lat: 25 + float64(i/50) + float64(r)/100, Lon: lon, Callsign: "SKIP", Has: flight.HasAlt, AltFt: 30000})
 		}
 		before := lastOff()
-		if err := in.s.deps.Ingest.Ingest(ctx, obs); err != nil {
+		if err := in.ingest(ctx, obs); err != nil {
 			t.Fatal(err)
 		}
 		if r == rounds/2 {
@@ -168,9 +167,7 @@ func TestStreamSkipAhead(t *testing.T) {
 				updates, err, len(picture), len(want))
 		}
 	}
-	var dm dto.Metric
-	_ = in.s.m.wsDropped.WithLabelValues("slow_client").Write(&dm)
-	if n := dm.GetCounter().GetValue(); n != 0 {
+	if n := in.hub.SlowClosed(); n != 0 {
 		t.Errorf("%v clients closed as slow, want 0", n)
 	}
 	if updates >= produced {
@@ -183,8 +180,7 @@ func TestStreamSkipAhead(t *testing.T) {
 // client that never reads: its queue overflows and it is closed as slow,
 // while its stall timeout is far off.
 func TestStreamAlertOverflow(t *testing.T) {
-	in := startServerWith(t, Config{WSQueueBytes: 64 << 10, WSBatch: 5 * time.Millisecond},
-		func(s *Server) { s.hub.stall = time.Hour })
+	in := startHub(t, Config{QueueBytes: 64 << 10, Batch: 5 * time.Millisecond, StallTimeout: time.Hour})
 	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if tc, ok := conn.(*net.TCPConn); ok {
@@ -199,7 +195,7 @@ func TestStreamAlertOverflow(t *testing.T) {
 	defer c.Close()
 	sendWS(t, c, `{"op":"subscribe","layers":["alerts"]}`)
 	active := func() bool {
-		cl := in.s.hub.clientList()
+		cl := in.hub.clientList()
 		if len(cl) == 0 {
 			return false
 		}
@@ -210,10 +206,8 @@ func TestStreamAlertOverflow(t *testing.T) {
 	for !active() {
 		time.Sleep(time.Millisecond)
 	}
-	dropped := func() float64 {
-		var m dto.Metric
-		_ = in.s.m.wsDropped.WithLabelValues("slow_client").Write(&m)
-		return m.GetCounter().GetValue()
+	dropped := func() int64 {
+		return in.hub.SlowClosed()
 	}
 	now := time.Now().Add(-time.Hour)
 	for i := 0; dropped() == 0 && i < 200000; i++ {

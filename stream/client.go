@@ -1,4 +1,4 @@
-package server
+package stream
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,11 +29,8 @@ const (
 	maxInMessage   = 64 << 10 // larger client messages close the connection
 	maxBadMessages = 20       // consecutive bad messages before closing
 	snapshotWait   = 15 * time.Second
-	// stallTimeout is how long a client's queue may hold messages with
-	// none written before the client is closed as stuck.
-	stallTimeout = writeWait
 	// behindShare: a client whose queue holds more than 1/behindShare of
-	// Config.WSQueueBytes (or any unsent aircraft message) is behind, and
+	// Config.QueueBytes (or any unsent aircraft message) is behind, and
 	// its aircraft updates are skipped ahead.
 	behindShare = 4
 )
@@ -42,6 +40,7 @@ type subscribeMsg struct {
 	Op     string    `json:"op"`
 	BBox   []float64 `json:"bbox"`
 	Layers []string  `json:"layers"`
+	Format string    `json:"format"`
 	Resume *struct {
 		Epoch  string `json:"epoch"`
 		Offset uint64 `json:"offset"`
@@ -51,18 +50,25 @@ type subscribeMsg struct {
 // client is one websocket connection: a reader (the handler goroutine)
 // and a writer goroutine draining a byte-bounded queue.
 type client struct {
-	h    *hub
-	conn *websocket.Conn
-	raw  bool // raw report points allowed
-	log  *slog.Logger
+	h     *Hub
+	conn  *websocket.Conn
+	raw   bool        // raw report points allowed
+	other atomic.Bool // subscribed to alerts or reports
+	log   *slog.Logger
 
-	mu      sync.Mutex // guards the subscription below
-	active  bool
-	bbox    orb.Bound
-	layers  map[string]bool
-	visible map[string]struct{} // aircraft the client holds (or will, once queued messages are written)
-	epoch   string
-	offset  uint64 // newest batch delivered or skipped
+	mu     sync.Mutex // guards the subscription below
+	active bool
+	bbox   orb.Bound
+	wide   bool
+	tiles  []tileKey
+	layers map[string]bool
+	format string // "" (GeoJSON) or formatDelta
+	// since is the offset the client's unbroken stream of aircraft
+	// changes starts after (its snapshot, resume or catch-up): it holds
+	// the hub's state of every aircraft in its viewport changed after it.
+	since  uint64
+	epoch  string
+	offset uint64 // newest batch delivered or skipped
 	// held is the newest batch whose aircraft changes the client has been
 	// sent in full: offset, unless missed is not empty.
 	held uint64
@@ -83,28 +89,55 @@ type client struct {
 	once     sync.Once
 }
 
-// qmsg is one queued message; air messages (aircraft updates and
-// removes) can be skipped ahead, the others cannot.
-type qmsg struct {
-	b   []byte
-	air bool
-}
-
-// serveWS upgrades GET /api/v1/stream and reads the client's messages
-// until the connection ends.
-func (h *hub) serveWS(w http.ResponseWriter, r *http.Request) error {
-	raw := h.s.rawAllowed(r)
+// ServeHTTP upgrades the request to a websocket and reads the client's
+// messages until the connection ends.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	raw := h.deps.Privacy.RawAllowed(r)
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		return nil // the upgrader has answered
+		return // the upgrader has answered
 	}
-	c := &client{h: h, conn: conn, raw: raw, log: h.s.log.With("remote", r.RemoteAddr),
+	c := &client{h: h, conn: conn, raw: raw, log: h.log.With("remote", r.RemoteAddr),
 		notify: make(chan struct{}, 1), done: make(chan struct{})}
 	h.add(c)
 	defer h.remove(c)
 	go c.writeLoop()
 	c.readLoop(r.Context())
-	return nil
+}
+
+func newUpgrader(h *Hub) websocket.Upgrader {
+	return websocket.Upgrader{
+		ReadBufferSize: 4096, WriteBufferSize: 16384,
+		CheckOrigin:       h.checkOrigin,
+		EnableCompression: h.cfg.Compression,
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+			msg := "websocket: " + reason.Error()
+			if h.deps.Error != nil {
+				h.deps.Error(w, status, msg)
+			} else {
+				http.Error(w, msg, status)
+			}
+		},
+	}
+}
+
+// checkOrigin accepts requests without an Origin header, from the
+// request's own host, or from Config.AllowedOrigins ("*": any).
+func (h *Hub) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if len(h.cfg.AllowedOrigins) > 0 {
+		for _, o := range h.cfg.AllowedOrigins {
+			if o == "*" || strings.EqualFold(o, origin) {
+				return true
+			}
+		}
+		return false
+	}
+	u, err := urlHost(origin)
+	return err == nil && strings.EqualFold(u, r.Host)
 }
 
 func (c *client) readLoop(ctx context.Context) {
@@ -140,6 +173,7 @@ func (c *client) readLoop(ctx context.Context) {
 type subscription struct {
 	bbox   orb.Bound
 	layers map[string]bool
+	format string
 	resume bool
 	epoch  string
 	offset uint64
@@ -156,7 +190,7 @@ func parseSubscribe(data []byte) (subscription, error) {
 	}
 	sub := subscription{layers: map[string]bool{}}
 	if len(m.BBox) > 0 {
-		b, err := boundOf(m.BBox)
+		b, err := geo.ParseBound(m.BBox)
 		if err != nil {
 			return subscription{}, err
 		}
@@ -173,6 +207,13 @@ func parseSubscribe(data []byte) (subscription, error) {
 	if len(sub.layers) == 0 {
 		sub.layers[layerAircraft] = true
 	}
+	switch m.Format {
+	case "", "geojson":
+	case formatDelta:
+		sub.format = formatDelta
+	default:
+		return subscription{}, fmt.Errorf("unknown format %q: want geojson or delta", m.Format)
+	}
 	if m.Resume != nil {
 		sub.resume, sub.epoch, sub.offset = true, m.Resume.Epoch, m.Resume.Offset
 	}
@@ -185,60 +226,68 @@ func (c *client) handle(ctx context.Context, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if sub.resume && c.resume(ctx, sub.bbox, sub.layers, sub.epoch, sub.offset) {
+	if sub.resume && c.resume(sub) {
 		return nil
 	}
-	if err := c.snapshot(ctx, sub.bbox, sub.layers); err != nil {
+	if err := c.snapshot(ctx, sub); err != nil {
 		c.log.Warn("websocket snapshot", "err", err)
 		c.sendError("snapshot failed: " + err.Error())
 	}
 	return nil
 }
 
-// snapshot sends the state inside bbox, then the batches that came
-// while it was read, and makes bbox and layers the subscription.
-func (c *client) snapshot(ctx context.Context, bbox orb.Bound, layers map[string]bool) error {
+// subscribe makes sub the client's subscription from offset on; c.mu is
+// held.
+func (c *client) subscribe(sub subscription, epoch string, offset uint64) {
+	c.active, c.bbox, c.layers, c.format = true, sub.bbox, sub.layers, sub.format
+	c.epoch, c.offset, c.held, c.since = epoch, offset, offset, offset
+	c.tiles, c.wide = tilesOf(sub.bbox)
+	c.clearMissed()
+	c.other.Store(sub.layers[layerAlerts] || sub.layers[layerReports])
+	c.h.index.set(c, sub.layers[layerAircraft], c.tiles, c.wide)
+}
+
+// snapshot sends the state inside the subscription's bbox, then the
+// batches that came while it was read, and makes sub the subscription.
+func (c *client) snapshot(ctx context.Context, sub subscription) error {
 	ctx, cancel := context.WithTimeout(ctx, snapshotWait)
 	defer cancel()
 	h := c.h
-	epoch, off := h.position()
+	epoch, off := h.Position()
 	var list []flight.Aircraft
-	if layers[layerAircraft] {
+	if sub.layers[layerAircraft] {
 		var err error
-		if list, err = h.s.deps.Store.AircraftIn(ctx, bbox); err != nil {
-			return fmt.Errorf("aircraft in %v: %w", bbox, err)
+		if list, err = h.deps.Source.AircraftIn(ctx, sub.bbox); err != nil {
+			return fmt.Errorf("aircraft in %v: %w", sub.bbox, err)
 		}
 	}
 	var cells []store.CellCount
-	if layers[layerReports] {
+	if sub.layers[layerReports] {
 		var err error
-		cells, err = h.s.deps.Store.Cells(ctx, store.CellQuery{Res: h.s.cfg.WSCellRes, BBox: bbox})
+		cells, err = h.deps.Source.Cells(ctx, store.CellQuery{Res: h.cfg.CellRes, BBox: sub.bbox})
 		if err != nil {
-			return fmt.Errorf("cells in %v: %w", bbox, err)
+			return fmt.Errorf("cells in %v: %w", sub.bbox, err)
 		}
-		cells = h.s.passK(cells)
+		cells = h.deps.Privacy.PublicCells(cells)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.active, c.bbox, c.layers, c.epoch, c.offset, c.held = true, bbox, layers, epoch, off, off
-	c.visible = make(map[string]struct{}, len(list))
-	c.clearMissed()
+	c.subscribe(sub, epoch, off)
 	seen := make(map[string]time.Time, len(list))
-	if layers[layerAircraft] {
+	if sub.layers[layerAircraft] {
 		feats := make([][]byte, len(list))
 		for i := range list {
 			a := &list[i]
-			feats[i] = appendAircraftFeature(nil, a)
-			c.visible[a.Hex] = struct{}{}
+			feats[i] = h.deps.Encoder.AppendAircraft(nil, a)
 			seen[a.Hex] = a.Time
 		}
 		c.dropQueuedAir() // the snapshot replaces them
 		c.enqueue(collection("snapshot", layerAircraft, epoch, off, feats))
 	}
-	if layers[layerReports] {
+	if sub.layers[layerReports] {
 		feats := make([][]byte, len(cells))
 		for i := range cells {
-			feats[i] = cellSet(cells).AppendFeature(nil, i)
+			feats[i] = h.deps.Encoder.AppendCell(nil, cells[i])
 		}
 		c.enqueue(collection("snapshot", layerCells, epoch, off, feats))
 	}
@@ -246,162 +295,50 @@ func (c *client) snapshot(ctx context.Context, bbox orb.Bound, layers map[string
 	if !ok {
 		// the epoch changed while the store was read (lost bus events):
 		// follow the new epoch from now; the hub resends snapshots
-		c.epoch, c.offset = h.position()
+		c.epoch, c.offset = h.Position()
 		c.held = c.offset
 		return nil
 	}
 	for _, b := range batches {
 		c.sendBatch(b, seen)
 	}
-	c.offset = cur
+	c.offset = max(c.offset, cur)
 	return nil
 }
 
-// resume replays the batches after offset when epoch is current and they
-// are all kept; it reports whether it could.
-func (c *client) resume(ctx context.Context, bbox orb.Bound, layers map[string]bool, epoch string, offset uint64) bool {
+// resume replays the batches after the subscription's offset when its
+// epoch is current and they are all kept; it reports whether it could.
+func (c *client) resume(sub subscription) bool {
 	h := c.h
-	if _, _, ok := h.since(epoch, offset); !ok {
-		return false
-	}
-	var list []flight.Aircraft
-	if layers[layerAircraft] {
-		qctx, cancel := context.WithTimeout(ctx, snapshotWait)
-		defer cancel()
-		var err error
-		if list, err = h.s.deps.Store.AircraftIn(qctx, bbox); err != nil {
-			return false
-		}
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	cur, batches, ok := h.since(epoch, offset)
+	cur, batches, ok := h.since(sub.epoch, sub.offset)
 	if !ok {
 		return false
 	}
-	c.active, c.bbox, c.layers, c.epoch, c.offset, c.held = true, bbox, layers, epoch, offset, offset
-	c.visible = make(map[string]struct{}, len(list))
-	c.clearMissed()
-	for i := range list {
-		c.visible[list[i].Hex] = struct{}{}
-	}
-	msg := appendEnvelope(nil, "resumed", "", epoch, offset, "missed")
+	c.subscribe(sub, sub.epoch, sub.offset)
+	msg := appendEnvelope(nil, "resumed", "", "", sub.epoch, sub.offset, "missed")
 	msg = strconv.AppendInt(msg, int64(len(batches)), 10)
 	c.enqueue(append(msg, '}'))
 	for _, b := range batches {
 		c.sendBatch(b, nil)
 	}
-	c.offset = cur
+	c.offset = max(c.offset, cur)
 	return true
 }
 
 // resnapshot sends a fresh snapshot of the current subscription.
 func (c *client) resnapshot(ctx context.Context) {
 	c.mu.Lock()
-	active, bbox, layers := c.active, c.bbox, c.layers
+	sub := subscription{bbox: c.bbox, layers: c.layers, format: c.format}
+	active := c.active
 	c.mu.Unlock()
 	if !active {
 		return
 	}
-	if err := c.snapshot(ctx, bbox, layers); err != nil {
+	if err := c.snapshot(ctx, sub); err != nil {
 		c.closeWith(websocket.CloseTryAgainLater, "snapshot failed; reconnect")
 	}
-}
-
-// deliver sends the client its part of b, or closes the client when its
-// queue has not moved for the stall timeout.
-func (c *client) deliver(b *batch) {
-	if c.stalled() {
-		c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
-		c.log.Info("closing stalled websocket client", "stall", c.h.stall)
-		c.closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("slow client: nothing written for %s", c.h.stall))
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.active || b.epoch != c.epoch || b.offset <= c.offset {
-		return
-	}
-	c.sendBatch(b, nil)
-	c.offset = b.offset
-}
-
-// sendBatch queues the messages of b for the subscription and makes b
-// the newest batch handled; c.mu is held. Aircraft in seen at the same or
-// a newer time are skipped (the snapshot has them).
-//
-// While the client is behind (see behind), its aircraft updates are
-// skipped ahead: b's aircraft go into the missed set instead of the
-// queue, and once the queue has drained one update brings their latest
-// state (see flushMissed). Messages of the other layers are never
-// skipped; while aircraft changes are missed they carry the offset of the
-// newest batch the client holds in full (held), so that resuming from any
-// offset a client has seen replays everything it lacks, at worst twice.
-func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
-	c.offset = b.offset
-	if c.layers[layerAircraft] && (len(c.missed) > 0 || c.behind()) {
-		c.skip(b)
-		if !c.behind() {
-			c.flushMissed()
-		}
-	} else if c.layers[layerAircraft] {
-		var feats [][]byte
-		var removes []string
-		aircraft := b.encodeAircraft()
-		for i := range aircraft {
-			f := &aircraft[i]
-			if geo.InBound(c.bbox, f.p) {
-				if t, ok := seen[f.id]; ok && !f.t.After(t) {
-					continue
-				}
-				feats = append(feats, f.feat)
-				c.visible[f.id] = struct{}{}
-			} else if _, ok := c.visible[f.id]; ok {
-				removes = append(removes, f.id)
-				delete(c.visible, f.id)
-			}
-		}
-		for _, hx := range b.removed {
-			if _, ok := c.visible[hx]; ok {
-				removes = append(removes, hx)
-				delete(c.visible, hx)
-			}
-		}
-		c.sendAircraft(feats, removes, b.epoch, b.offset)
-	}
-	off := b.offset
-	if len(c.missed) > 0 {
-		off = c.held
-	} else {
-		c.held = b.offset
-	}
-	if c.layers[layerAlerts] {
-		for _, f := range b.alerts {
-			m := appendEnvelope(nil, "alert", "", b.epoch, off, "data")
-			m = append(m, f.feat...)
-			c.enqueue(append(m, '}'))
-		}
-	}
-	if c.layers[layerReports] {
-		if c.raw {
-			if feats := inBound(c.bbox, b.reports); len(feats) > 0 {
-				c.enqueue(collection("update", layerReports, b.epoch, off, feats))
-			}
-		}
-		if feats := inBound(c.bbox, b.cells); len(feats) > 0 {
-			c.enqueue(collection("update", layerCells, b.epoch, off, feats))
-		}
-	}
-}
-
-func inBound(bbox orb.Bound, fs []encFeature) [][]byte {
-	var out [][]byte
-	for i := range fs {
-		if geo.InBound(bbox, fs[i].p) {
-			out = append(out, fs[i].feat)
-		}
-	}
-	return out
 }
 
 func (c *client) sendError(msg string) {

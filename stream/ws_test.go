@@ -1,4 +1,4 @@
-package server
+package stream
 
 import (
 	"context"
@@ -12,16 +12,15 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	dto "github.com/prometheus/client_model/go"
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 )
 
 func TestStreamSnapshotUpdateRemoveAlert(t *testing.T) {
-	in := startServer(t, Config{}, nil, nil)
+	in := startHub(t, Config{})
 	now := time.Now().Add(-time.Minute)
-	postObs(t, in, obsLine("ae0001", 31.85, -106.38, now, ""), obsLine("ae0002", 51.5, -0.1, now, ""))
+	postObs(t, in, obsLine("ae0001", 31.85, -106.38, now), obsLine("ae0002", 51.5, -0.1, now))
 
 	c := dialWS(t, in, "")
 	sendWS(t, c, `{"op":"subscribe","bbox":[-130,20,-60,50],"layers":["aircraft","alerts"]}`)
@@ -34,7 +33,7 @@ func TestStreamSnapshotUpdateRemoveAlert(t *testing.T) {
 	}
 
 	// an update inside the viewport; one outside is not sent
-	postObs(t, in, obsLine("ae0002", 51.6, -0.2, now.Add(time.Second), ""), obsLine("ae0003", 40.7, -74.0, now, ""))
+	postObs(t, in, obsLine("ae0002", 51.6, -0.2, now.Add(time.Second)), obsLine("ae0003", 40.7, -74.0, now))
 	// (ae0001 may come again in the batch that was pending at the snapshot)
 	up := readUntil(t, c, "update", func(m wsMsg) bool {
 		got := ids(featureCollection(t, m.Data))
@@ -48,7 +47,7 @@ func TestStreamSnapshotUpdateRemoveAlert(t *testing.T) {
 	}
 
 	// ae0001 leaves the viewport: a remove
-	postObs(t, in, obsLine("ae0001", 10, 10, now.Add(2*time.Second), ""))
+	postObs(t, in, obsLine("ae0001", 10, 10, now.Add(2*time.Second)))
 	rm := readUntil(t, c, "remove", func(m wsMsg) bool { return m.Type == "remove" })
 	if !slices.Equal(rm.IDs, []string{"ae0001"}) || rm.Layer != "aircraft" {
 		t.Errorf("remove %+v, want ae0001", rm)
@@ -78,7 +77,7 @@ func TestStreamSnapshotUpdateRemoveAlert(t *testing.T) {
 }
 
 func TestStreamBadMessages(t *testing.T) {
-	in := startServer(t, Config{}, nil, nil)
+	in := startHub(t, Config{})
 	c := dialWS(t, in, "")
 	for _, bad := range []string{`garbage`, `{"op":"dance"}`, `{"op":"subscribe","bbox":[1,2]}`,
 		`{"op":"subscribe","layers":["nope"]}`, `{"op":"subscribe","bbox":[0,50,10,40]}`} {
@@ -114,7 +113,7 @@ func TestStreamBadMessages(t *testing.T) {
 }
 
 func TestStreamOrigin(t *testing.T) {
-	in := startServer(t, Config{}, nil, nil)
+	in := startHub(t, Config{})
 	u := strings.Replace(in.url, "http://", "ws://", 1) + "/api/v1/stream"
 	_, resp, err := websocket.DefaultDialer.Dial(u, map[string][]string{"Origin": {"https://evil.example"}})
 	if err == nil || resp == nil || resp.StatusCode != 403 {
@@ -132,8 +131,7 @@ func TestStreamOrigin(t *testing.T) {
 // while a client that reads keeps receiving. (Its aircraft updates are
 // skipped ahead, so it is closed as stalled, after a shortened timeout.)
 func TestStreamSlowClient(t *testing.T) {
-	in := startServerWith(t, Config{WSQueueBytes: 1 << 20, WSBatch: 5 * time.Millisecond},
-		func(s *Server) { s.hub.stall = time.Second })
+	in := startHub(t, Config{QueueBytes: 1 << 20, Batch: 5 * time.Millisecond, StallTimeout: time.Second})
 	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if tc, ok := conn.(*net.TCPConn); ok {
@@ -172,11 +170,8 @@ func TestStreamSlowClient(t *testing.T) {
 	}()
 	ctx := t.Context()
 	now := time.Now().Add(-time.Hour)
-	ing := in.s.deps.Ingest
-	dropped := func() float64 {
-		var m dto.Metric
-		_ = in.s.m.wsDropped.WithLabelValues("slow_client").Write(&m)
-		return m.GetCounter().GetValue()
+	dropped := func() int64 {
+		return in.hub.SlowClosed()
 	}
 	for i := 0; dropped() == 0 && i < 10000; i++ {
 		obs := make([]flight.Observation, 20)
@@ -184,7 +179,7 @@ func TestStreamSlowClient(t *testing.T) {
 			obs[j] = flight.Observation{Hex: fmt.Sprintf("%06x", i*20+j), Time: now.Add(time.Duration(i) * time.Second),
 				Lat: 30 + float64(j)/10, Lon: -100, Callsign: "FLOOD", Has: flight.HasAlt, AltFt: 30000}
 		}
-		if err := ing.Ingest(ctx, obs); err != nil {
+		if err := in.ingest(ctx, obs); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Millisecond) // let ticks pass so that batches are many
@@ -192,7 +187,7 @@ func TestStreamSlowClient(t *testing.T) {
 	if dropped() == 0 {
 		t.Fatal("the slow client was never closed")
 	}
-	if err := ing.Ingest(ctx, []flight.Observation{{Hex: "ffffff", Time: time.Now(), Lat: 1, Lon: 1}}); err != nil {
+	if err := in.ingest(ctx, []flight.Observation{{Hex: "ffffff", Time: time.Now(), Lat: 1, Lon: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -217,28 +212,28 @@ func TestStreamSlowClient(t *testing.T) {
 }
 
 func TestStreamResume(t *testing.T) {
-	in := startServer(t, Config{WSHistory: 5}, nil, nil)
+	in := startHub(t, Config{History: 5})
 	now := time.Now().Add(-time.Hour)
 	c := dialWS(t, in, "")
 	sendWS(t, c, `{"op":"subscribe","bbox":[-130,20,-60,50]}`)
 	snap := readMsg(t, c)
-	postObs(t, in, obsLine("ae0001", 31.85, -106.38, now, ""))
+	postObs(t, in, obsLine("ae0001", 31.85, -106.38, now))
 	up := readUntil(t, c, "update", func(m wsMsg) bool { return m.Type == "update" })
 	c.Close()
 
 	// two batches missed: one inside the viewport, one outside
 	waitOffset := func(want uint64) {
 		for i := 0; i < 2000; i++ {
-			if _, off := in.s.hub.position(); off >= want {
+			if _, off := in.hub.Position(); off >= want {
 				return
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		t.Fatalf("hub never reached offset %d", want)
 	}
-	postObs(t, in, obsLine("ae0002", 40.7, -74.0, now, ""))
+	postObs(t, in, obsLine("ae0002", 40.7, -74.0, now))
 	waitOffset(up.Offset + 1)
-	postObs(t, in, obsLine("ae0003", 51.5, -0.1, now, ""))
+	postObs(t, in, obsLine("ae0003", 51.5, -0.1, now))
 	waitOffset(up.Offset + 2)
 
 	c2 := dialWS(t, in, "")
@@ -257,7 +252,7 @@ func TestStreamResume(t *testing.T) {
 
 	// too old or another epoch: a fresh snapshot
 	for i := 0; i < 6; i++ {
-		postObs(t, in, obsLine("ae0004", 40, -80, now.Add(time.Duration(i)*time.Second), ""))
+		postObs(t, in, obsLine("ae0004", 40, -80, now.Add(time.Duration(i)*time.Second)))
 		waitOffset(up.Offset + 3 + uint64(i))
 	}
 	for _, resume := range []string{
@@ -280,7 +275,7 @@ func TestStreamResume(t *testing.T) {
 }
 
 func TestStreamReportsAndCells(t *testing.T) {
-	in := startServer(t, Config{MinCellCount: 3, WSCellRes: 5}, nil, nil)
+	in := startHub(t, Config{CellRes: 5})
 	pub := dialWS(t, in, "")
 	raw := dialWS(t, in, "?token="+rawToken)
 	for _, c := range []*websocket.Conn{pub, raw} {
@@ -289,13 +284,12 @@ func TestStreamReportsAndCells(t *testing.T) {
 			t.Fatalf("first message %+v, want cells snapshot", m)
 		}
 	}
-	ndjson := `{"id":"r1","time":"2025-01-20T10:00:00Z","lat":40.73,"lon":-74.17,"count":2}
-{"id":"r2","time":"2025-01-20T10:00:00Z","lat":40.731,"lon":-74.171,"count":2}
-{"id":"r3","time":"2025-01-20T10:00:00Z","lat":34.05,"lon":-118.24,"count":9}`
-	code, _, b := do(t, "POST", in.url+"/api/v1/reports", ingestToken, "application/x-ndjson", []byte(ndjson))
-	if code != 202 {
-		t.Fatalf("POST reports = %d %s", code, b)
-	}
+	at := time.Date(2025, 1, 20, 10, 0, 0, 0, time.UTC)
+	in.addReports(t, []flight.Report{
+		{ID: "r1", Time: at, Lat: 40.73, Lon: -74.17, Count: 2},
+		{ID: "r2", Time: at, Lat: 40.731, Lon: -74.171, Count: 2},
+		{ID: "r3", Time: at, Lat: 34.05, Lon: -118.24, Count: 9},
+	})
 	m := readUntil(t, raw, "reports", func(m wsMsg) bool { return m.Layer == "reports" })
 	if got := ids(featureCollection(t, m.Data)); !slices.Equal(got, []string{"r1", "r2"}) {
 		t.Errorf("raw reports %v, want [r1 r2]", got)

@@ -1,4 +1,4 @@
-package server
+package stream
 
 import (
 	"errors"
@@ -17,27 +17,49 @@ import (
 // (see behind) is not queued aircraft updates; the aircraft they hold
 // are kept in its missed set, and once its queue has drained one update
 // brings their latest state. Messages that cannot be skipped (snapshots,
-// alerts, reports, cells, errors) are bounded by Config.WSQueueBytes; a
+// alerts, reports, cells, errors) are bounded by Config.QueueBytes; a
 // queue with nothing written for the stall timeout closes the client.
 
-// enqueue adds msg, which cannot be skipped, to the send queue. It
-// always fits a queue holding no such messages; past Config.WSQueueBytes
-// of them the client is closed as too slow.
-func (c *client) enqueue(msg []byte) { c.push(msg, false) }
+// qmsg is one queued message, its bytes or a frame shared with other
+// clients; air messages (aircraft updates and removes) can be skipped
+// ahead, the others cannot.
+type qmsg struct {
+	b     []byte
+	parts [][]byte                   // or the frame in parts, read-only: they are shared
+	pm    *websocket.PreparedMessage // or a frame prepared once for several clients
+	n     int                        // the size of pm
+	air   bool
+}
 
-// push adds msg to the send queue; air messages are never refused, as
+func (m *qmsg) size() int {
+	switch {
+	case m.pm != nil:
+		return m.n
+	case m.parts != nil:
+		return partsLen(m.parts)
+	}
+	return len(m.b)
+}
+
+// enqueue adds msg, which cannot be skipped, to the send queue. It
+// always fits a queue holding no such messages; past Config.QueueBytes
+// of them the client is closed as too slow.
+func (c *client) enqueue(msg []byte) { c.push(qmsg{b: msg}) }
+
+// push adds m to the send queue; air messages are never refused, as
 // behind keeps at most one batch of them unsent.
-func (c *client) push(msg []byte, air bool) {
+func (c *client) push(m qmsg) {
+	n := m.size()
 	c.qmu.Lock()
 	if c.closed {
 		c.qmu.Unlock()
-		c.h.s.m.wsDropped.WithLabelValues("closed").Inc()
+		c.h.drop(reasonClosed)
 		return
 	}
-	if limit := c.h.s.cfg.WSQueueBytes; !air && c.fixed > 0 && c.fixed+len(msg) > limit {
+	if limit := c.h.cfg.QueueBytes; !m.air && c.fixed > 0 && c.fixed+n > limit {
 		queued := c.fixed
 		c.qmu.Unlock()
-		c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
+		c.h.drop(reasonSlow)
 		c.log.Info("closing slow websocket client", "queued_bytes", queued)
 		c.closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("slow client: send queue over %d bytes", limit))
 		return
@@ -45,12 +67,12 @@ func (c *client) push(msg []byte, air bool) {
 	if c.qbytes == 0 {
 		c.progress = time.Now()
 	}
-	c.queue = append(c.queue, qmsg{b: msg, air: air})
-	c.qbytes += len(msg)
-	if air {
+	c.queue = append(c.queue, m)
+	c.qbytes += n
+	if m.air {
 		c.qair++
 	} else {
-		c.fixed += len(msg)
+		c.fixed += n
 	}
 	c.qmu.Unlock()
 	select {
@@ -61,11 +83,11 @@ func (c *client) push(msg []byte, air bool) {
 
 // behind reports whether aircraft updates are to be skipped: the queue
 // holds an unsent aircraft message or over 1/behindShare of
-// Config.WSQueueBytes.
+// Config.QueueBytes.
 func (c *client) behind() bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
-	return c.qair > 0 || c.qbytes > c.h.s.cfg.WSQueueBytes/behindShare
+	return c.qair > 0 || c.qbytes > c.h.cfg.QueueBytes/behindShare
 }
 
 // stalled reports whether the queue has held messages with none written
@@ -73,7 +95,7 @@ func (c *client) behind() bool {
 func (c *client) stalled() bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
-	return !c.closed && c.qbytes > 0 && time.Since(c.progress) > c.h.stall
+	return !c.closed && c.qbytes > 0 && time.Since(c.progress) > c.h.cfg.StallTimeout
 }
 
 // dropQueuedAir removes the aircraft messages not yet taken by the writer.
@@ -82,50 +104,54 @@ func (c *client) dropQueuedAir() {
 	defer c.qmu.Unlock()
 	c.queue = slices.DeleteFunc(c.queue, func(m qmsg) bool {
 		if m.air {
-			c.qbytes -= len(m.b)
+			c.qbytes -= m.size()
 			c.qair--
 		}
 		return m.air
 	})
 }
 
-// sendAircraft queues an aircraft update and a remove message; c.mu is held.
-func (c *client) sendAircraft(feats [][]byte, removes []string, epoch string, offset uint64) {
-	if len(feats) > 0 {
-		c.push(collection("update", layerAircraft, epoch, offset, feats), true)
-	}
-	if len(removes) > 0 {
-		m := appendEnvelope(nil, "remove", layerAircraft, epoch, offset, "ids")
-		m = appendValue(m, removes)
-		c.push(append(m, '}'), true)
-	}
-}
-
-// skip adds the aircraft of b the client would be sent (those in the
-// viewport, and those visible, which leave it or are removed) to the
-// missed set; c.mu is held.
+// skip adds the aircraft of b the client would be sent (those inside the
+// viewport before or after) to the missed set; c.mu is held.
 func (c *client) skip(b *batch) {
 	if c.missed == nil {
 		c.missed = make(map[string]struct{})
 	}
-	for _, a := range b.pts {
-		if _, ok := c.visible[a.id]; ok || geo.InBound(c.bbox, a.p) {
-			c.missed[a.id] = struct{}{}
+	enc := b.encode(c.h.deps.Encoder)
+	mark := func(i int32) {
+		f := &enc[i]
+		if geo.InBound(c.bbox, f.p) || (f.hasPrev && geo.InBound(c.bbox, f.prevP)) {
+			c.missed[f.id] = struct{}{}
 		}
 	}
-	for _, hx := range b.removed {
-		if _, ok := c.visible[hx]; ok {
-			c.missed[hx] = struct{}{}
+	if c.wide {
+		for i := range enc {
+			mark(int32(i))
+		}
+	} else {
+		for _, t := range c.tiles {
+			for _, i := range b.tiles[t] {
+				mark(i)
+			}
+			for _, i := range b.left[t] {
+				mark(i)
+			}
+		}
+	}
+	for _, r := range b.removed {
+		if !r.known || geo.InBound(c.bbox, r.p) {
+			c.missed[r.id] = struct{}{}
 		}
 	}
 	c.pending.Store(len(c.missed) > 0)
 }
 
 // flushMissed queues one update with the latest state of the missed
-// aircraft in the viewport and one remove for those visible that left it
-// or are gone, both at offset, the newest batch handled; c.mu is held.
-// The latest state may already hold changes of batches not yet delivered
-// to the client: these come again, which is harmless.
+// aircraft in the viewport and one remove for those that are not, both
+// at offset, the newest batch handled; c.mu is held. The latest state
+// may already hold changes of batches not yet delivered to the client:
+// these come again, which is harmless. The client's stream of changes
+// starts again after offset.
 func (c *client) flushMissed() {
 	if len(c.missed) == 0 {
 		return
@@ -135,20 +161,28 @@ func (c *client) flushMissed() {
 		hexes = append(hexes, hx)
 	}
 	c.clearMissed()
-	var feats [][]byte
+	var items [][]byte
 	var removes []string
 	for i, l := range c.h.latestOf(hexes) {
-		hx := hexes[i]
 		if l != nil && geo.InBound(c.bbox, orb.Point{l.a.Lon, l.a.Lat}) {
-			feats = append(feats, l.feature())
-			c.visible[hx] = struct{}{}
-		} else if _, ok := c.visible[hx]; ok {
-			removes = append(removes, hx)
-			delete(c.visible, hx)
+			if c.format == formatDelta {
+				items = append(items, l.compact())
+			} else {
+				items = append(items, l.feature(c.h.deps.Encoder))
+			}
+		} else {
+			removes = append(removes, hexes[i])
 		}
 	}
-	c.sendAircraft(feats, removes, c.epoch, c.offset)
-	c.held = c.offset
+	if len(items) > 0 {
+		if c.format == formatDelta {
+			c.push(qmsg{b: deltaUpdate(c.epoch, c.offset, items), air: true})
+		} else {
+			c.push(qmsg{b: collection("update", layerAircraft, c.epoch, c.offset, items), air: true})
+		}
+	}
+	c.sendRemoves(removes, c.epoch, c.offset)
+	c.held, c.since = c.offset, c.offset
 }
 
 func (c *client) clearMissed() {
@@ -189,8 +223,8 @@ func (c *client) writeLoop() {
 				if len(msgs) == 0 {
 					break
 				}
-				for _, m := range msgs {
-					if !c.write(m) {
+				for i := range msgs {
+					if !c.write(&msgs[i]) {
 						return
 					}
 				}
@@ -201,12 +235,21 @@ func (c *client) writeLoop() {
 }
 
 // write writes one message; false means the connection is closed.
-func (c *client) write(m qmsg) bool {
+func (c *client) write(m *qmsg) bool {
 	_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-	if err := c.conn.WriteMessage(websocket.TextMessage, m.b); err != nil {
+	var err error
+	switch {
+	case m.pm != nil:
+		err = c.conn.WritePreparedMessage(m.pm)
+	case m.parts != nil:
+		err = c.writeParts(m.parts)
+	default:
+		err = c.conn.WriteMessage(websocket.TextMessage, m.b)
+	}
+	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			c.h.s.m.wsDropped.WithLabelValues("slow_client").Inc()
+			c.h.drop(reasonSlow)
 			c.log.Info("closing slow websocket client: write timed out")
 			c.closeWith(websocket.CloseTryAgainLater, "slow client: write timed out")
 		} else {
@@ -214,15 +257,31 @@ func (c *client) write(m qmsg) bool {
 		}
 		return false
 	}
-	c.h.s.m.wsSent.Inc()
+	c.h.m.sent.Inc()
+	n := m.size()
 	c.qmu.Lock()
-	c.qbytes -= len(m.b)
+	c.qbytes -= n
 	if m.air {
 		c.qair--
 	} else {
-		c.fixed -= len(m.b)
+		c.fixed -= n
 	}
 	c.progress = time.Now()
 	c.qmu.Unlock()
 	return true
+}
+
+// writeParts writes one text frame made of parts.
+func (c *client) writeParts(parts [][]byte) error {
+	w, err := c.conn.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			_ = w.Close()
+			return err
+		}
+	}
+	return w.Close()
 }

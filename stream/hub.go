@@ -1,0 +1,428 @@
+package stream
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
+)
+
+// Websocket layers a client may subscribe to.
+const (
+	layerAircraft = "aircraft"
+	layerAlerts   = "alerts"
+	layerReports  = "reports" // raw report points (when allowed) and the cells layer
+	layerCells    = "cells"
+)
+
+// Hub fans bus changes out to websocket clients. Build it with New, run
+// it with Run and mount it as an http.Handler.
+type Hub struct {
+	cfg        Config
+	deps       Deps
+	log        *slog.Logger
+	m          *metrics
+	upgrader   websocket.Upgrader
+	ready      chan struct{} // closed once Run has subscribed to the bus
+	slowClosed atomic.Int64
+
+	mu      sync.Mutex // guards clients
+	clients map[*client]struct{}
+	index   tileIndex
+
+	histMu    sync.RWMutex // guards epoch, offset, hist, histBytes
+	epoch     string
+	offset    uint64 // offset of the newest batch; 0 before the first
+	hist      []*batch
+	histBytes int
+
+	// latest is the newest known state of every aircraft the bus has
+	// reported and not removed, as of the newest batch: clients that
+	// skipped updates catch up from it, and delta updates are taken
+	// against it.
+	latestMu sync.RWMutex
+	latest   map[string]*latestAir
+
+	cells *cellWorker
+
+	// pending changes, touched only by Run's goroutine
+	pendAir     map[string]flight.Aircraft
+	pendRemoved map[string]struct{}
+	pendAlerts  []flight.Alert
+	pendReports []flight.Report
+	pendCells   []encFeature
+}
+
+// New builds a Hub; it starts nothing.
+func New(cfg Config, deps Deps) (*Hub, error) {
+	if deps.Bus == nil || deps.Source == nil || deps.Privacy == nil || deps.Encoder == nil {
+		return nil, errors.New("stream: new: Bus, Source, Privacy and Encoder are required")
+	}
+	cfg = cfg.withDefaults()
+	m, err := newMetrics(deps.Registry)
+	if err != nil {
+		return nil, errors.Join(errors.New("stream: register metrics"), err)
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h := &Hub{cfg: cfg, deps: deps, log: log.With("component", "stream"), m: m,
+		ready: make(chan struct{}), clients: make(map[*client]struct{}), epoch: newEpoch(),
+		pendAir: make(map[string]flight.Aircraft), pendRemoved: make(map[string]struct{}),
+		latest: make(map[string]*latestAir)}
+	h.index.init()
+	h.cells = newCellWorker(h)
+	h.upgrader = newUpgrader(h)
+	return h, nil
+}
+
+// Ready is closed once Run has subscribed to the bus: changes published
+// after it reach the clients.
+func (h *Hub) Ready() <-chan struct{} { return h.ready }
+
+func newEpoch() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Run consumes the bus until ctx is done, flushing a batch every
+// Config.Batch, then closes every client. It returns nil when ctx ends.
+func (h *Hub) Run(ctx context.Context) error {
+	events, ok := subscribe(ctx, h.deps.Bus, h.log)
+	if !ok {
+		return nil
+	}
+	close(h.ready)
+	defer h.closeAll()
+	cellsDone := make(chan struct{})
+	go func() { defer close(cellsDone); h.cells.run(ctx) }()
+	defer func() { <-cellsDone }()
+	tick := time.NewTicker(h.cfg.Batch)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-events:
+			if !ok {
+				// the bus ended the subscription: take a new one, and
+				// treat the gap as lost events
+				if events, ok = subscribe(ctx, h.deps.Bus, h.log); !ok {
+					return nil
+				}
+				h.lost(ctx)
+				continue
+			}
+			h.take(ctx, e)
+		case cells := <-h.cells.out:
+			h.pendCells = append(h.pendCells, cells...)
+		case <-tick.C:
+			h.flush()
+		}
+	}
+}
+
+// subscribe subscribes to bus, retrying with backoff while it fails (a
+// Redis that is down at start); ok is false when ctx ended first.
+func subscribe(ctx context.Context, bus store.Bus, log *slog.Logger) (<-chan store.Event, bool) {
+	wait := 500 * time.Millisecond
+	for {
+		events, err := bus.Subscribe(ctx)
+		if err == nil {
+			return events, true
+		}
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		log.Warn("bus subscribe failed; retrying", "err", err, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, false
+		case <-t.C:
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+// take merges one event into the pending changes.
+func (h *Hub) take(ctx context.Context, e store.Event) {
+	switch e.Kind {
+	case store.EventAircraft:
+		for _, a := range e.Aircraft {
+			if old, ok := h.pendAir[a.Hex]; ok && a.Time.Before(old.Time) {
+				continue
+			}
+			h.pendAir[a.Hex] = a
+			delete(h.pendRemoved, a.Hex)
+		}
+	case store.EventRemove:
+		for _, hx := range e.Removed {
+			delete(h.pendAir, hx)
+			h.pendRemoved[hx] = struct{}{}
+		}
+	case store.EventAlert:
+		if e.Alert != nil {
+			h.pendAlerts = append(h.pendAlerts, *e.Alert)
+		}
+	case store.EventReports:
+		h.pendReports = append(h.pendReports, e.Reports...)
+		h.cells.want(e.Reports)
+	case store.EventLost:
+		h.lost(ctx)
+	}
+}
+
+// lost handles missed bus events: history has a gap, so the epoch
+// changes, the history is dropped and every client gets a fresh snapshot.
+func (h *Hub) lost(ctx context.Context) {
+	h.log.Warn("bus events lost; resending snapshots")
+	h.flush()
+	h.histMu.Lock()
+	h.epoch, h.hist, h.histBytes = newEpoch(), nil, 0
+	h.histMu.Unlock()
+	for _, c := range h.clientList() {
+		go c.resnapshot(ctx)
+	}
+}
+
+func (h *Hub) clientList() []*client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	list := make([]*client, 0, len(h.clients))
+	for c := range h.clients {
+		list = append(list, c)
+	}
+	return list
+}
+
+// Clients returns how many clients are connected.
+func (h *Hub) Clients() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.clients)
+}
+
+// flush turns the pending changes into a batch, keeps it in the history
+// and delivers it to the clients it concerns.
+func (h *Hub) flush() {
+	if len(h.pendAir) == 0 && len(h.pendRemoved) == 0 && len(h.pendAlerts) == 0 &&
+		len(h.pendReports) == 0 && len(h.pendCells) == 0 {
+		return
+	}
+	b := h.newBatch()
+	b.offset = h.offset + 1 // only this goroutine moves h.offset
+	clear(h.pendAir)
+	clear(h.pendRemoved)
+	h.pendAlerts, h.pendReports, h.pendCells = nil, nil, nil
+
+	h.setLatest(b)
+
+	h.histMu.Lock()
+	h.offset++
+	b.offset, b.epoch = h.offset, h.epoch
+	h.hist = append(h.hist, b)
+	h.histBytes += b.size
+	h.trimLocked()
+	h.histMu.Unlock()
+
+	touched := h.touched(b)
+	h.m.touched.Observe(float64(len(touched)))
+	h.deliverAll(b, touched)
+	if len(touched) > 0 && b.hasAircraft() {
+		h.resize(b)
+	}
+}
+
+// resize accounts for b's encodings, in place of the estimate it was kept
+// with, and trims the history to its bounds.
+func (h *Hub) resize(b *batch) {
+	b.encode(h.deps.Encoder) // done already: this orders the read of encSize
+	h.histMu.Lock()
+	defer h.histMu.Unlock()
+	est := len(b.pts) * aircraftChangeSize
+	if h.offset == b.offset {
+		h.histBytes += b.encSize - est
+		b.size += b.encSize - est
+	}
+	h.trimLocked()
+}
+
+// trimLocked drops the oldest batches past the history's bounds, keeping
+// the newest; histMu is held.
+func (h *Hub) trimLocked() {
+	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || h.histBytes > h.cfg.HistoryBytes) {
+		h.histBytes -= h.hist[0].size
+		h.hist[0] = nil
+		h.hist = h.hist[1:]
+	}
+}
+
+// deliverAll hands b to the clients, spread over the processors: a
+// client's share of a batch is built by whichever worker takes it, and
+// only queued, never written, so no client delays the others.
+func (h *Hub) deliverAll(b *batch, clients []*client) {
+	if len(clients) == 0 {
+		return
+	}
+	if b.hasAircraft() {
+		b.encode(h.deps.Encoder) // once, before the workers share it
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(clients)+63)/64)
+	if workers <= 1 {
+		for _, c := range clients {
+			c.deliver(b)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(clients) {
+					return
+				}
+				clients[i].deliver(b)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// touched returns the clients b concerns: those whose viewport tiles hold
+// a changed, departed or removed aircraft, the wide viewports, and for
+// alerts, reports and cells every client of those layers.
+func (h *Hub) touched(b *batch) []*client {
+	set := make(map[*client]struct{})
+	if len(b.alerts) > 0 || len(b.reports) > 0 || len(b.cells) > 0 {
+		for _, c := range h.clientList() {
+			if c.other.Load() {
+				set[c] = struct{}{}
+			}
+		}
+	}
+	if b.hasAircraft() {
+		h.index.collect(b, set)
+	}
+	out := make([]*client, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	return out
+}
+
+// latestAir is one aircraft's newest state, encoded at most once per
+// form when a catching-up client needs it.
+type latestAir struct {
+	a        flight.Aircraft
+	off      uint64 // the batch that brought a
+	once     sync.Once
+	feat     []byte
+	fullOnce sync.Once
+	full     []byte
+}
+
+// feature returns the GeoJSON feature; it is safe for concurrent use.
+func (l *latestAir) feature(enc Encoder) []byte {
+	l.once.Do(func() { l.feat = enc.AppendAircraft(nil, &l.a) })
+	return l.feat
+}
+
+// compact returns the full delta item; it is safe for concurrent use.
+func (l *latestAir) compact() []byte {
+	l.fullOnce.Do(func() { l.full = appendDelta(nil, &l.a, nil) })
+	return l.full
+}
+
+// setLatest folds b's aircraft changes into the latest state.
+func (h *Hub) setLatest(b *batch) {
+	h.latestMu.Lock()
+	defer h.latestMu.Unlock()
+	for i := range b.raw {
+		h.latest[b.raw[i].Hex] = &latestAir{a: b.raw[i], off: b.offset}
+	}
+	for _, r := range b.removed {
+		delete(h.latest, r.id)
+	}
+}
+
+// latestOf returns the latest state of each of hexes, nil for those
+// removed or unknown.
+func (h *Hub) latestOf(hexes []string) []*latestAir {
+	out := make([]*latestAir, len(hexes))
+	h.latestMu.RLock()
+	defer h.latestMu.RUnlock()
+	for i, hx := range hexes {
+		out[i] = h.latest[hx]
+	}
+	return out
+}
+
+// since returns the newest offset and the batches after offset in epoch;
+// ok is false when they are no longer all kept.
+func (h *Hub) since(epoch string, offset uint64) (cur uint64, batches []*batch, ok bool) {
+	h.histMu.RLock()
+	defer h.histMu.RUnlock()
+	if epoch != h.epoch || offset > h.offset {
+		return h.offset, nil, false
+	}
+	if offset == h.offset {
+		return h.offset, nil, true
+	}
+	if len(h.hist) == 0 || offset+1 < h.hist[0].offset {
+		return h.offset, nil, false
+	}
+	return h.offset, slices.Clone(h.hist[offset+1-h.hist[0].offset:]), true
+}
+
+// Position returns the current epoch and the offset of the newest batch.
+func (h *Hub) Position() (epoch string, offset uint64) {
+	h.histMu.RLock()
+	defer h.histMu.RUnlock()
+	return h.epoch, h.offset
+}
+
+func (h *Hub) add(c *client) {
+	h.mu.Lock()
+	h.clients[c] = struct{}{}
+	h.mu.Unlock()
+	h.m.clients.Inc()
+}
+
+func (h *Hub) remove(c *client) {
+	h.mu.Lock()
+	_, ok := h.clients[c]
+	delete(h.clients, c)
+	h.mu.Unlock()
+	h.index.remove(c)
+	if ok {
+		h.m.clients.Dec()
+	}
+}
+
+func (h *Hub) closeAll() {
+	for _, c := range h.clientList() {
+		c.closeWith(websocket.CloseGoingAway, "server shutting down")
+	}
+}
+
+// point is an aircraft's position.
+func point(a *flight.Aircraft) orb.Point { return orb.Point{a.Lon, a.Lat} }

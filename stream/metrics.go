@@ -1,0 +1,55 @@
+package stream
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the websocket's Prometheus collectors.
+type metrics struct {
+	clients prometheus.Gauge
+	dropped *prometheus.CounterVec // reason
+	sent    prometheus.Counter
+	touched prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		clients: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "flightwatch_ws_clients", Help: "Connected websocket clients.",
+		}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "flightwatch_ws_messages_dropped_total", Help: "Websocket messages dropped, by reason (slow client queue overflow, closed).",
+		}, []string{"reason"}),
+		sent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "flightwatch_ws_messages_sent_total", Help: "Websocket messages written to clients.",
+		}),
+		touched: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "flightwatch_ws_tick_clients", Help: "Websocket clients a tick delivered to.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 8),
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// drop counts one message dropped for reason.
+func (h *Hub) drop(reason string) {
+	h.m.dropped.WithLabelValues(reason).Inc()
+	if reason == reasonSlow {
+		h.slowClosed.Add(1)
+	}
+}
+
+// Drop reasons.
+const (
+	reasonSlow   = "slow_client"
+	reasonClosed = "closed"
+)
+
+// SlowClosed returns how many clients were closed as too slow.
+func (h *Hub) SlowClosed() int64 { return h.slowClosed.Load() }
