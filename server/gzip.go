@@ -65,6 +65,9 @@ type readerFunc func(p []byte) (int, error)
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 func (g *gzipBody) Read(p []byte) (int, error) {
+	if room := min(g.max, maxGzipRatio*g.in.n+minGzipAllowance) - g.out + 1; room > 0 && int64(len(p)) > room {
+		p = p[:room] // never decode far past the cap
+	}
 	n, err := g.zr.Read(p)
 	g.out += int64(n)
 	limit := min(g.max, maxGzipRatio*g.in.n+minGzipAllowance)

@@ -4,5 +4,10 @@
 // and store/redis; store/storetest holds the one contract test suite that
 // both must pass.
 //
+// Store.Write takes one ingest batch (a Batch: aircraft, track points,
+// legs, alerts) in one step. The alerts it adds go into the alert log,
+// which Outbox hands to consumer groups at least once (package notify
+// delivers them to webhooks and the bus).
+//
 // Implementations are safe for concurrent use.
 package store

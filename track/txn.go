@@ -3,6 +3,7 @@ package track
 import (
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/flightwatch/flightwatch/flight"
 )
@@ -61,7 +62,8 @@ func (x *Txn) Observe(o flight.Observation) Result {
 	}
 	u := s.txn
 	if u == nil || u.owner != x {
-		u = &undo{owner: x, hex: o.Hex, s: s, isNew: isNew}
+		u = undoPool.Get().(*undo)
+		u.owner, u.hex, u.s, u.isNew = x, o.Hex, s, isNew
 		if !isNew {
 			u.state = s.clone()
 			if s.leg != nil {
@@ -94,8 +96,19 @@ func (x *Txn) Commit() {
 			u.s.txn = nil
 		}
 		sh.mu.Unlock()
+		u.free()
 	}
 	x.saved = nil
+}
+
+// undoPool recycles undo records: a batch makes one per aircraft.
+var undoPool = sync.Pool{New: func() any { return new(undo) }}
+
+// free returns u to the pool once nothing points to it.
+func (u *undo) free() {
+	plans := u.plans[:0]
+	*u = undo{plans: plans}
+	undoPool.Put(u)
 }
 
 // Rollback puts back the state every aircraft touched by the transaction
@@ -136,7 +149,11 @@ func (x *Txn) Rollback() {
 				t.planMu.Unlock()
 			}
 		}
+		if u.s.txn == u {
+			u.s.txn = nil
+		}
 		sh.mu.Unlock()
+		u.free()
 	}
 	x.saved = nil
 }

@@ -122,7 +122,13 @@ func TestFaultRedisStopAndHang(t *testing.T) {
 	r.signal(syscall.SIGSTOP)
 	pw.Add(1)
 	go func() { defer pw.Done(); <-climbed; planned.send(ctx, rest) }()
-	time.Sleep(outage)
+	time.Sleep(500 * time.Millisecond)
+	readyAt := time.Now()
+	if got := status(t, base+"/readyz"); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz during the hang = %d, want 503", got)
+	}
+	readyTook := time.Since(readyAt)
+	time.Sleep(outage - time.Since(hangAt))
 	contAt := time.Now()
 	r.signal(syscall.SIGCONT)
 	hangRecovered := waitAck(t, clients, contAt, 30*time.Second)
@@ -205,6 +211,7 @@ func TestFaultRedisStopAndHang(t *testing.T) {
 	}
 	t.Logf("outages %v each: acknowledged %d, stored %d, lost %d; alerts expected %d, delivered (webhook and websocket) %d",
 		outage, acked, stored, lost, 2, delivered)
+	t.Logf("/readyz answered 503 in %v during the hang", readyTook.Round(time.Millisecond))
 	t.Logf("first 503 %v after the stop; recovered %v after the restart, %v after SIGCONT; slowest POST %v; 503 answers %d, other failures %d",
 		first503.Sub(stopAt).Round(time.Millisecond), recovered.Round(time.Millisecond), hangRecovered.Round(time.Millisecond),
 		maxLat.Round(time.Millisecond), n503, errs)
@@ -214,7 +221,6 @@ func TestFaultRedisStopAndHang(t *testing.T) {
 	if maxLat > 3*time.Second {
 		t.Errorf("slowest POST answered after %v, want within 3 s during a hang", maxLat)
 	}
-	_ = hangAt
 }
 
 // waitAck waits for a batch acknowledged after since and returns how long
