@@ -184,5 +184,6 @@ func (l *legState) clone() legState {
 		c.raised = maps.Clone(l.raised)
 	}
 	c.hold.samples = slices.Clone(l.hold.samples)
+	c.pred.samples = slices.Clone(l.pred.samples)
 	return c
 }
