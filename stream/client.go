@@ -270,9 +270,8 @@ func (c *client) snapshot(ctx context.Context, sub subscription) error {
 		}
 		cells = h.deps.Privacy.PublicCells(cells)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.subscribe(sub, epoch, off)
+	// encoded before taking c.mu, which the hub's delivery waits on
+	var airMsg, cellMsg []byte
 	seen := make(map[string]time.Time, len(list))
 	if sub.layers[layerAircraft] {
 		feats := make([][]byte, len(list))
@@ -281,15 +280,24 @@ func (c *client) snapshot(ctx context.Context, sub subscription) error {
 			feats[i] = h.deps.Encoder.AppendAircraft(nil, a)
 			seen[a.Hex] = a.Time
 		}
-		c.dropQueuedAir() // the snapshot replaces them
-		c.enqueue(collection("snapshot", layerAircraft, epoch, off, feats))
+		airMsg = collection("snapshot", layerAircraft, epoch, off, feats)
 	}
 	if sub.layers[layerReports] {
 		feats := make([][]byte, len(cells))
 		for i := range cells {
 			feats[i] = h.deps.Encoder.AppendCell(nil, cells[i])
 		}
-		c.enqueue(collection("snapshot", layerCells, epoch, off, feats))
+		cellMsg = collection("snapshot", layerCells, epoch, off, feats)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.subscribe(sub, epoch, off)
+	if airMsg != nil {
+		c.dropQueuedAir() // the snapshot replaces them
+		c.enqueue(airMsg)
+	}
+	if cellMsg != nil {
+		c.enqueue(cellMsg)
 	}
 	cur, batches, ok := h.since(epoch, off)
 	if !ok {

@@ -20,7 +20,8 @@ import (
 // slowly: it is not closed, gets fewer updates than batches were made, and
 // ends holding every aircraft at its latest position.
 func TestStreamSkipAhead(t *testing.T) {
-	in := startHub(t, Config{QueueBytes: 256 << 10, Batch: 10 * time.Millisecond})
+	in := startHub(t, Config{QueueBytes: 256 << 10, Batch: 10 * time.Millisecond,
+		StallTimeout: time.Minute}) // a busy machine may starve the reader; skipping is under test, not stalls
 	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if tc, ok := conn.(*net.TCPConn); ok {
@@ -163,8 +164,8 @@ func TestStreamSkipAhead(t *testing.T) {
 		case m := <-msgs:
 			apply(m)
 		case err := <-readErr:
-			t.Fatalf("the slow reader ended after %d updates: %v (picture %d aircraft, want %d)",
-				updates, err, len(picture), len(want))
+			t.Fatalf("the slow reader ended after %d updates: %v (picture %d aircraft, want %d; %d closed as slow)",
+				updates, err, len(picture), len(want), in.hub.SlowClosed())
 		}
 	}
 	if n := in.hub.SlowClosed(); n != 0 {
