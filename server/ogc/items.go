@@ -251,10 +251,10 @@ func (a *api) features(r *http.Request, c *collection, q *query) (pageResult, er
 	}
 	var p pageResult
 	if res.paged {
-		p.feats, p.matched = res.feats, -1
+		p.feats, p.matched = res.feats, res.total
 		if len(p.feats) > q.limit {
 			p.feats, p.more = p.feats[:q.limit], true
-		} else if q.offset == 0 || len(p.feats) > 0 {
+		} else if p.matched < 0 && (q.offset == 0 || len(p.feats) > 0) {
 			p.matched = q.offset + len(p.feats)
 		}
 	} else {
