@@ -166,4 +166,3 @@ func parseInstant(s string) (time.Time, time.Time, bool) {
 	}
 	return time.Time{}, time.Time{}, false
 }
-
