@@ -2,6 +2,7 @@ package memory
 
 import (
 	"math"
+	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
@@ -18,9 +19,20 @@ type legIndex struct {
 	rnd   uint64
 }
 
+// skipNode holds a leg's key and the fields a query filters on, so that
+// a walk reads the legs map only for the legs it returns.
 type skipNode struct {
-	key  legKey
-	next []*skipNode
+	key         legKey
+	status      flight.LegStatus
+	hex         string
+	class       flight.Class
+	first, last time.Time
+	next        []*skipNode
+}
+
+// probe is a leg with only the fields a query filters on.
+func (n *skipNode) probe() flight.Leg {
+	return flight.Leg{ID: n.key.id, Status: n.status, Hex: n.hex, Class: n.class, FirstSeen: n.first, LastSeen: n.last}
 }
 
 const maxSkipLevel = 24
@@ -62,8 +74,9 @@ func (x *legIndex) path(k legKey, update *[maxSkipLevel]*skipNode) *skipNode {
 	return n.next[0]
 }
 
-// insert adds k unless it is held.
-func (x *legIndex) insert(k legKey) {
+// insert adds the key of l unless it is held.
+func (x *legIndex) insert(l *flight.Leg) {
+	k := keyOf(l)
 	x.init()
 	var update [maxSkipLevel]*skipNode
 	if at := x.path(k, &update); at != nil && at.key == k {
@@ -74,7 +87,8 @@ func (x *legIndex) insert(k legKey) {
 		update[i] = x.head
 	}
 	x.level = max(x.level, lvl)
-	node := &skipNode{key: k, next: make([]*skipNode, lvl)}
+	node := &skipNode{key: k, status: l.Status, hex: l.Hex, class: l.Class, first: l.FirstSeen, last: l.LastSeen,
+		next: make([]*skipNode, lvl)}
 	for i := range lvl {
 		node.next[i] = update[i].next[i]
 		update[i].next[i] = node
@@ -98,12 +112,12 @@ func (x *legIndex) remove(k legKey) {
 	x.n--
 }
 
-// walk calls f with the legs of the index, newest first, while it returns
-// true, stopping at legs last seen before the query's Since. It reports
+// walk calls f with the ids of the legs q selects, newest first, while it
+// returns true, stopping at legs last seen before the query's Since. It reports
 // false, without calling f, when the index does not hold exactly the
 // stored legs (a leg stored or deleted past PutLeg), so that the caller
 // scans instead.
-func (s *Store) walk(q store.LegQuery, f func(*flight.Leg) bool) bool {
+func (s *Store) walk(q store.LegQuery, f func(id string) bool) bool {
 	if s.legIdx.n != len(s.legs) {
 		return false
 	}
@@ -114,16 +128,14 @@ func (s *Store) walk(q store.LegQuery, f func(*flight.Leg) bool) bool {
 	if !q.Since.IsZero() {
 		since = q.Since.UnixMicro()
 	}
-	var leg flight.Leg // one copy, reused
 	for n := s.legIdx.head.next[0]; n != nil; n = n.next[0] {
 		if n.key.micro < since {
 			break
 		}
-		leg = s.legs[n.key.id]
-		if !query.LegMatches(q, &leg) {
+		if p := n.probe(); !query.LegMatches(q, &p) {
 			continue
 		}
-		if !f(&leg) {
+		if !f(n.key.id) {
 			break
 		}
 	}

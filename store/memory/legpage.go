@@ -49,12 +49,12 @@ func (s *Store) legPage(q store.LegQuery) []flight.Leg {
 	defer s.legMu.RUnlock()
 	skip := max(q.Offset, 0)
 	page := make([]flight.Leg, 0, min(q.Limit, 1024))
-	if s.walk(q, func(l *flight.Leg) bool {
+	if s.walk(q, func(id string) bool {
 		if skip > 0 {
 			skip--
 			return true
 		}
-		page = append(page, *l)
+		page = append(page, s.legs[id])
 		return len(page) < q.Limit
 	}) {
 		return page
@@ -94,11 +94,11 @@ func (s *Store) legsSorted(q store.LegQuery) []flight.Leg {
 	defer s.legMu.RUnlock()
 	skip := max(q.Offset, 0)
 	all := make([]flight.Leg, 0)
-	if s.walk(q, func(l *flight.Leg) bool {
+	if s.walk(q, func(id string) bool {
 		if skip > 0 {
 			skip--
 		} else {
-			all = append(all, *l)
+			all = append(all, s.legs[id])
 		}
 		return true
 	}) {

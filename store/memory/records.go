@@ -22,7 +22,7 @@ func (s *Store) PutLeg(ctx context.Context, leg flight.Leg) error {
 		s.legIdx.remove(keyOf(&old))
 	}
 	s.legs[leg.ID] = leg
-	s.legIdx.insert(keyOf(&leg))
+	s.legIdx.insert(&leg)
 	s.legMu.Unlock()
 	return nil
 }
