@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/flightwatch/flightwatch/cql2"
 	"github.com/flightwatch/flightwatch/feature"
@@ -117,14 +118,22 @@ func (a *api) features(r *http.Request, c *collection, q *query) (pageResult, er
 		p.more = q.offset+len(p.feats) < len(all)
 	}
 	if c.fill != nil {
+		// the page's lines are read a few at a time (one round trip each
+		// on Redis)
+		g, ctx := errgroup.WithContext(r.Context())
+		g.SetLimit(fillers)
 		for i := range p.feats {
-			if err := c.fill(r.Context(), &p.feats[i]); err != nil {
-				return pageResult{}, err
-			}
+			g.Go(func() error { return c.fill(ctx, &p.feats[i]) })
+		}
+		if err := g.Wait(); err != nil {
+			return pageResult{}, err
 		}
 	}
 	return p, nil
 }
+
+// fillers is how many features of a page are completed at once.
+const fillers = 8
 
 // featureCollection is the GeoJSON items response.
 type featureCollection struct {
