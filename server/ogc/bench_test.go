@@ -38,7 +38,7 @@ const legsPerHex = 50
 func benchData(b *testing.B, s store.Store, n int, put func([]flight.Leg) error) {
 	ctx := context.Background()
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	batch := make([]flight.Leg, 0, 5000)
+	batch := make([]flight.Leg, 0, 1000)
 	var pts []flight.TrackPoint
 	for i := range n {
 		hex := fmt.Sprintf("b%05x", i/legsPerHex)

@@ -63,10 +63,11 @@ func fieldsOf(fs []feature.Field) []field {
 // result is what a collection's loader returns: the candidate features,
 // which the caller filters exactly and pages, or, when paged is set, the
 // page itself (at most limit+1 features, the extra one telling that there
-// is a next page), already filtered and paged by the store.
+// is a next page), already filtered and paged.
 type result struct {
 	feats []feat
 	paged bool
+	total int // paged: the number of all matches, -1 when unknown
 }
 
 // collection is one feature collection: its description and how to read

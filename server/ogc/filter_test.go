@@ -331,23 +331,30 @@ func TestPushdown(t *testing.T) {
 		legs              []store.LegQuery
 		alerts            []store.AlertQuery
 		tracks            int
+		chunk             int // candidates read first; 0: the default
 	}{
+		{"candidates in growing chunks until the page is full", "flights", "filter=callsign LIKE 'RCH8%'&limit=1",
+			[]store.LegQuery{{Limit: 1}, {Offset: 1, Limit: 4}}, nil, 1, 1},
 		{"class and paging", "flights", "filter=class = 'removal'&limit=1",
-			[]store.LegQuery{{Class: flight.ClassRemoval, Limit: 2}}, nil, 1},
+			[]store.LegQuery{{Class: flight.ClassRemoval, Limit: 2}}, nil, 1, 0},
 		{"parameters, time bounds and offset", "flights", "hex=ae5678&status=landed&filter=last_seen >= TIMESTAMP('2025-01-24T15:00:00Z')&offset=0&limit=5",
-			[]store.LegQuery{{Hex: "ae5678", Status: flight.LegLanded, Since: at("2025-01-24T15:00:00Z"), Limit: 6}}, nil, 1},
+			[]store.LegQuery{{Hex: "ae5678", Status: flight.LegLanded, Since: at("2025-01-24T15:00:00Z"), Limit: 6}}, nil, 1, 0},
 		{"datetime", "flights", "datetime=2025-01-24T14:00:00Z/2025-01-24T15:00:00Z&offset=1&limit=1",
-			[]store.LegQuery{{Since: at("2025-01-24T14:00:00Z"), Until: at("2025-01-24T15:00:00Z").Add(time.Nanosecond), Offset: 1, Limit: 2}}, nil, 1},
+			[]store.LegQuery{{Since: at("2025-01-24T14:00:00Z"), Until: at("2025-01-24T15:00:00Z").Add(time.Nanosecond), Offset: 1, Limit: 2}}, nil, 1, 0},
 		{"a residual filter reads candidates, lines only for the page", "flights", "class=removal&filter=callsign LIKE 'RCH%'",
-			[]store.LegQuery{{Class: flight.ClassRemoval}}, nil, 1},
+			[]store.LegQuery{{Class: flight.ClassRemoval, Limit: 1000}}, nil, 1, 0},
 		{"a spatial filter needs the lines", "flights", "filter=S_INTERSECTS(geometry, BBOX(-180,-90,180,90))&limit=1",
-			[]store.LegQuery{{}}, nil, 2},
+			[]store.LegQuery{{Limit: 1000}}, nil, 2, 0},
 		{"alerts", "alerts", "type=diverted&filter=time < TIMESTAMP('2025-02-01T00:00:00Z')&limit=3",
-			nil, []store.AlertQuery{{Type: flight.AlertDiverted, Until: at("2025-02-01T00:00:00Z"), Limit: 4}}, 0},
+			nil, []store.AlertQuery{{Type: flight.AlertDiverted, Until: at("2025-02-01T00:00:00Z"), Limit: 4}}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			spy.reset()
+			if tt.chunk > 0 {
+				defer func(n int) { firstChunk = n }(firstChunk)
+				firstChunk = tt.chunk
+			}
 			var doc itemsDoc
 			if s := getJSON(t, srv.URL+"/ogc/collections/"+tt.coll+"/items?"+encodeQuery(tt.query), &doc); s != 200 {
 				t.Fatalf("status %d", s)

@@ -3,16 +3,15 @@ package ogc
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/flightwatch/flightwatch/cql2"
 	"github.com/flightwatch/flightwatch/feature"
@@ -47,159 +46,6 @@ func (q *query) storeBBox() orb.Bound {
 		return q.bbox
 	}
 	return orb.Bound{}
-}
-
-// parseQuery reads the items parameters of collection c; the error is the
-// 400 message.
-func (a *api) parseQuery(c *collection, v url.Values) (query, error) {
-	q := query{limit: a.cfg.DefaultLimit, crs: crsList[0]}
-	for k := range v {
-		if _, prop := c.field(k); !reserved[k] && !prop {
-			return q, fmt.Errorf("unknown parameter %q (allowed: bbox, bbox-crs, datetime, filter, filter-lang, filter-crs, crs, limit, offset, res, f, and the queryables of %s)", k, c.id)
-		}
-	}
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return q, fmt.Errorf("limit %q must be a whole number >= 1", s)
-		}
-		q.limit = min(n, a.cfg.MaxLimit)
-	}
-	if s := v.Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return q, fmt.Errorf("offset %q must be a whole number >= 0", s)
-		}
-		q.offset = n
-	}
-	if s := v.Get("res"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 || n > geo.MaxRes {
-			return q, fmt.Errorf("res %q must be an H3 resolution 0-15", s)
-		}
-		q.res = n
-	}
-	if s := v.Get("crs"); s != "" {
-		crs, err := parseCRS("crs", s)
-		if err != nil {
-			return q, err
-		}
-		q.crs = crs
-	}
-	bboxCRS := crsList[0]
-	if s := v.Get("bbox-crs"); s != "" {
-		crs, err := parseCRS("bbox-crs", s)
-		if err != nil {
-			return q, err
-		}
-		bboxCRS = crs
-	}
-	if s := v.Get("bbox"); s != "" {
-		b, err := parseBBox(s, bboxCRS)
-		if err != nil {
-			return q, err
-		}
-		q.bbox, q.hasBBox = b, true
-	}
-	if s := v.Get("datetime"); s != "" {
-		start, end, err := parseDatetime(s)
-		if err != nil {
-			return q, err
-		}
-		q.start, q.end, q.hasTime = start, end, true
-	}
-	e, err := c.parseFilter(v)
-	if err != nil {
-		return q, err
-	}
-	q.filter, q.conj, q.spatial = e, cql2.Conjuncts(e), hasSpatial(e)
-	return q, nil
-}
-
-// parseBBox reads a bbox of 4 numbers (or the 6-number 3D form, whose
-// heights are ignored) in crs: minLon,minLat,maxLon,maxLat for CRS84,
-// minLat,minLon,maxLat,maxLon for EPSG:4326, metres for EPSG:3857. It
-// returns it in CRS84; minLon > maxLon crosses the antimeridian.
-func parseBBox(s string, crs *crsDef) (orb.Bound, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, fmt.Errorf("bbox %q must have 4 (or 6) numbers", s)
-	}
-	n := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return orb.Bound{}, fmt.Errorf("bbox %q: %q is not a number", s, p)
-		}
-		n[i] = f
-	}
-	if len(n) == 6 {
-		n = []float64{n[0], n[1], n[3], n[4]}
-	}
-	lo, hi := crs.to(orb.Point{n[0], n[1]}), crs.to(orb.Point{n[2], n[3]})
-	b := orb.Bound{Min: lo, Max: hi}
-	switch {
-	case b.Min[1] < -90 || b.Max[1] > 90 || b.Min[1] > b.Max[1]:
-		return orb.Bound{}, fmt.Errorf("bbox %q: latitudes must satisfy -90 <= minLat <= maxLat <= 90", s)
-	case b.Min[0] < -180 || b.Min[0] > 180 || b.Max[0] < -180 || b.Max[0] > 180:
-		return orb.Bound{}, fmt.Errorf("bbox %q: longitudes must lie in -180..180", s)
-	}
-	return b, nil
-}
-
-// parseDatetime reads an instant or an interval start/end whose ends may be
-// open (".." or empty). Instants are RFC 3339 date-times or dates (a date
-// stands for its whole UTC day).
-func parseDatetime(s string) (start, end time.Time, err error) {
-	bad := func() (time.Time, time.Time, error) {
-		return time.Time{}, time.Time{}, fmt.Errorf("datetime %q must be an RFC 3339 instant or an interval start/end with .. for an open end", s)
-	}
-	parts := strings.Split(s, "/")
-	switch len(parts) {
-	case 1:
-		t0, t1, ok := parseInstant(parts[0])
-		if !ok {
-			return bad()
-		}
-		return t0, t1, nil
-	case 2:
-		if open(parts[0]) && open(parts[1]) {
-			return time.Time{}, time.Time{}, nil
-		}
-		if !open(parts[0]) {
-			t0, _, ok := parseInstant(parts[0])
-			if !ok {
-				return bad()
-			}
-			start = t0
-		}
-		if !open(parts[1]) {
-			_, t1, ok := parseInstant(parts[1])
-			if !ok {
-				return bad()
-			}
-			end = t1
-		}
-		if !start.IsZero() && !end.IsZero() && end.Before(start) {
-			return time.Time{}, time.Time{}, fmt.Errorf("datetime %q: end before start", s)
-		}
-		return start, end, nil
-	}
-	return bad()
-}
-
-func open(s string) bool { return s == "" || s == ".." }
-
-// parseInstant returns the span an instant stands for: one moment, or a
-// whole day for a date.
-func parseInstant(s string) (time.Time, time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), t.UTC(), true
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, t.Add(24*time.Hour - time.Nanosecond), true
-	}
-	return time.Time{}, time.Time{}, false
 }
 
 // matches filters a feature exactly by bbox, datetime and filter.
@@ -251,10 +97,10 @@ func (a *api) features(r *http.Request, c *collection, q *query) (pageResult, er
 	}
 	var p pageResult
 	if res.paged {
-		p.feats, p.matched = res.feats, -1
+		p.feats, p.matched = res.feats, res.total
 		if len(p.feats) > q.limit {
 			p.feats, p.more = p.feats[:q.limit], true
-		} else if q.offset == 0 || len(p.feats) > 0 {
+		} else if p.matched < 0 && (q.offset == 0 || len(p.feats) > 0) {
 			p.matched = q.offset + len(p.feats)
 		}
 	} else {
@@ -272,14 +118,22 @@ func (a *api) features(r *http.Request, c *collection, q *query) (pageResult, er
 		p.more = q.offset+len(p.feats) < len(all)
 	}
 	if c.fill != nil {
+		// the page's lines are read a few at a time (one round trip each
+		// on Redis)
+		g, ctx := errgroup.WithContext(r.Context())
+		g.SetLimit(fillers)
 		for i := range p.feats {
-			if err := c.fill(r.Context(), &p.feats[i]); err != nil {
-				return pageResult{}, err
-			}
+			g.Go(func() error { return c.fill(ctx, &p.feats[i]) })
+		}
+		if err := g.Wait(); err != nil {
+			return pageResult{}, err
 		}
 	}
 	return p, nil
 }
+
+// fillers is how many features of a page are completed at once.
+const fillers = 8
 
 // featureCollection is the GeoJSON items response.
 type featureCollection struct {

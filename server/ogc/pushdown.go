@@ -113,25 +113,57 @@ func pushLeg(c cql2.Expr, lq *store.LegQuery) bool {
 	return false
 }
 
+// firstChunk is how many candidate legs a filter the store cannot answer
+// is first evaluated on; each further chunk is four times larger.
+var firstChunk = 1000
+
 func (a *api) loadFlights(ctx context.Context, q *query) (result, error) {
 	lq, exact := legQuery(q)
 	if exact {
 		lq.Offset, lq.Limit = q.offset, q.limit+1
+		legs, err := a.deps.Store.Legs(ctx, lq)
+		if err != nil {
+			return result{}, err
+		}
+		out := make([]feat, len(legs))
+		for i := range legs {
+			out[i] = legFeat(&legs[i])
+		}
+		return result{feats: out, paged: true, total: -1}, nil
 	}
-	legs, err := a.deps.Store.Legs(ctx, lq)
-	if err != nil {
-		return result{}, err
-	}
-	out := make([]feat, len(legs))
-	for i := range legs {
-		out[i] = legFeat(&legs[i])
-		if !exact && q.needGeometry() {
-			if err := a.fillFlight(ctx, &out[i]); err != nil {
-				return result{}, err
+	// Evaluate the rest of the filter on the store's candidates, newest
+	// first, in growing chunks, until the page and one more match are
+	// found or the candidates run out.
+	need := q.offset + q.limit + 1
+	var matched []feat
+	pos, chunk := 0, firstChunk
+	for {
+		lq.Offset, lq.Limit = pos, chunk
+		legs, err := a.deps.Store.Legs(ctx, lq)
+		if err != nil {
+			return result{}, err
+		}
+		for i := range legs {
+			f := legFeat(&legs[i])
+			if q.needGeometry() {
+				if err := a.fillFlight(ctx, &f); err != nil {
+					return result{}, err
+				}
+			}
+			if q.matches(&f, true) {
+				matched = append(matched, f)
 			}
 		}
+		pos += len(legs)
+		if len(legs) < chunk {
+			// every candidate was seen: the count is known
+			return result{feats: matched[min(q.offset, len(matched)):], paged: true, total: len(matched)}, nil
+		}
+		if len(matched) >= need {
+			return result{feats: matched[q.offset:need], paged: true, total: -1}, nil
+		}
+		chunk *= 4
 	}
-	return result{feats: out, paged: exact}, nil
 }
 
 // fillFlight reads a flight's values and flown line.
@@ -264,7 +296,7 @@ func (a *api) loadAlerts(ctx context.Context, q *query) (result, error) {
 	for i := range alerts {
 		out[i] = alertFeat(&alerts[i])
 	}
-	return result{feats: out, paged: exact}, nil
+	return result{feats: out, paged: exact, total: -1}, nil
 }
 
 func alertFeat(al *flight.Alert) feat {

@@ -40,14 +40,27 @@ func (h *worstFirst) Pop() any {
 	return x
 }
 
-// legPage answers a query with a Limit without sorting every match: it
-// keeps the Offset+Limit first keys in a heap while scanning, then copies
-// only the legs of the page.
+// legPage answers a query with a Limit from the front of the leg index;
+// when the index is out of step with the legs it keeps the Offset+Limit
+// first keys in a heap while scanning every leg, then copies only the
+// legs of the page.
 func (s *Store) legPage(q store.LegQuery) []flight.Leg {
-	k := max(q.Offset, 0) + q.Limit
-	h := make(worstFirst, 0, min(k, 1024))
 	s.legMu.RLock()
 	defer s.legMu.RUnlock()
+	skip := max(q.Offset, 0)
+	page := make([]flight.Leg, 0, min(q.Limit, 1024))
+	if s.walk(q, func(id string) bool {
+		if skip > 0 {
+			skip--
+			return true
+		}
+		page = append(page, s.legs[id])
+		return len(page) < q.Limit
+	}) {
+		return page
+	}
+	k := max(q.Offset, 0) + q.Limit
+	h := make(worstFirst, 0, min(k, 1024))
 	for _, leg := range s.legs {
 		if !query.LegMatches(q, &leg) {
 			continue
@@ -73,11 +86,24 @@ func (s *Store) legPage(q store.LegQuery) []flight.Leg {
 	return out
 }
 
-// legsSorted answers a query without a Limit: it sorts the keys of the
-// matches, not the legs themselves, then copies the legs in order.
+// legsSorted answers a query without a Limit in the order of the leg
+// index, or, when the index is out of step, by sorting the keys of the
+// matches (not the legs themselves) and copying the legs in order.
 func (s *Store) legsSorted(q store.LegQuery) []flight.Leg {
 	s.legMu.RLock()
 	defer s.legMu.RUnlock()
+	skip := max(q.Offset, 0)
+	all := make([]flight.Leg, 0)
+	if s.walk(q, func(id string) bool {
+		if skip > 0 {
+			skip--
+		} else {
+			all = append(all, s.legs[id])
+		}
+		return true
+	}) {
+		return all
+	}
 	keys := make([]legKey, 0)
 	for _, leg := range s.legs {
 		if query.LegMatches(q, &leg) {

@@ -45,6 +45,26 @@ func TestLegPagesAgreeWithSort(t *testing.T) {
 	if !slices.EqualFunc(got, all[10:], func(a, b flight.Leg) bool { return a.ID == b.ID }) {
 		t.Error("offset without limit is not the sorted tail")
 	}
+	// Re-putting legs with a new LastSeen moves them in the index.
+	for i := 0; i < len(all); i += 7 {
+		all[i].LastSeen = all[i].LastSeen.Add(time.Duration(r.IntN(90)-45) * time.Minute)
+		if err := s.PutLeg(ctx, all[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query.SortLegs(all)
+	got, _ = s.Legs(ctx, store.LegQuery{Limit: 40, Offset: 5})
+	if !slices.EqualFunc(got, all[5:45], func(a, b flight.Leg) bool { return a.ID == b.ID }) {
+		t.Error("after updates the page is not the sorted page")
+	}
+	// A leg removed behind the index's back: the store scans instead.
+	s.legMu.Lock()
+	delete(s.legs, all[0].ID)
+	s.legMu.Unlock()
+	got, _ = s.Legs(ctx, store.LegQuery{Limit: 3})
+	if !slices.EqualFunc(got, all[1:4], func(a, b flight.Leg) bool { return a.ID == b.ID }) {
+		t.Error("with the index out of step the page is wrong")
+	}
 }
 
 // BenchmarkLegsPage reads the first page of 100 out of 1,000,000 legs.

@@ -27,9 +27,10 @@ type Store struct {
 	trkMu  sync.RWMutex
 	tracks map[string]*ring
 
-	legMu sync.RWMutex
-	legs  map[string]flight.Leg
-	plans map[string]flight.Plan
+	legMu  sync.RWMutex
+	legs   map[string]flight.Leg
+	legIdx legIndex // the keys of legs, newest first
+	plans  map[string]flight.Plan
 
 	alertMu sync.RWMutex
 	alerts  alertLog

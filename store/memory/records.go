@@ -18,7 +18,11 @@ func (s *Store) PutLeg(ctx context.Context, leg flight.Leg) error {
 	}
 	leg = utcLeg(leg)
 	s.legMu.Lock()
+	if old, ok := s.legs[leg.ID]; ok {
+		s.legIdx.remove(keyOf(&old))
+	}
 	s.legs[leg.ID] = leg
+	s.legIdx.insert(&leg)
 	s.legMu.Unlock()
 	s.hist.count(&leg)
 	return nil
