@@ -18,14 +18,20 @@ func (s *Store) PutLeg(ctx context.Context, leg flight.Leg) error {
 	}
 	leg = utcLeg(leg)
 	s.legMu.Lock()
-	if old, ok := s.legs[leg.ID]; ok {
-		s.legIdx.remove(keyOf(&old))
-	}
-	s.legs[leg.ID] = leg
-	s.legIdx.insert(&leg)
+	s.putLegLocked(&leg)
 	s.legMu.Unlock()
 	s.hist.count(&leg)
 	return nil
+}
+
+// putLegLocked stores leg (in UTC) and moves it in the leg index; the
+// caller holds legMu.
+func (s *Store) putLegLocked(leg *flight.Leg) {
+	if old, ok := s.legs[leg.ID]; ok {
+		s.legIdx.remove(keyOf(&old))
+	}
+	s.legs[leg.ID] = *leg
+	s.legIdx.insert(leg)
 }
 
 func utcLeg(leg flight.Leg) flight.Leg {

@@ -100,6 +100,7 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 		s.legMu.Lock()
 		for _, id := range old[:n] {
 			if l, ok := s.legs[id]; ok && l.LastSeen.Before(cut) {
+				s.legIdx.remove(keyOf(&l))
 				delete(s.legs, id)
 				removed++
 			}

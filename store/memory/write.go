@@ -29,7 +29,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 	s.appendLocked(b.Track)
 	for _, l := range b.Legs {
 		l = utcLeg(l)
-		s.legs[l.ID] = l
+		s.putLegLocked(&l)
 		s.hist.count(&l)
 	}
 	s.appendLegLines(b.LegLines)
