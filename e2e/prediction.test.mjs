@@ -102,8 +102,8 @@ describe('predicted destinations on the map', () => {
     await page.goto(`${baseURL}/`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.flightwatch && window.flightwatch.map, null, { timeout: 30000 });
     await page.evaluate(() => window.flightwatch.ready);
-    const layers = await page.evaluate(() => window.flightwatch.map.getStyle().layers.map((l) => l.id));
-    assert.ok(layers.includes('prediction-lines'), `layers ${JSON.stringify(layers)} lack prediction-lines`);
+    // The layer joins once the map has settled (20 s at the latest).
+    await page.waitForFunction(() => !!window.flightwatch.map.getLayer('prediction-lines'), null, { timeout: 60000, polling: 500 });
     await page.waitForFunction(() => window.flightwatch.predictions && window.flightwatch.predictions.count > 0,
       null, { timeout: 240000, polling: 1000 });
     // Fit the first line and click its predicted field (which stays put).

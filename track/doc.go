@@ -11,6 +11,16 @@
 // legID/holding, legID/off_route, then legID/off_route/2 for a second
 // excursion from the planned corridor, and so on).
 //
+// While a watched leg is airborne the tracker predicts its destination
+// (flight.Leg's Predicted* fields) from, in order of trust, its plan, the
+// airframe's history of landed legs and mission chains, a callsign route
+// table (LoadRoutes, SetRoutes) and the course it holds; the predictors
+// are pure functions in predict.go. A watched leg with no plan that lands
+// away from a firmly held prediction, or away from its origin after
+// turning back, raises diverted. Every leg is classed (removal, domestic,
+// return, foreign, unknown) against Config.HomeCountry. Seed rebuilds
+// histories and live legs from stored legs after a restart.
+//
 // Detection runs on observation time, so a replayed or late flight raises
 // the same alerts as a live one; only not_departed and signal_lost also
 // need Tick, which advances a feed clock (the newest observation time, moved

@@ -210,8 +210,12 @@ func (t *Tracker) staticPrediction(s *acState, l *legState) {
 	ps.key, ps.keySet = key, true
 	old := ps.static.dest
 	ps.static, ps.staticPt = prediction{}, orb.Point{}
-	if o := l.leg.Origin; o != "" {
-		hist := t.history(s.ac.Hex)
+	hist := t.history(s.ac.Hex)
+	o := l.leg.Origin
+	if o == "" {
+		o = t.inferredOrigin(hist, l)
+	}
+	if o != "" {
 		dep := l.leg.Departed
 		if dep.IsZero() {
 			dep = l.leg.FirstSeen
@@ -231,6 +235,29 @@ func (t *Tracker) staticPrediction(s *acState, l *legState) {
 	if ps.static.dest != old {
 		ps.rejected, ps.offSince = false, time.Time{}
 	}
+}
+
+// inferredOriginKm: a leg first seen in the air this close to where the
+// airframe last landed, within the mission window, is taken to have left
+// from there (for the history prediction only; the leg's origin stays
+// unknown).
+const inferredOriginKm = 150
+
+// inferredOrigin returns where a leg first seen airborne most likely took
+// off: the field of the airframe's last landing, when recent and near.
+func (t *Tracker) inferredOrigin(hist []pastLeg, l *legState) string {
+	if len(hist) == 0 || !l.hasFirst {
+		return ""
+	}
+	h := hist[len(hist)-1]
+	if l.leg.FirstSeen.Before(h.arrived) || l.leg.FirstSeen.Sub(h.arrived) > t.cfg.MissionWindow {
+		return ""
+	}
+	a, ok := t.airports.Lookup(h.dest)
+	if !ok || geo.DistanceKm(a.Point(), l.first) > inferredOriginKm {
+		return ""
+	}
+	return h.dest
 }
 
 // checkRejected drops the static prediction when, early in the flight,

@@ -135,6 +135,16 @@ func unplannedScenarios(t testing.TB) []unplanned {
 				brg := geo.BearingDeg(kbif.Point(), mggt.Point())
 				return b.takeoff(brg).fly(geo.Destination(mggt.Point(), brg+180, 60), 450, 35000).land(mggt)
 			}, want: []string{"departed", "landed"}, class: flight.ClassRemoval},
+		{name: "first seen in the air near where it last landed, then diverts",
+			history: append(earlier("ae1016", "KBIF", "MSLP", 3), flight.Leg{ID: "ae1016-back", Hex: "ae1016", Status: flight.LegLanded,
+				Origin: "MSLP", ActualDestination: "KBIF", Departed: t0.Add(-10 * time.Hour), Arrived: t0.Add(-6 * time.Hour),
+				FirstSeen: t0.Add(-10 * time.Hour), LastSeen: t0.Add(-6 * time.Hour), Watch: "test"}),
+			build: func() *traj {
+				b := &traj{hex: "ae1016", call: "GXA716", t: t0, p: geo.Destination(kbif.Point(), toMSLP, 60), alt: 14000}
+				b.fly(geo.Destination(mslp.Point(), toMSLP+180, 300), 450, 35000)
+				return b.land(mroc)
+			}, want: []string{"diverted", "landed"}, class: flight.ClassUnknown,
+			msg: "GXA716 diverted: predicted MSLP from 3 earlier flights, landed at MROC"},
 		{name: "straight flight", build: func() *traj {
 			b := newTraj("ae1011", "", kbif, t0).ground(2 * time.Minute)
 			brg := geo.BearingDeg(kbif.Point(), mggt.Point())

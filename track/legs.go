@@ -71,7 +71,8 @@ func (t *Tracker) legs(s *acState, res *Result, p orb.Point, wasAir bool) {
 // airborne has no origin and no take-off time.
 func (t *Tracker) newLeg(s *acState, at time.Time, p orb.Point, st flight.LegStatus) *legState {
 	l := &legState{changed: true, leg: flight.Leg{ID: legID(s.ac.Hex, at), Hex: s.ac.Hex, Callsign: s.ac.Callsign,
-		Reg: s.ac.Reg, Type: s.ac.Type, Status: st, FirstSeen: at, LastSeen: at, LastLat: p[1], LastLon: p[0]}}
+		Reg: s.ac.Reg, Type: s.ac.Type, Status: st, FirstSeen: at, LastSeen: at, LastLat: p[1], LastLon: p[0]},
+		first: p, hasFirst: true}
 	if st == flight.LegTaxi {
 		if a, _, ok := t.airports.Nearest(p, t.cfg.AirportNearKm, ""); ok {
 			l.leg.Origin, l.start, l.hasStart = a.Ident, a.Point(), true

@@ -66,10 +66,10 @@ func TestRealTrajectoriesUnplanned(t *testing.T) {
 				r := tr.Observe(o)
 				alerts = append(alerts, r.Alerts...)
 				for _, l := range r.Legs {
-					last = l
+					last = l // a leg is emitted whenever its prediction changes
 				}
-				if legs := tr.Legs(); len(legs) == 1 && legs[0].Status == flight.LegAirborne {
-					snaps = append(snaps, snap{o.Time, legs[0].PredictedDestination})
+				if last.Status == flight.LegAirborne {
+					snaps = append(snaps, snap{o.Time, last.PredictedDestination})
 				}
 			}
 			end := obs[len(obs)-1].Time

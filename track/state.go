@@ -46,6 +46,8 @@ type legState struct {
 	plan     *planInfo
 	start    orb.Point // where the leg started (take-off or first ground fix)
 	hasStart bool
+	first    orb.Point // the leg's first fix
+	hasFirst bool
 	changed  bool
 	raised   map[string]bool
 

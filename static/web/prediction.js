@@ -45,7 +45,27 @@ export class Predictions {
     this.count = 0; // lines among them
   }
 
+  /** Adds the layers and starts polling once the map has settled (its
+   * first idle event, or 20 s at the latest), so that the first view
+   * renders undisturbed. */
   start() {
+    let started = false;
+    const begin = () => {
+      if (started) return;
+      started = true;
+      this.addLayers();
+      this.poll();
+      this.timer = setInterval(() => this.poll(), this.interval);
+      this.redraw = setInterval(() => this.render(), 5000);
+    };
+    if (document.body.dataset.mapIdle === '1') begin();
+    else {
+      this.map.once('idle', begin);
+      setTimeout(begin, 20000);
+    }
+  }
+
+  addLayers() {
     const map = this.map;
     map.addSource(SOURCE, { type: 'geojson', data: collection([]) });
     // Below the aircraft icons when they are there.
@@ -71,7 +91,7 @@ export class Predictions {
       paint: { 'circle-radius': 4, 'circle-color': '#ffffff', 'circle-stroke-color': '#8250df', 'circle-stroke-width': 2 },
     }, below);
     // Thin dotted lines are hard to hit: a click within a few pixels counts.
-    const click = (e) => {
+    map.on('click', (e) => {
       const { x, y } = e.point;
       const hits = map.queryRenderedFeatures([[x - 6, y - 6], [x + 6, y + 6]], { layers: [FIELD_LAYER, PREDICTION_LAYER] });
       const f = hits[0];
@@ -83,15 +103,11 @@ export class Predictions {
           `<dt>Predicted</dt><dd>${esc(t.field)}</dd><dt>From</dt><dd>${esc(t.basis)}</dd>` +
           `<dt>Confidence</dt><dd>${esc(t.confidence)}</dd></dl></div>`)
         .addTo(map);
-    };
-    map.on('click', click);
+    });
     for (const id of [PREDICTION_LAYER, FIELD_LAYER]) {
       map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
     }
-    this.poll();
-    this.timer = setInterval(() => this.poll(), this.interval);
-    this.redraw = setInterval(() => this.render(), 2000);
   }
 
   async poll() {
@@ -141,8 +157,14 @@ export class Predictions {
         out.push({ type: 'Feature', properties: props, geometry: { type: 'Point', coordinates: [fld.lon, fld.lat] } });
       }
     }
+    // Only hand the map new data when something moved: a GeoJSON update
+    // costs the map a worker round trip and a repaint.
+    const key = JSON.stringify(out.map((f) => [f.properties.hex, f.properties.dest, f.properties.confidence,
+      f.geometry.coordinates.flat().map((c) => Math.round(c * 100))]));
     this.features = out;
     this.count = out.filter((f) => f.geometry.type === 'LineString').length;
+    if (key === this.drawn) return;
+    this.drawn = key;
     const src = this.map.getSource(SOURCE);
     if (src) src.setData(collection(out));
   }
