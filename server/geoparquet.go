@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/parquet-go/parquet-go"
 )
 
 // GeoParquet (https://geoparquet.org, 1.1): a Parquet file with the

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/parquet-go/parquet-go"
+	"github.com/paulmach/orb/encoding/wkb"
 )
 
 func TestGeoParquetExport(t *testing.T) {
