@@ -102,8 +102,9 @@ func (p *Pipeline) Ingest(ctx context.Context, obs []flight.Observation) error {
 		trail  = make([]flight.TrackPoint, 0, len(obs))
 		legs   []flight.Leg
 		alerts []flight.Alert
-		lines  legLines // the legs' own lines (legline.go)
+		lines  = newLegLines() // the legs' own lines (legline.go)
 	)
+	defer lines.release()
 	for i := range obs {
 		var r track.Result
 		if p.tr == nil {
@@ -135,7 +136,7 @@ func (p *Pipeline) Ingest(ctx context.Context, obs []flight.Observation) error {
 	if err := p.persist(ctx, legs, alerts); err != nil {
 		return err
 	}
-	if err := p.appendLegLines(ctx, &lines); err != nil {
+	if err := p.appendLegLines(ctx, lines); err != nil {
 		return err
 	}
 	if len(ac) > 0 {
