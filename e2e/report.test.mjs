@@ -4,7 +4,8 @@
 // FLIGHTWATCH_E2E_URL), waits until the demo's flights have taken off, then
 // opens /report in Debian's Chromium headless and checks that the weekly
 // and monthly tables and charts show the same counts as the stats API, and
-// that those counts agree with the flights the API lists.
+// that those counts agree with the flights the API lists; reads the flights'
+// GeoParquet export with DuckDB (@duckdb/node-api).
 //
 // Environment:
 //   FLIGHTWATCH_E2E_URL       server to test (default: build and start one)
@@ -14,7 +15,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, createWriteStream, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +177,34 @@ describe('flights report', () => {
     const [header, ...rows] = text.trim().split('\n');
     assert.equal(header, 'period,start,country,count,mean_prev_6,change,change_pct');
     assert.ok(rows.some((r) => r.split(',')[2] === 'GTM'), `CSV has no GTM row:\n${text}`);
+  });
+
+  it('exports the flights as GeoParquet that DuckDB reads', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const res = await fetch(`${baseURL}/api/v1/flights?f=parquet`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/vnd.apache.parquet');
+    const file = join(tmp, 'flights.parquet');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll(
+      `select id, callsign, origin, geometry::VARCHAR as wkt from read_parquet('${file}')`)).getRowObjectsJson();
+    const fc = await getJSON(`${baseURL}/api/v1/flights`);
+    // Flights may have been added between the two requests, never removed.
+    assert.ok(rows.length > 0 && rows.length <= fc.features.length, `DuckDB read ${rows.length} rows, the API lists ${fc.features.length}`);
+    const byId = new Map(fc.features.map((f) => [f.id, f]));
+    for (const r of rows) {
+      const f = byId.get(r.id);
+      assert.ok(f, `row ${r.id} is not a flight the API lists`);
+      assert.equal(r.callsign, f.properties.callsign);
+      assert.equal(r.origin, f.properties.origin);
+      assert.match(r.wkt, f.geometry.type === 'Point' ? /^POINT/ : /^LINESTRING/);
+    }
+    const geo = (await conn.runAndReadAll(
+      `select decode(value) as v from parquet_kv_metadata('${file}') where decode(key) = 'geo'`)).getRowObjectsJson();
+    assert.equal(JSON.parse(geo[0].v).columns.geometry.encoding, 'WKB');
+    conn.closeSync();
   });
 
   it('switches the period from the form', async () => {

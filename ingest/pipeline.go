@@ -153,9 +153,10 @@ func (p *Pipeline) IngestBatch(ctx context.Context, obs []flight.Observation) (O
 		trail  = make([]flight.TrackPoint, 0, len(obs))
 		legs   []flight.Leg
 		alerts []flight.Alert
-		lines  legLines // the legs' own lines (legline.go)
+		lines  = newLegLines() // the legs' own lines (legline.go)
 		late   int
 	)
+	defer lines.release()
 	liveFrom := p.opt.Now().Add(-p.opt.StaleAfter)
 	for i := range obs {
 		var r track.Result
@@ -196,7 +197,7 @@ func (p *Pipeline) IngestBatch(ctx context.Context, obs []flight.Observation) (O
 		alerts = append(alerts, r.Alerts...)
 		lines.add(&r, &obs[i])
 	}
-	b := store.Batch{Aircraft: ac, Track: uniquePoints(trail), Legs: lastLegs(legs), Alerts: alerts, LegLines: lines.list}
+	b := store.Batch{Aircraft: ac, Track: uniquePoints(trail), Legs: lastLegs(legs), Alerts: alerts, LegLines: lines.batch()}
 	added, err := p.write(ctx, &b)
 	if err != nil {
 		if tx != nil {

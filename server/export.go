@@ -33,6 +33,7 @@ const (
 	formatKML     = "kml"
 	formatGPX     = "gpx"
 	formatFGB     = "fgb"
+	formatParquet = "parquet"
 )
 
 // Content types.
@@ -43,16 +44,19 @@ const (
 	ctKML        = "application/vnd.google-earth.kml+xml"
 	ctGPX        = "application/gpx+xml"
 	ctFGB        = "application/flatgeobuf"
+	ctParquet    = "application/vnd.apache.parquet"
 )
 
 // exportFormat picks the format from ?f= or the Accept header.
 func exportFormat(r *http.Request) (string, error) {
 	switch f := r.URL.Query().Get("f"); f {
 	case "", "json":
-	case formatGeoJSON, formatSeq, formatCSV, formatKML, formatGPX, formatFGB:
+	case formatGeoJSON, formatSeq, formatCSV, formatKML, formatGPX, formatFGB, formatParquet:
 		return f, nil
+	case "geoparquet":
+		return formatParquet, nil
 	default:
-		return "", errorf(http.StatusBadRequest, "f=%q: want geojson, geojsonseq, csv, kml, gpx or fgb", f)
+		return "", errorf(http.StatusBadRequest, "f=%q: want geojson, geojsonseq, csv, kml, gpx, fgb or parquet", f)
 	}
 	accept := r.Header.Get("Accept")
 	switch {
@@ -62,6 +66,8 @@ func exportFormat(r *http.Request) (string, error) {
 		return formatGPX, nil
 	case strings.Contains(accept, ctFGB):
 		return formatFGB, nil
+	case strings.Contains(accept, ctParquet):
+		return formatParquet, nil
 	case strings.Contains(accept, ctGeoJSONSeq):
 		return formatSeq, nil
 	case strings.Contains(accept, ctCSV):
@@ -82,7 +88,7 @@ func writeFeatures(w http.ResponseWriter, r *http.Request, set featureSet) error
 	switch f {
 	case formatCSV:
 		return writeCSV(w, set)
-	case formatKML, formatGPX, formatFGB:
+	case formatKML, formatGPX, formatFGB, formatParquet:
 		return writeGIS(w, r, f, set)
 	case formatSeq:
 		w.Header().Set("Content-Type", ctGeoJSONSeq)

@@ -10,7 +10,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 )
 
-// writeGIS writes set as KML, GPX or FlatGeobuf, the layer named after
+// writeGIS writes set as KML, GPX, FlatGeobuf or GeoParquet, the layer named after
 // the endpoint ("flights", "alerts", "aircraft", or "<hex>-track").
 func writeGIS(w http.ResponseWriter, r *http.Request, format string, set featureSet) error {
 	layer := path.Base(r.URL.Path)
@@ -28,6 +28,8 @@ func writeGIS(w http.ResponseWriter, r *http.Request, format string, set feature
 		return writeKML(w, set, layer)
 	case formatGPX:
 		return writeGPX(w, set, layer)
+	case formatParquet:
+		return writeGeoParquet(w, set, layer)
 	}
 	return writeFGB(w, set, layer)
 }

@@ -150,7 +150,7 @@ func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f, err := exportFormat(r); err != nil {
 		return err
-	} else if f == formatKML || f == formatGPX || f == formatFGB || f == formatCSV {
+	} else if f == formatKML || f == formatGPX || f == formatFGB || f == formatParquet || f == formatCSV {
 		return writeFeatures(w, r, trackSet{hex: hex, pts: pts})
 	}
 	times := make([]string, len(pts))

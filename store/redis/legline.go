@@ -24,15 +24,14 @@ func (k keys) legSources(id string) string { return k.tag + ":lsrc:" + id }
 // last one, compared as big-endian time prefixes), thins a line over the
 // limit to every other record (keeping the last), and merges per-source
 // "first,last,positions" (Unix µs) into the leg's source hash.
-// KEYS: line, sources per leg. ARGV: max records, then per leg: records,
-// source count, then name, first, last, positions per source.
+// KEYS: line, sources per leg. ARGV: max records, then per leg: its
+// records, and its sources as lines "name<TAB>first<TAB>last<TAB>positions"
+// (source names hold no control characters).
 var appendLineScript = goredis.NewScript(`
 local max = tonumber(ARGV[1])
-local a = 2
 for i = 1, #KEYS, 2 do
   local line, src = KEYS[i], KEYS[i + 1]
-  local data = ARGV[a]
-  a = a + 1
+  local data, seen = ARGV[i + 1], ARGV[i + 2]
   if #data > 0 then
     local n = redis.call('STRLEN', line)
     local last = ''
@@ -58,11 +57,8 @@ for i = 1, #KEYS, 2 do
       redis.call('SET', line, s)
     end
   end
-  local ns = tonumber(ARGV[a])
-  a = a + 1
-  for j = 1, ns do
-    local name, f, l, c = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-    a = a + 4
+  for name, f, l, c in string.gmatch(seen, '([^\t\n]*)\t(%-?%d+)\t(%-?%d+)\t(%d+)\n') do
+    f, l, c = tonumber(f), tonumber(l), tonumber(c)
     local v = redis.call('HGET', src, name)
     if v then
       local of, ol, oc = string.match(v, '^(%-?%d+),(%-?%d+),(%d+)$')
@@ -82,7 +78,8 @@ return 0
 const legsPerCall = 256
 
 // AppendLegLine adds points to legs' lines and merges their sources, in
-// scripts sent in one pipeline.
+// scripts sent in one pipeline. The records and source lines of the whole
+// batch are encoded into two buffers that each leg's arguments slice.
 func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) error {
 	calls := s.legLineCalls(batch)
 	if len(calls) == 0 {
@@ -101,7 +98,19 @@ func (s *Store) queueLegLines(ctx context.Context, pipe goredis.Pipeliner, batch
 // legLineCalls are the script calls that append batch to its legs' lines
 // and sources, at most legsPerCall legs each.
 func (s *Store) legLineCalls(batch []store.LegPoints) []call {
-	var calls []call
+	nPts, nLegs := 0, 0
+	for i := range batch {
+		if batch[i].Leg != "" && (len(batch[i].Points) > 0 || len(batch[i].Seen) > 0) {
+			nPts += len(batch[i].Points)
+			nLegs++
+		}
+	}
+	if nLegs == 0 {
+		return nil
+	}
+	recs := make([]byte, 0, nPts*legline.Size)
+	seen := make([]byte, 0, nLegs*48)
+	calls := make([]call, 0, (nLegs+legsPerCall-1)/legsPerCall)
 	var cur *call
 	for i := range batch {
 		lp := &batch[i]
@@ -109,18 +118,27 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 			continue
 		}
 		if cur == nil || len(cur.keys) >= 2*legsPerCall {
-			calls = append(calls, call{args: []any{s.cfg.LegPoints}})
+			calls = append(calls, call{keys: make([]string, 0, 2*legsPerCall), args: make([]any, 1, 1+2*legsPerCall)})
 			cur = &calls[len(calls)-1]
+			cur.args[0] = s.cfg.LegPoints
 		}
-		var rec []byte
+		r0 := len(recs)
 		for j := range lp.Points {
-			rec = legline.Append(rec, &lp.Points[j])
+			recs = legline.Append(recs, &lp.Points[j])
+		}
+		s0 := len(seen)
+		for _, src := range lp.Seen {
+			seen = append(seen, src.Source...)
+			seen = append(seen, '\t')
+			seen = strconv.AppendInt(seen, src.First.UnixMicro(), 10)
+			seen = append(seen, '\t')
+			seen = strconv.AppendInt(seen, src.Last.UnixMicro(), 10)
+			seen = append(seen, '\t')
+			seen = strconv.AppendInt(seen, int64(src.Positions), 10)
+			seen = append(seen, '\n')
 		}
 		cur.keys = append(cur.keys, s.k.legLine(lp.Leg), s.k.legSources(lp.Leg))
-		cur.args = append(cur.args, rec, len(lp.Seen))
-		for _, src := range lp.Seen {
-			cur.args = append(cur.args, src.Source, src.First.UnixMicro(), src.Last.UnixMicro(), src.Positions)
-		}
+		cur.args = append(cur.args, recs[r0:len(recs):len(recs)], seen[s0:len(seen):len(seen)])
 	}
 	return calls
 }
