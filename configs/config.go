@@ -52,8 +52,10 @@ type Config struct {
 
 // Redis configures the Redis store and bus.
 type Redis struct {
-	// URL is redis://[:password@]host:port/db or rediss://...; empty: the
-	// embedded store. Env: FLIGHTWATCH_REDIS_URL.
+	// URL is redis://[:password@]host:port/db or rediss://...; for a Redis
+	// Cluster redis+cluster://[user:password@]host1:port,host2:port,... or
+	// rediss+cluster://...; empty: the embedded store. Env:
+	// FLIGHTWATCH_REDIS_URL.
 	URL string `yaml:"url"`
 	// Prefix starts every key; instances sharing a prefix share data.
 	// Default "fw". Env: FLIGHTWATCH_REDIS_PREFIX.
@@ -343,9 +345,14 @@ func lookup(env func(string) string, k string) (string, bool) {
 // Validate checks every section and names the first offending field.
 func (c *Config) Validate() error {
 	if c.Redis.URL != "" {
-		u, err := url.Parse(c.Redis.URL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-			return fmt.Errorf("redis.url %q: want redis://, rediss:// or unix://", c.Redis.URL)
+		// The store parses the whole URL (store/redis.ParseURL); the
+		// scheme is checked here. A cluster URL lists several hosts, which
+		// url.Parse does not read.
+		scheme, _, _ := strings.Cut(c.Redis.URL, "://")
+		switch scheme {
+		case "redis", "rediss", "unix", "redis+cluster", "rediss+cluster":
+		default:
+			return fmt.Errorf("redis.url %q: want redis://, rediss://, unix://, redis+cluster:// or rediss+cluster://", c.Redis.URL)
 		}
 	}
 	if c.Store.H3Res < 0 || c.Store.H3Res > 15 {

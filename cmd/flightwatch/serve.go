@@ -229,14 +229,14 @@ func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store
 		st := memory.New(scfg)
 		return st, memory.NewBus(), st, nil
 	}
-	opt, err := goredis.ParseURL(cfg.Redis.URL)
+	opt, err := fwredis.ParseURL(cfg.Redis.URL)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("redis url: %w", err)
+		return nil, nil, nil, err
 	}
 	// Deadlines of the callers (ingest's write timeout, /readyz) bound
 	// every command, so a hung Redis answers an error in time.
-	opt.ContextTimeoutEnabled = true
-	client := goredis.NewClient(opt)
+	opt.SetContextTimeout(true)
+	client := opt.Client()
 	st := fwredis.NewWithClient(client, cfg.Redis.Prefix, scfg)
 	wait := 500 * time.Millisecond
 	for {
@@ -244,7 +244,7 @@ func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store
 		if err == nil {
 			break
 		}
-		log.Warn("waiting for redis", "addr", opt.Addr, "err", err)
+		log.Warn("waiting for redis", "addr", opt.Addr(), "err", err)
 		select {
 		case <-ctx.Done():
 			client.Close()
@@ -259,7 +259,7 @@ func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store
 // closer closes the Redis client with the store.
 type closer struct {
 	store.Store
-	client *goredis.Client
+	client goredis.UniversalClient
 }
 
 func (c closer) Close() error {

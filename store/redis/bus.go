@@ -41,6 +41,19 @@ func (b *Bus) WithLogger(log *slog.Logger) *Bus {
 	return &c
 }
 
+// publisher is the client to PUBLISH on. A cluster client sends a
+// keyless command to any node, and messages published on different nodes
+// may overtake each other on the cluster bus; publishing on the master of
+// the channel's slot, where Subscribe listens, keeps one order.
+func (b *Bus) publisher(ctx context.Context) goredis.Cmdable {
+	if cc, ok := b.client.(*goredis.ClusterClient); ok {
+		if node, err := cc.MasterForKey(ctx, b.channel); err == nil {
+			return node
+		}
+	}
+	return b.client
+}
+
 // Publish sends e to every subscriber of every instance. It fails, with an
 // error wrapping store.ErrUnavailable, when Redis cannot be reached.
 func (b *Bus) Publish(ctx context.Context, e store.Event) error {
@@ -50,7 +63,7 @@ func (b *Bus) Publish(ctx context.Context, e store.Event) error {
 		bufPool.Put(bp)
 		return fmt.Errorf("redis: publish %s: %w", e.Kind, err)
 	}
-	err = b.client.Publish(ctx, b.channel, msg).Err()
+	err = b.publisher(ctx).Publish(ctx, b.channel, msg).Err()
 	if cap(msg) <= maxPooled {
 		*bp = msg
 		bufPool.Put(bp)

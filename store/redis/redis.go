@@ -30,21 +30,21 @@ type Store struct {
 	sent sentKeys
 }
 
-// New connects to the Redis at url (redis:// or rediss://, with user,
-// password and database as goredis.ParseURL reads them) and returns a
+// New connects to the Redis at url (any URL ParseURL reads: one server
+// or a Redis Cluster) and returns a
 // store using key prefix and cfg (zero fields take the store.Config
 // defaults). It pings Redis once; an unreachable Redis is an error
 // wrapping store.ErrUnavailable, and the returned store is nil.
 func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, error) {
-	opt, err := goredis.ParseURL(url)
+	opt, err := ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("redis: parse url %s: %w", redactURL(url), err)
+		return nil, fmt.Errorf("redis: %w", err)
 	}
-	s := NewWithClient(goredis.NewClient(opt), prefix, cfg)
+	s := NewWithClient(opt.Client(), prefix, cfg)
 	s.owned = true
 	if err := s.Ping(ctx); err != nil {
 		s.client.Close()
-		return nil, fmt.Errorf("redis: connect %s: %w", opt.Addr, err)
+		return nil, fmt.Errorf("redis: connect %s: %w", opt.Addr(), err)
 	}
 	return s, nil
 }
@@ -73,9 +73,25 @@ func (s *Store) Client() goredis.UniversalClient { return s.client }
 // Config returns the configuration in use, defaults applied.
 func (s *Store) Config() store.Config { return s.cfg }
 
-// Ping reports whether Redis answers.
+// Ping reports whether Redis answers. On a cluster every master must
+// answer and report cluster_state:ok, so a cluster missing slots or a
+// master is unhealthy even when the node asked first is fine.
 func (s *Store) Ping(ctx context.Context) error {
-	return wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
+	cc, ok := s.client.(*goredis.ClusterClient)
+	if !ok {
+		return wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
+	}
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
+		info, err := node.ClusterInfo(ctx).Result()
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(info, "cluster_state:ok") {
+			return fmt.Errorf("node %s: %w: cluster_state is not ok", node.Options().Addr, store.ErrUnavailable)
+		}
+		return nil
+	})
+	return wrap(ctx, "ping", "cluster", err)
 }
 
 // Close closes the client when New made it.
@@ -92,9 +108,17 @@ func (s *Store) Close() error {
 // Drop deletes every key of the store's prefix, for tests and resets. On a
 // cluster it scans the node holding the prefix's slot.
 func (s *Store) Drop(ctx context.Context) error {
+	scan := goredis.Cmdable(s.client)
+	if cc, ok := s.client.(*goredis.ClusterClient); ok {
+		node, err := cc.MasterForKey(ctx, s.k.tag)
+		if err != nil {
+			return wrap(ctx, "drop", s.k.tag, err)
+		}
+		scan = node
+	}
 	var cursor uint64
 	for {
-		found, next, err := s.client.Scan(ctx, cursor, s.k.pattern(), 1000).Result()
+		found, next, err := scan.Scan(ctx, cursor, s.k.pattern(), 1000).Result()
 		if err != nil {
 			return wrap(ctx, "drop", s.k.tag, err)
 		}

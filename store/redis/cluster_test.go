@@ -1,0 +1,280 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/storetest"
+)
+
+// testCluster is a real Redis Cluster of plain redis-server processes on
+// loopback, masters only.
+type testCluster struct {
+	addrs []string
+	procs []*exec.Cmd
+}
+
+// url is the redis+cluster:// URL naming the given nodes (all when none).
+func (c *testCluster) url(nodes ...string) string {
+	if len(nodes) == 0 {
+		nodes = c.addrs
+	}
+	return "redis+cluster://" + strings.Join(nodes, ",")
+}
+
+// freePort finds a port in 30000-40000 free on loopback whose cluster bus
+// port (port+10000) is free too.
+func freePort(t testing.TB, taken map[int]bool) int {
+	for range 200 {
+		p := 30000 + rand.IntN(10000)
+		if taken[p] {
+			continue
+		}
+		ok := true
+		for _, q := range []int{p, p + 10000} {
+			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(q)))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			taken[p] = true
+			return p
+		}
+	}
+	t.Fatal("no free port pair in 30000-40000")
+	return 0
+}
+
+// startCluster starts an n-node cluster, waits for cluster_state:ok on
+// every node and stops the processes when the test ends. It skips the
+// test when redis-server or redis-cli is missing.
+func startCluster(t testing.TB, n int) *testCluster {
+	server, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server not installed: the cluster tests need it")
+	}
+	cli, err := exec.LookPath("redis-cli")
+	if err != nil {
+		t.Skip("redis-cli not installed: the cluster tests need it")
+	}
+	dir := t.TempDir()
+	c := &testCluster{}
+	t.Cleanup(func() {
+		for _, p := range c.procs {
+			if p.Process != nil {
+				p.Process.Kill()
+				p.Wait()
+			}
+		}
+	})
+	taken := map[int]bool{}
+	for range n {
+		port := strconv.Itoa(freePort(t, taken))
+		cmd := exec.Command(server, "--port", port, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+			"--cluster-config-file", "nodes-"+port+".conf", "--dir", dir,
+			"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "redis-"+port+".log")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start redis-server: %v", err)
+		}
+		c.procs = append(c.procs, cmd)
+		c.addrs = append(c.addrs, "127.0.0.1:"+port)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, a := range c.addrs {
+		waitFor(t, ctx, a, func(cl *goredis.Client) error { return cl.Ping(ctx).Err() })
+	}
+	args := append([]string{"--cluster", "create"}, c.addrs...)
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.CommandContext(ctx, cli, args...).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	for _, a := range c.addrs {
+		waitFor(t, ctx, a, func(cl *goredis.Client) error {
+			info, err := cl.ClusterInfo(ctx).Result()
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(info, "cluster_state:ok") {
+				return fmt.Errorf("cluster_state not ok")
+			}
+			return nil
+		})
+	}
+	return c
+}
+
+// waitFor retries check on a plain client to addr until it passes.
+func waitFor(t testing.TB, ctx context.Context, addr string, check func(*goredis.Client) error) {
+	cl := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1})
+	defer cl.Close()
+	for {
+		err := check(cl)
+		if err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("redis at %s: %v", addr, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// newClusterStore opens a store on the cluster by URL with a private
+// prefix and drops its keys when the test ends.
+func newClusterStore(t testing.TB, url, prefix string, cfg store.Config) *Store {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := New(ctx, url, prefix, cfg)
+	if err != nil {
+		t.Fatalf("New(%s): %v", url, err)
+	}
+	if _, ok := s.Client().(*goredis.ClusterClient); !ok {
+		t.Fatalf("New(%s) made a %T, want a cluster client", url, s.Client())
+	}
+	t.Cleanup(func() {
+		if err := s.Drop(context.Background()); err != nil {
+			t.Errorf("drop test keys: %v", err)
+		}
+		s.Close()
+	})
+	return s
+}
+
+// owner returns the address of the master serving key's slot, asked of
+// node addr with CLUSTER KEYSLOT and CLUSTER SLOTS.
+func owner(t testing.TB, addr, key string) string {
+	ctx := context.Background()
+	cl := goredis.NewClient(&goredis.Options{Addr: addr})
+	defer cl.Close()
+	slot, err := cl.ClusterKeySlot(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranges, err := cl.ClusterSlots(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ranges {
+		if int64(r.Start) <= slot && slot <= int64(r.End) {
+			return r.Nodes[0].Addr
+		}
+	}
+	t.Fatalf("no node serves slot %d", slot)
+	return ""
+}
+
+func TestCluster(t *testing.T) {
+	c := startCluster(t, 3)
+
+	t.Run("Contract", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) store.Store {
+			return newClusterStore(t, c.url(), randomPrefix(t), storetest.Config())
+		})
+	})
+	t.Run("HistoryContract", func(t *testing.T) {
+		storetest.RunHistory(t, func(t *testing.T) store.Store {
+			return newClusterStore(t, c.url(), randomPrefix(t), storetest.HistoryConfig())
+		})
+	})
+	t.Run("BusContract", func(t *testing.T) {
+		storetest.RunBus(t, func(t *testing.T) store.Bus {
+			s := newClusterStore(t, c.url(), randomPrefix(t), store.Config{})
+			return NewBus(s.Client(), randomPrefix(t))
+		})
+	})
+	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })
+	// Last: it stops a node.
+	t.Run("PingUnhealthy", func(t *testing.T) { testPingUnhealthy(t, c) })
+}
+
+// testSeedNotOwningSlot points the URL at one node that does not serve the
+// store's slot: a plain client there gets MOVED, the cluster store follows
+// it, and Ping (what /readyz calls) is healthy.
+func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
+	ctx := context.Background()
+	prefix := randomPrefix(t)
+	k := newKeys(prefix)
+	own := owner(t, c.addrs[0], k.aircraft())
+	var seed string
+	for _, a := range c.addrs {
+		if a != own {
+			seed = a
+			break
+		}
+	}
+	plain := goredis.NewClient(&goredis.Options{Addr: seed})
+	defer plain.Close()
+	if err := plain.HGet(ctx, k.aircraft(), "abc123").Err(); err == nil || !strings.HasPrefix(err.Error(), "MOVED") {
+		t.Fatalf("plain client at %s (slot owner %s): HGET = %v, want MOVED", seed, own, err)
+	}
+
+	s := newClusterStore(t, c.url(seed), prefix, storetest.Config())
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping() = %v, want healthy", err)
+	}
+	t0 := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	ac := flight.Aircraft{Observation: flight.Observation{Hex: "abc123", Time: t0, Lat: 40, Lon: -74}}
+	// PutWithTrack runs the store's scripts and pipelines across its keys.
+	if err := s.PutAircraft(ctx, []flight.Aircraft{ac}); err != nil {
+		t.Fatalf("PutAircraft() through %s = %v", seed, err)
+	}
+	got, err := s.Aircraft(ctx, "abc123")
+	if err != nil || got.Hex != "abc123" || got.Lat != 40 {
+		t.Fatalf("Aircraft() = %+v, %v", got, err)
+	}
+	al := flight.Alert{Key: "k1", Type: flight.AlertDeparted, Time: t0}
+	if added, err := s.AddAlert(ctx, &al); err != nil || !added {
+		t.Fatalf("AddAlert() = %v, %v", added, err)
+	}
+	if added, err := s.AddAlert(ctx, &flight.Alert{Key: "k1", Type: flight.AlertDeparted, Time: t0}); err != nil || added {
+		t.Fatalf("AddAlert(same key) = %v, %v; want not added", added, err)
+	}
+	// The keys are on the slot's owner, none on the seed.
+	ocl := goredis.NewClient(&goredis.Options{Addr: own})
+	defer ocl.Close()
+	if n, err := ocl.Exists(ctx, k.aircraft(), k.alerts()).Result(); err != nil || n != 2 {
+		t.Errorf("keys on the owner %s: EXISTS = %d, %v; want 2", own, n, err)
+	}
+	if n, err := plain.DBSize(ctx).Result(); err != nil || n != 0 {
+		t.Errorf("keys on the seed %s: DBSIZE = %d, %v; want 0", seed, n, err)
+	}
+}
+
+// testPingUnhealthy stops one master: Ping must fail although the seed
+// still answers.
+func testPingUnhealthy(t *testing.T, c *testCluster) {
+	s := newClusterStore(t, c.url(c.addrs[0]), randomPrefix(t), store.Config{})
+	ctx := context.Background()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping() before = %v", err)
+	}
+	victim := c.procs[len(c.procs)-1]
+	victim.Process.Kill()
+	victim.Wait()
+	seed := goredis.NewClient(&goredis.Options{Addr: c.addrs[0]})
+	defer seed.Close()
+	if err := seed.Ping(ctx).Err(); err != nil {
+		t.Fatalf("seed %s stopped answering: %v", c.addrs[0], err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := s.Ping(pctx); err == nil {
+		t.Errorf("Ping() with master %s stopped = nil, want an error", c.addrs[len(c.addrs)-1])
+	}
+}
