@@ -158,3 +158,25 @@ func TestReportValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestCellPublished(t *testing.T) {
+	tests := []struct {
+		name     string
+		count, k int
+		want     bool
+	}{
+		{"default withholds two", 2, 0, false},
+		{"default publishes three", DefaultMinCellCount, 0, true},
+		{"negative k is the default", 2, -1, false},
+		{"k one publishes one", 1, 1, true},
+		{"below k", 9, 10, false},
+		{"at k", 10, 10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CellPublished(tt.count, tt.k); got != tt.want {
+				t.Errorf("CellPublished(%d, %d) = %v, want %v", tt.count, tt.k, got, tt.want)
+			}
+		})
+	}
+}

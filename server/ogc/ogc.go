@@ -57,7 +57,7 @@ func (c Config) withDefaults() Config {
 		c.DefaultLimit = c.MaxLimit
 	}
 	if c.MinCellCount <= 0 {
-		c.MinCellCount = 3
+		c.MinCellCount = flight.DefaultMinCellCount
 	}
 	if c.CellRes <= 0 {
 		c.CellRes = 5
