@@ -180,3 +180,26 @@ func TestCellPublished(t *testing.T) {
 		})
 	}
 }
+
+func TestValidSquawk(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"emergency", "7700", true},
+		{"zeros", "0000", true},
+		{"digit 8", "7800", false},
+		{"three digits", "770", false},
+		{"five digits", "77000", false},
+		{"letter", "7a00", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ValidSquawk(tt.in); got != tt.want {
+				t.Errorf("ValidSquawk(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
