@@ -242,7 +242,7 @@ func (c *Config) applyDefaults() {
 		c.HTTP.MaxBodyBytes = 8 << 20
 	}
 	if c.Privacy.MinCellCount <= 0 {
-		c.Privacy.MinCellCount = 3
+		c.Privacy.MinCellCount = flight.DefaultMinCellCount
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"

@@ -146,7 +146,7 @@ func (o *Observation) Validate(now time.Time) error {
 	if o.Has&HasVRate != 0 && (!finite(o.VRateFPM) || math.Abs(o.VRateFPM) > 60000) {
 		return fmt.Errorf("%w: vrate_fpm %g out of range", ErrInvalid, o.VRateFPM)
 	}
-	if o.Squawk != "" && !validSquawk(o.Squawk) {
+	if o.Squawk != "" && !ValidSquawk(o.Squawk) {
 		return fmt.Errorf("%w: squawk %q is not 4 octal digits", ErrInvalid, o.Squawk)
 	}
 	if len(o.Callsign) > 8 || len(o.Reg) > 12 || len(o.Type) > 8 || len(o.Source) > 64 {
@@ -172,7 +172,8 @@ func printable(s string) bool {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
-func validSquawk(s string) bool {
+// ValidSquawk reports whether s is a transponder code: 4 octal digits.
+func ValidSquawk(s string) bool {
 	if len(s) != 4 {
 		return false
 	}

@@ -158,3 +158,48 @@ func TestReportValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestCellPublished(t *testing.T) {
+	tests := []struct {
+		name     string
+		count, k int
+		want     bool
+	}{
+		{"default withholds two", 2, 0, false},
+		{"default publishes three", DefaultMinCellCount, 0, true},
+		{"negative k is the default", 2, -1, false},
+		{"k one publishes one", 1, 1, true},
+		{"below k", 9, 10, false},
+		{"at k", 10, 10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CellPublished(tt.count, tt.k); got != tt.want {
+				t.Errorf("CellPublished(%d, %d) = %v, want %v", tt.count, tt.k, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidSquawk(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"emergency", "7700", true},
+		{"zeros", "0000", true},
+		{"digit 8", "7800", false},
+		{"three digits", "770", false},
+		{"five digits", "77000", false},
+		{"letter", "7a00", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ValidSquawk(tt.in); got != tt.want {
+				t.Errorf("ValidSquawk(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -47,3 +47,17 @@ func (r *Report) Validate(now time.Time) error {
 	r.Time = r.Time.UTC()
 	return nil
 }
+
+// DefaultMinCellCount is the privacy threshold k used when none is
+// configured: a cell of reports counting fewer than k people is withheld.
+const DefaultMinCellCount = 3
+
+// CellPublished is the one privacy rule for report cells: a cell counting
+// count people is published when count reaches k. k <= 0 means
+// DefaultMinCellCount.
+func CellPublished(count, k int) bool {
+	if k <= 0 {
+		k = DefaultMinCellCount
+	}
+	return count >= k
+}

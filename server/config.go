@@ -2,6 +2,8 @@ package server
 
 import (
 	"time"
+
+	"github.com/flightwatch/flightwatch/flight"
 )
 
 // Token scopes.
@@ -104,7 +106,7 @@ func (c Config) withDefaults() Config {
 		c.CellRes = []int{3, 5, 7}
 	}
 	if c.MinCellCount <= 0 {
-		c.MinCellCount = 3
+		c.MinCellCount = flight.DefaultMinCellCount
 	}
 	return c
 }

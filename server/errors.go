@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/server/httperr"
 	"github.com/flightwatch/flightwatch/store"
 )
 
@@ -70,17 +71,8 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		if retry > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 		}
-		writeError(w, status, msg)
+		httperr.Write(w, status, msg)
 	})
-}
-
-// writeError writes {"error": msg} with status.
-func writeError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	b, _ := json.Marshal(map[string]string{"error": msg})
-	_, _ = w.Write(append(b, '\n'))
 }
 
 // writeJSON writes v as JSON with status.
@@ -153,7 +145,7 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 			if sw, ok := w.(*statusWriter); ok && sw.wrote {
 				return
 			}
-			writeError(w, http.StatusInternalServerError, "internal error")
+			httperr.Write(w, http.StatusInternalServerError, "internal error")
 		}()
 		next.ServeHTTP(w, r)
 	})

@@ -7,51 +7,23 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
-// parseBBox parses "minLon,minLat,maxLon,maxLat"; empty is orb.Bound{}
-// (everywhere). minLon > maxLon crosses the antimeridian.
+// parseBBox parses "minLon,minLat,maxLon,maxLat" with geo.ParseBBox;
+// empty is orb.Bound{} (everywhere). minLon > maxLon crosses the
+// antimeridian. A box without area is refused: 0,0,0,0 would read as
+// everywhere.
 func parseBBox(s string) (orb.Bound, error) {
-	if s == "" {
-		return orb.Bound{}, nil
+	b, err := geo.ParseBBox(s, geo.BBoxSyntax{})
+	if err != nil {
+		return orb.Bound{}, errorf(http.StatusBadRequest, "%s", err)
 	}
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox %q: want minLon,minLat,maxLon,maxLat", s)
+	if s != "" && b.Min == b.Max {
+		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox %q has no area", s)
 	}
-	var v [4]float64
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || f != f {
-			return orb.Bound{}, errorf(http.StatusBadRequest, "bbox %q: %q is not a number", s, p)
-		}
-		v[i] = f
-	}
-	return boundOf(v[:])
-}
-
-// boundOf checks and converts [minLon, minLat, maxLon, maxLat].
-func boundOf(v []float64) (orb.Bound, error) {
-	if len(v) != 4 {
-		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox: want 4 numbers, got %d", len(v))
-	}
-	for i, f := range v {
-		lim := 180.0
-		if i%2 == 1 {
-			lim = 90
-		}
-		if f != f || f < -lim || f > lim {
-			return orb.Bound{}, errorf(http.StatusBadRequest, "bbox: %g out of range", f)
-		}
-	}
-	if v[1] > v[3] {
-		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox: minLat %g above maxLat %g", v[1], v[3])
-	}
-	if v[0] == v[2] && v[1] == v[3] {
-		// A point, and 0,0,0,0 would read as "everywhere": say so.
-		return orb.Bound{}, errorf(http.StatusBadRequest, "bbox: %g,%g,%g,%g has no area", v[0], v[1], v[2], v[3])
-	}
-	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+	return b, nil
 }
 
 // parseTime parses an RFC 3339 query parameter; empty is the zero time.

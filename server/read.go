@@ -359,5 +359,5 @@ func nearest(list []int, want int) int {
 
 // passK drops the cells counting fewer people than MinCellCount.
 func (s *Server) passK(cells []store.CellCount) []store.CellCount {
-	return slices.DeleteFunc(cells, func(c store.CellCount) bool { return c.Count < s.cfg.MinCellCount })
+	return slices.DeleteFunc(cells, func(c store.CellCount) bool { return !flight.CellPublished(c.Count, s.cfg.MinCellCount) })
 }

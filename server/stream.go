@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/server/httperr"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/stream"
 )
@@ -44,6 +45,6 @@ func (s *Server) newStream() (*stream.Hub, error) {
 		Compression: s.cfg.WSCompression,
 	}, stream.Deps{
 		Bus: s.deps.Bus, Source: s.deps.Store, Privacy: streamPrivacy{s}, Encoder: streamEncoder{},
-		Logger: s.log, Registry: s.reg, Error: writeError,
+		Logger: s.log, Registry: s.reg, Error: httperr.Write,
 	})
 }

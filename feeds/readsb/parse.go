@@ -220,7 +220,7 @@ func (a *Aircraft) Observation(now time.Time, maxAge time.Duration) (flight.Obse
 	o.Squawk = a.Squawk
 	o.Military = a.DBFlags&1 != 0
 	o.Normalize()
-	if o.Squawk != "" && !validSquawk(o.Squawk) {
+	if o.Squawk != "" && !flight.ValidSquawk(o.Squawk) {
 		o.Squawk = ""
 	}
 	if len(o.Reg) > 12 {
@@ -239,18 +239,6 @@ func first(vs ...*float64) *float64 {
 		}
 	}
 	return nil
-}
-
-func validSquawk(s string) bool {
-	if len(s) != 4 {
-		return false
-	}
-	for i := 0; i < 4; i++ {
-		if s[i] < '0' || s[i] > '7' {
-			return false
-		}
-	}
-	return true
 }
 
 func stringsLower(s string) string { return string(bytes.ToLower([]byte(s))) }

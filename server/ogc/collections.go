@@ -234,7 +234,7 @@ func (a *api) collections() []*collection {
 				out := make([]feat, 0, len(cells))
 				for i := range cells {
 					c := &cells[i]
-					if c.Count < a.cfg.MinCellCount {
+					if !flight.CellPublished(c.Count, a.cfg.MinCellCount) {
 						continue
 					}
 					out = append(out, feat{id: geo.CellString(c.Cell), geom: geo.CellPolygon(c.Cell), vals: valuesOf(feature.Cell, c)})

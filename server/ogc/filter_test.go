@@ -135,7 +135,9 @@ func TestFilterErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			s, ct, b := get(t, srv.URL+"/ogc/collections/"+tt.coll+"/items?"+encodeQuery(tt.query), "")
-			var e errorBody
+			var e struct {
+				Error string `json:"error"`
+			}
 			_ = json.Unmarshal(b, &e)
 			if s != http.StatusBadRequest || ct != typeJSON || !strings.HasPrefix(e.Error, tt.want) {
 				t.Errorf("status %d %s: %s\nwant 400 with %q", s, ct, b, tt.want)

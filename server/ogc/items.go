@@ -16,6 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/cql2"
 	"github.com/flightwatch/flightwatch/feature"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/server/httperr"
 )
 
 // query is the parsed filter of an items request.
@@ -200,7 +201,7 @@ func (a *api) items(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q, err := a.parseQuery(c, v)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "ogc: "+err.Error())
+		httperr.Write(w, http.StatusBadRequest, "ogc: "+err.Error())
 		return
 	}
 	// A reader without the scope gets an empty page that says why, so
@@ -292,17 +293,17 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 		case "crs":
 			crs, err := parseCRS("crs", vs[0])
 			if err != nil {
-				writeError(w, http.StatusBadRequest, "ogc: "+err.Error())
+				httperr.Write(w, http.StatusBadRequest, "ogc: "+err.Error())
 				return
 			}
 			q.crs = crs
 		default:
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("ogc: unknown parameter %q", k))
+			httperr.Write(w, http.StatusBadRequest, fmt.Sprintf("ogc: unknown parameter %q", k))
 			return
 		}
 	}
 	if c.restricted && !a.rawAllowed(r) {
-		writeError(w, http.StatusForbidden, "ogc: raw reports need the read:raw scope")
+		httperr.Write(w, http.StatusForbidden, "ogc: raw reports need the read:raw scope")
 		return
 	}
 	fid := r.PathValue("fid")
@@ -318,7 +319,7 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if found == nil {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("ogc: no feature %q in %s", fid, c.id))
+		httperr.Write(w, http.StatusNotFound, fmt.Sprintf("ogc: no feature %q in %s", fid, c.id))
 		return
 	}
 	b := a.base(r) + "/collections/" + url.PathEscape(c.id)
@@ -331,7 +332,7 @@ func (a *api) item(w http.ResponseWriter, r *http.Request) {
 	gf := encodeFeature(c, found, q.crs)
 	body, err := json.Marshal(gf)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "ogc: encode feature")
+		httperr.Write(w, http.StatusInternalServerError, "ogc: encode feature")
 		return
 	}
 	// Add links to the encoded feature.

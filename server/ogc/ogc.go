@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/server/httperr"
 	"github.com/flightwatch/flightwatch/store"
 )
 
@@ -56,7 +57,7 @@ func (c Config) withDefaults() Config {
 		c.DefaultLimit = c.MaxLimit
 	}
 	if c.MinCellCount <= 0 {
-		c.MinCellCount = 3
+		c.MinCellCount = flight.DefaultMinCellCount
 	}
 	if c.CellRes <= 0 {
 		c.CellRes = 5
@@ -111,7 +112,7 @@ func New(cfg Config, deps Deps) http.Handler {
 	a.mux.HandleFunc("GET /collections/{id}/items", a.items)
 	a.mux.HandleFunc("GET /collections/{id}/items/{fid}", a.item)
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "ogc: no resource at "+r.URL.Path)
+		httperr.Write(w, http.StatusNotFound, "ogc: no resource at "+r.URL.Path)
 	})
 	return a
 }
@@ -120,7 +121,7 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
 			a.log.Error("panic serving request", "path", r.URL.Path, "panic", v)
-			writeError(w, http.StatusInternalServerError, "internal error")
+			httperr.Write(w, http.StatusInternalServerError, "internal error")
 		}
 	}()
 	if r.URL.Path == "" {
@@ -128,7 +129,7 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeError(w, http.StatusMethodNotAllowed, "ogc: method "+r.Method+" not allowed")
+		httperr.Write(w, http.StatusMethodNotAllowed, "ogc: method "+r.Method+" not allowed")
 		return
 	}
 	a.mux.ServeHTTP(w, r)
@@ -160,18 +161,6 @@ func firstValue(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// errorBody is the JSON error shape of the whole HTTP API.
-type errorBody struct {
-	Error string `json:"error"`
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(errorBody{Error: msg})
-}
-
 // storeError maps an error from the store to a response: 503 with
 // Retry-After when the backend is unreachable, 404 for not found, 400 for
 // an invalid query, 500 otherwise.
@@ -179,23 +168,23 @@ func (a *api) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrUnavailable):
 		w.Header().Set("Retry-After", "5")
-		writeError(w, http.StatusServiceUnavailable, "ogc: store unavailable")
+		httperr.Write(w, http.StatusServiceUnavailable, "ogc: store unavailable")
 	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "ogc: not found")
+		httperr.Write(w, http.StatusNotFound, "ogc: not found")
 	case errors.Is(err, flight.ErrInvalid):
-		writeError(w, http.StatusBadRequest, err.Error())
+		httperr.Write(w, http.StatusBadRequest, err.Error())
 	case r.Context().Err() != nil:
 		// the client went away; nothing to answer
 	default:
 		a.log.Error("store query failed", "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInternalServerError, "ogc: internal error")
+		httperr.Write(w, http.StatusInternalServerError, "ogc: internal error")
 	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, fmt.Sprintf("ogc: encode: %v", err))
+		httperr.Write(w, http.StatusInternalServerError, fmt.Sprintf("ogc: encode: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", contentType)

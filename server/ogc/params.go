@@ -2,7 +2,6 @@ package ogc
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -86,30 +85,7 @@ func (a *api) parseQuery(c *collection, v url.Values) (query, error) {
 // minLat,minLon,maxLat,maxLon for EPSG:4326, metres for EPSG:3857. It
 // returns it in CRS84; minLon > maxLon crosses the antimeridian.
 func parseBBox(s string, crs *crsDef) (orb.Bound, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, fmt.Errorf("bbox %q must have 4 (or 6) numbers", s)
-	}
-	n := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return orb.Bound{}, fmt.Errorf("bbox %q: %q is not a number", s, p)
-		}
-		n[i] = f
-	}
-	if len(n) == 6 {
-		n = []float64{n[0], n[1], n[3], n[4]}
-	}
-	lo, hi := crs.to(orb.Point{n[0], n[1]}), crs.to(orb.Point{n[2], n[3]})
-	b := orb.Bound{Min: lo, Max: hi}
-	switch {
-	case b.Min[1] < -90 || b.Max[1] > 90 || b.Min[1] > b.Max[1]:
-		return orb.Bound{}, fmt.Errorf("bbox %q: latitudes must satisfy -90 <= minLat <= maxLat <= 90", s)
-	case b.Min[0] < -180 || b.Min[0] > 180 || b.Max[0] < -180 || b.Max[0] > 180:
-		return orb.Bound{}, fmt.Errorf("bbox %q: longitudes must lie in -180..180", s)
-	}
-	return b, nil
+	return geo.ParseBBox(s, geo.BBoxSyntax{Allow3D: true, To: crs.to})
 }
 
 // parseDatetime reads an instant or an interval start/end whose ends may be

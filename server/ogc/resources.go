@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/flightwatch/flightwatch/server/httperr"
 )
 
 // Media types.
@@ -96,7 +98,7 @@ func wantHTML(r *http.Request) (html, ok bool) {
 func negotiate(w http.ResponseWriter, r *http.Request) (html, ok bool) {
 	html, ok = wantHTML(r)
 	if !ok {
-		writeError(w, http.StatusBadRequest, "ogc: f must be json, geojson or html")
+		httperr.Write(w, http.StatusBadRequest, "ogc: f must be json, geojson or html")
 	}
 	return html, ok
 }
@@ -235,7 +237,7 @@ func (a *api) collectionsList(w http.ResponseWriter, r *http.Request) {
 func (a *api) lookup(w http.ResponseWriter, r *http.Request) (*collection, bool) {
 	c, ok := a.byID[r.PathValue("id")]
 	if !ok {
-		writeError(w, http.StatusNotFound, "ogc: no collection "+strconv.Quote(r.PathValue("id")))
+		httperr.Write(w, http.StatusNotFound, "ogc: no collection "+strconv.Quote(r.PathValue("id")))
 	}
 	return c, ok
 }
