@@ -46,6 +46,8 @@ type Deps struct {
 	Passes int
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// OnPass, when set, is told when each pass begins.
+	OnPass func(pass int, start time.Time)
 }
 
 // Watchlist returns the demo's watchlist.
@@ -101,6 +103,9 @@ func Run(ctx context.Context, d Deps) error {
 		}
 		previous = ids
 		log.Info("demo pass", "pass", pass)
+		if d.OnPass != nil {
+			d.OnPass(pass, start)
+		}
 		feed := replay.New(replay.Config{
 			Path:  "flights.ndjson",
 			Open:  func(p string) (io.ReadCloser, error) { return configs.Demo().Open(p) },

@@ -69,6 +69,18 @@ type Config struct {
 	Banner string
 	// Info is HTML for the map's About panel. Empty: the map's own text.
 	Info string
+	// Scenario, when set, gives the map the demo's scenario clock (see
+	// Scenario); nil: the map shows wall-clock times.
+	Scenario func() Scenario
+}
+
+// Scenario is the clock of a replayed scenario as /api/v1/meta reports it:
+// scenario time = Start + (now - PassStart) × Speed during pass Pass.
+type Scenario struct {
+	Pass      int       `json:"pass"`
+	PassStart time.Time `json:"pass_start"`
+	Start     time.Time `json:"start"`
+	Speed     float64   `json:"speed"`
 }
 
 func (c Config) withDefaults() Config {

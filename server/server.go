@@ -201,9 +201,16 @@ func (s *Server) getFeeds(w http.ResponseWriter, _ *http.Request) error {
 }
 
 // getMeta describes the deployment to the map: the banner to show and the
-// text of its About panel (both may be empty).
+// text of its About panel (both may be empty), the privacy threshold k of
+// the published hexagons, and the scenario clock while a demo plays.
 func (s *Server) getMeta(w http.ResponseWriter, _ *http.Request) error {
-	return writeJSON(w, http.StatusOK, map[string]string{"banner": s.cfg.Banner, "info": s.cfg.Info})
+	meta := map[string]any{"banner": s.cfg.Banner, "info": s.cfg.Info, "min_cell_count": s.cfg.MinCellCount}
+	if s.cfg.Scenario != nil {
+		if sc := s.cfg.Scenario(); sc.Pass > 0 {
+			meta["scenario"] = sc
+		}
+	}
+	return writeJSON(w, http.StatusOK, meta)
 }
 
 // Run listens on Config.Listen and serves until ctx is done; see Serve.

@@ -190,7 +190,7 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	g.Go(func() error { return a.hooks.Run(ctx) })
 	if a.cfg.Demo {
 		g.Go(func() error {
-			return demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.pipe, Logger: a.log})
+			return demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.pipe, Logger: a.log, OnPass: demoClock.setPass})
 		})
 	}
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
@@ -285,6 +285,7 @@ func serverConfig(cfg configs.Config, instance string) (server.Config, error) {
 			return sc, fmt.Errorf("demo info: %w", err)
 		}
 		sc.Info = string(b)
+		sc.Scenario = demoClock.get
 	}
 	sc.Banner = cfg.HTTP.Banner
 	return sc, nil
