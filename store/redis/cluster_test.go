@@ -278,3 +278,19 @@ func testPingUnhealthy(t *testing.T, c *testCluster) {
 		t.Errorf("Ping() with master %s stopped = nil, want an error", c.addrs[len(c.addrs)-1])
 	}
 }
+
+// BenchmarkClusterStore runs the store benchmarks on a 3-node cluster,
+// reached through a seed that does not serve the store's slot, to compare
+// with BenchmarkStore on the single Redis.
+func BenchmarkClusterStore(b *testing.B) {
+	c := startCluster(b, 3)
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		prefix := randomPrefix(b)
+		own := owner(b, c.addrs[0], newKeys(prefix).aircraft())
+		seed := c.addrs[0]
+		if seed == own {
+			seed = c.addrs[1]
+		}
+		return newClusterStore(b, c.url(seed), prefix, store.Config{})
+	})
+}
