@@ -69,3 +69,23 @@ func TestEnvOverrides(t *testing.T) {
 		t.Errorf("demo settings not applied: %+v", c)
 	}
 }
+
+func TestValidateRedisURL(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"":                                   true,
+		"redis://127.0.0.1:6379/0":           true,
+		"rediss://:pw@h:6380":                true,
+		"unix:///tmp/redis.sock":             true,
+		"redis+cluster://a:7000,b:7001":      true,
+		"rediss+cluster://u:pw@a:7000,b:700": true,
+		"http://h:1":                         false,
+		"127.0.0.1:6379":                     false,
+		"redis+sentinel://h:1":               false,
+	} {
+		c := Default()
+		c.Redis.URL = url
+		if err := c.Validate(); (err == nil) != ok {
+			t.Errorf("Validate(redis.url %q) = %v, want ok %v", url, err, ok)
+		}
+	}
+}

@@ -256,15 +256,22 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	}
 }
 
-// testPingUnhealthy stops one master: Ping must fail although the seed
-// still answers.
+// testPingUnhealthy stops one master, neither the seed nor the one
+// serving the store's slot: Ping must fail although the seed and the
+// store's own node still answer.
 func testPingUnhealthy(t *testing.T, c *testCluster) {
-	s := newClusterStore(t, c.url(c.addrs[0]), randomPrefix(t), store.Config{})
+	prefix := randomPrefix(t)
+	s := newClusterStore(t, c.url(c.addrs[0]), prefix, store.Config{})
 	ctx := context.Background()
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping() before = %v", err)
 	}
-	victim := c.procs[len(c.procs)-1]
+	own := owner(t, c.addrs[0], newKeys(prefix).aircraft())
+	v := len(c.addrs) - 1
+	for c.addrs[v] == own || v == 0 {
+		v--
+	}
+	victim := c.procs[v]
 	victim.Process.Kill()
 	victim.Wait()
 	seed := goredis.NewClient(&goredis.Options{Addr: c.addrs[0]})
@@ -275,6 +282,22 @@ func testPingUnhealthy(t *testing.T, c *testCluster) {
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := s.Ping(pctx); err == nil {
-		t.Errorf("Ping() with master %s stopped = nil, want an error", c.addrs[len(c.addrs)-1])
+		t.Errorf("Ping() with master %s stopped = nil, want an error", c.addrs[v])
 	}
+}
+
+// BenchmarkClusterStore runs the store benchmarks on a 3-node cluster,
+// reached through a seed that does not serve the store's slot, to compare
+// with BenchmarkStore on the single Redis.
+func BenchmarkClusterStore(b *testing.B) {
+	c := startCluster(b, 3)
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		prefix := randomPrefix(b)
+		own := owner(b, c.addrs[0], newKeys(prefix).aircraft())
+		seed := c.addrs[0]
+		if seed == own {
+			seed = c.addrs[1]
+		}
+		return newClusterStore(b, c.url(seed), prefix, store.Config{})
+	})
 }
