@@ -81,3 +81,13 @@ func TestJumpRuleSpeed(t *testing.T) {
 		t.Errorf("Allow = %v, %.1f kt, want true, %.1f kt", ok, kt, want)
 	}
 }
+
+func BenchmarkJumpRule(b *testing.B) {
+	b.ReportAllocs()
+	t0 := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
+	r := JumpRule{Drops: 3, Slack: true}
+	var f LastFix
+	for i := 0; i < b.N; i++ {
+		r.Allow(&f, t0.Add(time.Duration(i)*time.Second), orb.Point{-106, 31 + float64(i%100)*1e-4})
+	}
+}
