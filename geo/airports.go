@@ -72,17 +72,26 @@ var (
 	airportsErr  error
 )
 
-// Airports returns the index of the embedded airport list, parsed on first
-// use. The embedded file is checked by the package's tests, so the index is
-// never nil; if it could not be parsed it is empty.
-func Airports() *AirportIndex {
+// EmbeddedAirports returns the index of the embedded airport list, parsed
+// on first use, or the error that parsing it gave. main calls it at startup
+// and fails on the error, then passes the index to the parts that need it.
+func EmbeddedAirports() (*AirportIndex, error) {
 	airportsOnce.Do(func() {
 		airports, airportsErr = LoadAirports(bytes.NewReader(airportsCSV))
 		if airportsErr != nil {
 			airports = NewAirportIndex(nil)
 		}
 	})
-	return airports
+	return airports, airportsErr
+}
+
+// Airports returns the index of the embedded airport list for tests and
+// for defaults of parts built without one; it is empty when the list does
+// not parse (EmbeddedAirports says why). Servers take their index through
+// their Deps instead.
+func Airports() *AirportIndex {
+	ix, _ := EmbeddedAirports()
+	return ix
 }
 
 // ErrAirports is wrapped by airport list parse errors.

@@ -172,3 +172,16 @@ func BenchmarkNearest(b *testing.B) {
 		x.Nearest(pts[i%len(pts)], 9.3, "")
 	}
 }
+
+func TestEmbeddedAirports(t *testing.T) {
+	ix, err := EmbeddedAirports()
+	if err != nil {
+		t.Fatalf("EmbeddedAirports() error %v", err)
+	}
+	if a, ok := ix.Lookup("KDEN"); !ok || a.Ident != "KDEN" {
+		t.Errorf("EmbeddedAirports().Lookup(KDEN) = %v, %v, want KDEN", a, ok)
+	}
+	if Airports() != ix {
+		t.Error("Airports() is not the index EmbeddedAirports returned")
+	}
+}

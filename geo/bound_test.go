@@ -108,3 +108,12 @@ func FuzzParseBBox(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseBBox(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := ParseBBox("-130.5,20.25,-60,50", BBoxSyntax{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

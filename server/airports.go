@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-
-	"github.com/flightwatch/flightwatch/geo"
 )
 
 // getAirport answers GET /api/v1/airports/{ident}: the airport with that
@@ -18,7 +16,7 @@ func (s *Server) getAirport(w http.ResponseWriter, r *http.Request) error {
 	if ident == "" || len(ident) > 8 {
 		return errorf(http.StatusBadRequest, "airport %q: want an ICAO ident or IATA code", ident)
 	}
-	a, ok := geo.Airports().Lookup(ident)
+	a, ok := s.airports.Lookup(ident)
 	if !ok {
 		return errorf(http.StatusNotFound, "airport %q is not known", ident)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 )
@@ -113,7 +114,7 @@ func startServerOn(t testing.TB, cfg Config, st store.Store, bus store.Bus, setu
 	if cfg.WSBatch == 0 {
 		cfg.WSBatch = 20 * time.Millisecond
 	}
-	s, err := New(cfg, Deps{Store: st, Bus: bus, Ingest: &testIngester{st: st, bus: bus, id: cfg.InstanceID}})
+	s, err := New(cfg, Deps{Store: st, Bus: bus, Ingest: &testIngester{st: st, bus: bus, id: cfg.InstanceID}, Airports: geo.Airports()})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

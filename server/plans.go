@@ -18,7 +18,7 @@ const routeStepKm = 50
 
 // checkPlan normalises p and checks it: an id, known origin and
 // destination airports (stored by their ident), a valid hex when given.
-func checkPlan(p *flight.Plan) error {
+func checkPlan(p *flight.Plan, airports *geo.AirportIndex) error {
 	p.ID = strings.TrimSpace(p.ID)
 	p.Hex = strings.ToLower(strings.TrimSpace(p.Hex))
 	p.Callsign = strings.ToUpper(strings.TrimSpace(p.Callsign))
@@ -35,7 +35,7 @@ func checkPlan(p *flight.Plan) error {
 		return errorf(http.StatusBadRequest, "plan %s: callsign %q longer than 8", p.ID, p.Callsign)
 	}
 	for _, f := range []*string{&p.Origin, &p.Destination} {
-		a, ok := geo.Airports().Lookup(*f)
+		a, ok := airports.Lookup(*f)
 		if !ok {
 			return errorf(http.StatusBadRequest, "plan %s: airport %q is unknown", p.ID, *f)
 		}
@@ -64,7 +64,7 @@ func (s *Server) postPlan(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errorf(http.StatusBadRequest, "plan: %v", err)
 	}
-	if err := checkPlan(&p); err != nil {
+	if err := checkPlan(&p, s.airports); err != nil {
 		return err
 	}
 	if err := s.deps.Store.PutPlan(r.Context(), p); err != nil {
@@ -134,8 +134,8 @@ func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) error {
 	}
 	set := routeSet{}
 	for _, p := range plans {
-		a, ok1 := geo.Airports().Lookup(p.Origin)
-		b, ok2 := geo.Airports().Lookup(p.Destination)
+		a, ok1 := s.airports.Lookup(p.Origin)
+		b, ok2 := s.airports.Lookup(p.Destination)
 		if !ok1 || !ok2 {
 			s.log.Warn("route of plan with unknown airport", "plan", p.ID, "origin", p.Origin, "destination", p.Destination)
 			continue

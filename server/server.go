@@ -18,6 +18,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/stream"
 )
@@ -55,6 +56,9 @@ type Deps struct {
 	Now func() time.Time
 	// Deliveries serves /api/v1/webhooks/deliveries. Nil: none listed.
 	Deliveries Deliveries
+	// Airports resolves plan airports and /api/v1/airports. Nil: no
+	// airport is known (plans are rejected, routes are not drawn).
+	Airports *geo.AirportIndex
 }
 
 // Server is the HTTP API, websocket hub and webhook sender. Its methods are
@@ -68,6 +72,8 @@ type Server struct {
 	hub     *stream.Hub
 	handler http.Handler
 	now     func() time.Time
+
+	airports *geo.AirportIndex // deps.Airports, or an empty index
 }
 
 // New builds a Server from cfg and deps; it starts nothing.
@@ -81,7 +87,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			return nil, fmt.Errorf("server: new: token %d is empty", i)
 		}
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, reg: deps.Registry, now: deps.Now}
+	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, reg: deps.Registry, now: deps.Now, airports: deps.Airports}
+	if s.airports == nil {
+		s.airports = geo.NewAirportIndex(nil)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -3,6 +3,8 @@ package track
 import (
 	"strings"
 	"time"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
 // Config holds the tracker's thresholds. The zero value of every field
@@ -173,7 +175,7 @@ func (c Config) withDefaults() Config {
 	setF(&c.OffRouteFraction, 0.2)
 	setD(&c.TrailEvery, 5*time.Second)
 	setF(&c.TrailTurnDeg, 5)
-	setF(&c.MaxJumpKt, 2300)
+	setF(&c.MaxJumpKt, geo.MaxJumpKt)
 	setF(&c.PlanOriginKm, 50)
 	setD(&c.PlanWindow, 6*time.Hour)
 	setD(&c.StateTTL, 12*time.Hour)

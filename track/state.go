@@ -83,6 +83,10 @@ func (l *legState) origin() (orb.Point, bool) {
 	return l.start, l.hasStart
 }
 
+// trackJumpDrops is how many position jumps in a row the tracker drops
+// before it trusts the new position.
+const trackJumpDrops = 2
+
 // step applies one observation to s.
 func (t *Tracker) step(s *acState, o flight.Observation) Result {
 	p := orb.Point{o.Lon, o.Lat}
@@ -100,12 +104,10 @@ func (t *Tracker) step(s *acState, o flight.Observation) Result {
 		if !o.Time.After(s.ac.Time) {
 			return Result{Reason: "not newer than the last observation", Aircraft: s.ac}
 		}
-		dt := o.Time.Sub(s.ac.Time).Hours()
-		if kt := geo.DistanceNM(s.pos, p) / dt; kt > t.cfg.MaxJumpKt {
-			s.jumps++
-			if s.jumps < 3 {
-				return Result{Reason: "position jump of " + strconv.Itoa(int(kt)) + " kt", Aircraft: s.ac}
-			}
+		last := geo.LastFix{Pos: s.pos, Time: s.ac.Time, Dropped: s.jumps, Set: true}
+		if ok, kt := (geo.JumpRule{MaxKt: t.cfg.MaxJumpKt, Drops: trackJumpDrops}).Allow(&last, o.Time, p); !ok {
+			s.jumps = last.Dropped
+			return Result{Reason: "position jump of " + strconv.Itoa(int(kt)) + " kt", Aircraft: s.ac}
 		}
 	}
 	s.jumps = 0

@@ -97,6 +97,10 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	log = log.With("instance", instance)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	airports, err := geo.EmbeddedAirports()
+	if err != nil {
+		return nil, fmt.Errorf("embedded airport list: %w", err)
+	}
 
 	st, bus, out, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -162,13 +166,14 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	}
 	og := ogc.New(ogc.Config{MinCellCount: cfg.Privacy.MinCellCount, PublicRawReports: cfg.Privacy.PublicRawReports,
 		CellRes: cellRes(cfg), Logger: log},
-		ogc.Deps{Store: st, Authorize: server.Authorizer(sc.Tokens)})
+		ogc.Deps{Store: st, Authorize: server.Authorizer(sc.Tokens), Airports: airports})
 	a.srv, err = server.New(sc, server.Deps{
 		Store: st, Bus: bus, Ingest: a.pipe, Static: static.FS(),
 		OGC:        og,
 		FeedStatus: func() any { return a.fm.Status() },
 		Resolver:   gaz, Logger: log, Registry: reg,
 		Deliveries: a.hooks,
+		Airports:   airports,
 	})
 	if err != nil {
 		return fail(err)

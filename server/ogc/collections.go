@@ -183,7 +183,7 @@ func (a *api) collections() []*collection {
 				}
 				out := make([]feat, 0, len(plans))
 				for _, p := range plans {
-					out = append(out, planFeat(p))
+					out = append(out, planFeat(p, a.deps.Airports))
 				}
 				return result{feats: out}, nil
 			},
@@ -278,10 +278,10 @@ func legFeat(l *flight.Leg) feat {
 	return feat{id: l.ID, t0: l.FirstSeen, t1: l.LastSeen, leg: l}
 }
 
-func planFeat(p flight.Plan) feat {
+func planFeat(p flight.Plan, airports *geo.AirportIndex) feat {
 	f := feat{id: p.ID, t0: p.Departure, t1: p.Departure, vals: valuesOf(feature.Route, &p)}
-	o, ok1 := geo.Airports().Lookup(p.Origin)
-	d, ok2 := geo.Airports().Lookup(p.Destination)
+	o, ok1 := airports.Lookup(p.Origin)
+	d, ok2 := airports.Lookup(p.Destination)
 	if ok1 && ok2 {
 		f.geom = geo.GreatCircle(o.Point(), d.Point(), routeStepKm)
 	}

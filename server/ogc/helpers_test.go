@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 )
@@ -102,6 +103,9 @@ func newServer(t testing.TB, cfg Config, deps Deps) *httptest.Server {
 	t.Helper()
 	if deps.Store == nil {
 		deps.Store = loadStore(t)
+	}
+	if deps.Airports == nil {
+		deps.Airports = geo.Airports()
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/ogc/", http.StripPrefix("/ogc", New(cfg, deps)))

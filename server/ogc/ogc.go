@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/server/httperr"
 	"github.com/flightwatch/flightwatch/store"
 )
@@ -74,6 +75,9 @@ type Deps struct {
 	Store store.Store
 	// Authorize reports whether r carries the scope; nil grants no scopes.
 	Authorize func(r *http.Request, scope string) bool
+	// Airports places plan routes and airport stats groups. Nil: no
+	// airport is known (those features have no geometry).
+	Airports *geo.AirportIndex
 }
 
 // ScopeRaw is the scope that grants access to raw report points.
@@ -96,6 +100,9 @@ type api struct {
 // "/collections/{id}/items/{featureId}".
 func New(cfg Config, deps Deps) http.Handler {
 	cfg = cfg.withDefaults()
+	if deps.Airports == nil {
+		deps.Airports = geo.NewAirportIndex(nil)
+	}
 	a := &api{cfg: cfg, deps: deps, log: cfg.Logger.With("component", "ogc"), mux: http.NewServeMux()}
 	a.colls = append(a.collections(), a.statsCollections()...)
 	a.byID = make(map[string]*collection, len(a.colls))

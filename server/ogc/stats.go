@@ -98,7 +98,7 @@ func (a *api) loadStats(ctx context.Context, p stats.Period, q *query) ([]feat, 
 		f, end := p.Window(first, q.end, time.Now())
 		for _, r := range stats.Rows(p, counts, f, end) {
 			out = append(out, feat{id: string(p) + ":" + string(by) + ":" + r.Period + ":" + r.Group,
-				geom: groupGeometry(by, r.Group), t0: r.Start, t1: p.Add(r.Start, 1).Add(-time.Second),
+				geom: groupGeometry(a.deps.Airports, by, r.Group), t0: r.Start, t1: p.Add(r.Start, 1).Add(-time.Second),
 				vals: map[string]any{"period": r.Period, "start": r.Start.UTC().Format(time.RFC3339), "by": string(by), "group": r.Group,
 					"count": r.Count, "mean_prev": r.Mean, "change": r.Change}})
 		}
@@ -108,14 +108,14 @@ func (a *api) loadStats(ctx context.Context, p stats.Period, q *query) ([]feat, 
 
 // groupGeometry places a group on the map: a country's outline, an
 // airport's position; nil for groups without a place.
-func groupGeometry(by stats.By, group string) orb.Geometry {
+func groupGeometry(airports *geo.AirportIndex, by stats.By, group string) orb.Geometry {
 	switch by {
 	case stats.ByCountry:
 		if mp, ok := geo.Countries().Polygon(group); ok {
 			return mp
 		}
 	case stats.ByAirport, stats.ByOrigin:
-		if ap, ok := geo.Airports().Lookup(group); ok {
+		if ap, ok := airports.Lookup(group); ok {
 			return ap.Point()
 		}
 	}

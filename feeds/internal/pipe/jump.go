@@ -1,13 +1,16 @@
 package pipe
 
 import (
-	"math"
 	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
-// MaxJumpKt is the speed a position jump may imply before it is dropped:
-// about Mach 3.5, as tar1090 filters CPR glitches.
-const MaxJumpKt = 2300.0
+// MaxJumpKt is the speed a position jump may imply before it is dropped
+// (geo.MaxJumpKt).
+const MaxJumpKt = geo.MaxJumpKt
 
 // jumpForget is how long a last good position is remembered.
 const jumpForget = 10 * time.Minute
@@ -16,16 +19,15 @@ const jumpForget = 10 * time.Minute
 // trusts the new position (the remembered one was then the glitch).
 const jumpTrust = 3
 
-type lastFix struct {
-	lat, lon float64
-	t        time.Time
-	rejected int
-}
+// feedJumps is the jump rule of the feeds: with slack, as feeds round
+// timestamps and may deliver out of order.
+var feedJumps = geo.JumpRule{MaxKt: MaxJumpKt, Drops: jumpTrust, Slack: true}
 
 // Jumps drops positions implying more than MaxJumpKt from the last good
-// position of the same aircraft. The zero value is ready to use.
+// position of the same aircraft (geo.JumpRule). The zero value is ready
+// to use; it is not safe for concurrent use.
 type Jumps struct {
-	last  map[string]*lastFix
+	last  map[string]*geo.LastFix
 	swept time.Time
 }
 
@@ -33,27 +35,16 @@ type Jumps struct {
 // it as the last good one when it is.
 func (j *Jumps) Allow(hex string, t time.Time, lat, lon float64) bool {
 	if j.last == nil {
-		j.last = make(map[string]*lastFix)
+		j.last = make(map[string]*geo.LastFix)
 	}
 	j.sweep(t)
 	f := j.last[hex]
 	if f == nil {
-		j.last[hex] = &lastFix{lat: lat, lon: lon, t: t}
-		return true
+		f = new(geo.LastFix)
+		j.last[hex] = f
 	}
-	dt := t.Sub(f.t)
-	if dt < 0 {
-		dt = -dt
-	}
-	// Two seconds of slack covers timestamp rounding; one nautical mile
-	// covers position noise.
-	hours := (dt + 2*time.Second).Hours()
-	if DistNM(f.lat, f.lon, lat, lon) > MaxJumpKt*hours+1 && f.rejected < jumpTrust {
-		f.rejected++
-		return false
-	}
-	*f = lastFix{lat: lat, lon: lon, t: t}
-	return true
+	ok, _ := feedJumps.Allow(f, t, orb.Point{lon, lat})
+	return ok
 }
 
 func (j *Jumps) sweep(now time.Time) {
@@ -62,19 +53,8 @@ func (j *Jumps) sweep(now time.Time) {
 	}
 	j.swept = now
 	for hex, f := range j.last {
-		if now.Sub(f.t) > jumpForget {
+		if now.Sub(f.Time) > jumpForget {
 			delete(j.last, hex)
 		}
 	}
-}
-
-// DistNM is the great-circle distance in nautical miles.
-func DistNM(lat1, lon1, lat2, lon2 float64) float64 {
-	const rad = math.Pi / 180
-	const earthNM = 3440.065
-	dlat := (lat2 - lat1) * rad
-	dlon := (lon2 - lon1) * rad
-	a := math.Sin(dlat/2)*math.Sin(dlat/2) +
-		math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * earthNM * math.Asin(math.Min(1, math.Sqrt(a)))
 }
