@@ -58,7 +58,7 @@ function scenarioTime(wall) {
   return new Date(scenario.start + (w - scenario.passStart) * scenario.speed);
 }
 
-// Alert times: scenario time for the alerts of the current demo pass,
+// Alert and aircraft times: scenario time within the current demo pass,
 // otherwise UTC wall-clock time.
 function fmtAlertTime(t) {
   const w = Date.parse(t);
@@ -327,7 +327,7 @@ function showAircraftPopup(f) {
     ['Hex', p.hex], ['Callsign', p.callsign], ['Reg', p.reg], ['Type', p.type],
     ['Altitude', p.on_ground === true || p.on_ground === 'true' ? 'on ground' : fmtNum(p.alt_ft, 'ft')],
     ['Speed', fmtNum(p.gs_kt, 'kt')], ['Track', fmtNum(p.track, '°')], ['Phase', p.phase],
-    ['Seen', p.seen || p.time ? fmtTime(p.seen || p.time) : ''],
+    ['Seen', p.seen || p.time ? fmtAlertTime(p.seen || p.time) : ''],
     ['Squawk', p.squawk], ['Military', p.military === true || p.military === 'true' ? 'yes' : ''],
     ['Watch', p.watch], ['Tags', Array.isArray(tags) ? tags.join(', ') : ''],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
