@@ -195,6 +195,15 @@ describe('flightwatch alerts panel', () => {
     assert.equal(new Set(shown).size, shown.length, 'an alert is listed twice');
     const unread = Number(await page.textContent('#alert-count'));
     assert.equal(unread, shown.length, 'every alert starts unread');
+    // In the demo the alerts of the current pass show scenario times.
+    const meta = await (await fetch(`${baseURL}/api/v1/meta`)).json();
+    const passStart = Date.parse(meta.scenario.pass_start);
+    const times = await page.$$eval('#alerts li.alert .alert-time', (els) => els.map((el) => ({ wall: el.dateTime, shown: el.textContent })));
+    assert.ok(times.some((t) => Date.parse(t.wall) >= passStart), 'no alert of the current pass listed');
+    for (const t of times) {
+      if (Date.parse(t.wall) < passStart) continue;
+      assert.match(t.shown, /^2025-01-2[3-7] \d\d:\d\d:\d\dZ \(scenario\)$/, `alert at ${t.wall} shown as ${t.shown}`);
+    }
     await page.screenshot({ path: join(outDir, 'alerts-panel.png') });
   });
 

@@ -53,7 +53,7 @@ let scenario = null;
 
 function scenarioTime(wall) {
   if (!scenario) return null;
-  const w = wall instanceof Date ? wall.getTime() : Date.parse(wall);
+  const w = wall instanceof Date ? wall.getTime() : typeof wall === 'number' ? wall : Date.parse(wall);
   if (!Number.isFinite(w)) return null;
   return new Date(scenario.start + (w - scenario.passStart) * scenario.speed);
 }
@@ -221,6 +221,7 @@ function renderStatus() {
 function renderScenarioClock() {
   const st = scenarioTime(new Date());
   $('scenario-clock').hidden = !st;
+  document.body.classList.toggle('has-scenario', Boolean(st));
   if (!st) return;
   const el = $('scenario-time');
   el.textContent = fmtTime(st).slice(0, 16) + 'Z';
