@@ -29,6 +29,7 @@ func TestFSFiles(t *testing.T) {
 		{name: "report page", path: "report.html", contains: `id="tables"`},
 		{name: "report script", path: "report.js", contains: "window.flightwatchReport"},
 		{name: "report style", path: "report.css", contains: ".table-card"},
+		{name: "alerts panel", path: "alerts.js", contains: "renderAlertLegend"},
 	}
 	fsys := FS()
 	for _, tt := range tests {

@@ -8,7 +8,7 @@ import { baseStyle, setOnlineTiles } from './basemap.js';
 import { installLabelImages } from './icons.js';
 import { addLayers } from './layers.js';
 import { Stream } from './stream.js';
-import { AlertsPanel } from './alerts.js';
+import { AlertsPanel, renderAlertLegend, fillAlertFilter } from './alerts.js';
 import { Cells, renderLegend, cellPopupHTML } from './cells.js';
 import { esc, fetchJSON, fmtTime, fmtClock, viewBBox, collection } from './util.js';
 import { Predictions } from './prediction.js';
@@ -47,11 +47,35 @@ map.on('error', (e) => console.warn('flightwatch: map:', e && e.error ? e.error.
 map.once('idle', () => { document.body.dataset.mapIdle = '1'; });
 installLabelImages(map);
 
+// The demo's scenario clock from /api/v1/meta: scenario time is
+// start + (wall − passStart) × speed. Null outside the demo.
+let scenario = null;
+
+function scenarioTime(wall) {
+  if (!scenario) return null;
+  const w = wall instanceof Date ? wall.getTime() : typeof wall === 'number' ? wall : Date.parse(wall);
+  if (!Number.isFinite(w)) return null;
+  return new Date(scenario.start + (w - scenario.passStart) * scenario.speed);
+}
+
+// Alert and aircraft times: scenario time within the current demo pass,
+// otherwise UTC wall-clock time.
+function fmtAlertTime(t) {
+  const w = Date.parse(t);
+  if (scenario && Number.isFinite(w) && w >= scenario.passStart) return `${fmtTime(scenarioTime(w))} (scenario)`;
+  return fmtTime(t);
+}
+
+fillAlertFilter($('alert-filter'));
 const alertsPanel = new AlertsPanel({
   list: $('alerts'),
   empty: $('alerts-empty'),
   counter: $('alert-count'),
+  filter: $('alert-filter'),
+  clear: $('alerts-clear'),
+  markRead: $('alerts-read'),
   onSelect: flyToAlert,
+  formatTime: fmtAlertTime,
 });
 
 let stream = null;
@@ -191,12 +215,24 @@ function renderStatus() {
     t.textContent = fmtClock(lastUpdate);
     t.dateTime = lastUpdate.toISOString();
   }
+  renderScenarioClock();
+}
+
+function renderScenarioClock() {
+  const st = scenarioTime(new Date());
+  $('scenario-clock').hidden = !st;
+  document.body.classList.toggle('has-scenario', Boolean(st));
+  if (!st) return;
+  const el = $('scenario-time');
+  el.textContent = fmtTime(st).slice(0, 16) + 'Z';
+  el.dateTime = st.toISOString();
 }
 
 // ---- websocket messages ------------------------------------------------------
 
 function onMessage(msg) {
   stats.wsMessages += 1;
+  if (alertLogWanted && !alertBuffer) loadAlerts();
   lastUpdate = new Date();
   const data = msg.data || {};
   const features = data.features || [];
@@ -245,7 +281,11 @@ function addReports(features) {
   markDirty('reports');
 }
 
-function addAlerts(features, fresh) {
+function addAlerts(features, fresh, fromLog = false) {
+  if (!fromLog && alertBuffer) {
+    alertBuffer.push(...features);
+    return;
+  }
   const n = alertsPanel.add(features, { fresh });
   stats.alerts += n;
   if (n) markDirty('alerts');
@@ -288,7 +328,7 @@ function showAircraftPopup(f) {
     ['Hex', p.hex], ['Callsign', p.callsign], ['Reg', p.reg], ['Type', p.type],
     ['Altitude', p.on_ground === true || p.on_ground === 'true' ? 'on ground' : fmtNum(p.alt_ft, 'ft')],
     ['Speed', fmtNum(p.gs_kt, 'kt')], ['Track', fmtNum(p.track, '°')], ['Phase', p.phase],
-    ['Seen', p.seen || p.time ? fmtTime(p.seen || p.time) : ''],
+    ['Seen', p.seen || p.time ? fmtAlertTime(p.seen || p.time) : ''],
     ['Squawk', p.squawk], ['Military', p.military === true || p.military === 'true' ? 'yes' : ''],
     ['Watch', p.watch], ['Tags', Array.isArray(tags) ? tags.join(', ') : ''],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
@@ -324,19 +364,51 @@ async function loadRoutes() {
   }
 }
 
+// No alert is lost between the alert log and the stream: the log is read
+// once the websocket is subscribed (its first message), and again after
+// every reconnect from a little before the newest alert held. Alerts the
+// stream sends meanwhile wait in alertBuffer; the panel merges both by id.
+const ALERT_LOG_LIMIT = 50;
+const ALERT_RESUME_SLACK_MS = 60000;
+let alertBuffer = null;
+let alertLogWanted = true;
+let alertLogLoads = 0;
+
+function newestAlertTime() {
+  let newest = 0;
+  for (const f of alertsPanel.features()) newest = Math.max(newest, Date.parse(f.properties && f.properties.time) || 0);
+  return newest;
+}
+
 async function loadAlerts() {
+  alertLogWanted = false;
+  alertBuffer = alertBuffer || [];
+  const newest = newestAlertTime();
+  let q = `?limit=${ALERT_LOG_LIMIT}`;
+  if (newest) q += `&since=${encodeURIComponent(new Date(newest - ALERT_RESUME_SLACK_MS).toISOString())}`;
   try {
-    const fc = await fetchJSON('/api/v1/alerts?limit=50');
-    if (fc && fc.features) addAlerts(fc.features, false);
+    const fc = await fetchJSON(`/api/v1/alerts${q}`);
+    if (fc && fc.features) addAlerts(fc.features, false, true);
+    alertLogLoads += 1;
   } catch (err) {
     console.warn('flightwatch: alerts:', err.message);
+    alertLogWanted = true; // try again with the next message
   }
+  const buffered = alertBuffer;
+  alertBuffer = null;
+  if (buffered.length) addAlerts(buffered, true);
 }
 
 async function loadMeta() {
   try {
     const meta = await fetchJSON('/api/v1/meta');
     if (meta && meta.info) $('info').innerHTML = meta.info;
+    applyScenario(meta && meta.scenario);
+    if (meta && meta.scenario && meta.min_cell_count === 1) {
+      const n = $('privacy-notice');
+      n.textContent = 'Demo: hexagons are published from a single report (privacy threshold k = 1), because the reports are public news and the places public. A real deployment keeps k ≥ 3.';
+      n.hidden = false;
+    }
     if (meta && meta.banner) {
       const b = $('banner');
       b.textContent = meta.banner;
@@ -345,6 +417,30 @@ async function loadMeta() {
       map.resize();
     }
   } catch { /* the endpoint is optional */ }
+}
+
+function applyScenario(sc) {
+  if (!sc) return;
+  const start = Date.parse(sc.start);
+  const passStart = Date.parse(sc.pass_start);
+  const speed = Number(sc.speed);
+  if (!Number.isFinite(start) || !Number.isFinite(passStart) || !(speed > 0)) return;
+  const newPass = scenario && scenario.pass !== sc.pass;
+  scenario = { pass: sc.pass, start, passStart, speed };
+  alertsPanel.setScenario(sc.pass, sc.pass_start);
+  document.body.dataset.scenarioPass = String(sc.pass);
+  renderScenarioClock();
+}
+
+// In the demo, the scenario clock follows the passes: meta is read again
+// every so often to learn when a new pass begins.
+const SCENARIO_REFRESH_MS = 15000;
+async function refreshScenario() {
+  if (!scenario) return;
+  try {
+    const meta = await fetchJSON('/api/v1/meta');
+    applyScenario(meta && meta.scenario);
+  } catch { /* keep the clock we have */ }
 }
 
 async function loadInfo() {
@@ -389,6 +485,7 @@ function wireControls() {
     setOnlineTiles(map, on);
   });
   renderLegend($('legend'));
+  renderAlertLegend($('alert-legend'));
 }
 
 // ---- start -----------------------------------------------------------------------
@@ -396,6 +493,8 @@ function wireControls() {
 wireControls();
 // The deployment's own text (meta.info) replaces the default About text.
 loadInfo().then(loadMeta);
+setInterval(refreshScenario, SCENARIO_REFRESH_MS);
+setInterval(renderScenarioClock, 1000);
 
 let moveTimer = null;
 let predictions = null;
@@ -417,14 +516,18 @@ const ready = new Promise((resolve) => {
       layers: ['aircraft', 'alerts', 'reports'],
       onMessage,
       onState: (state, detail) => {
+        if (state === 'connected') alertLogWanted = true;
         connState = state;
         connDetail = detail || '';
         renderStatus();
       },
     });
-    await Promise.all([loadRoutes(), loadAlerts()]);
+    // The stream opens before the alert log is read (see loadAlerts); if
+    // it does not answer soon, the log is shown anyway.
     stream.subscribe(viewBBox(map));
     stream.start();
+    setTimeout(() => { if (alertLogWanted && !alertBuffer && !alertLogLoads) loadAlerts(); }, 5000);
+    await loadRoutes();
     cells.refresh();
     map.on('moveend', () => {
       clearTimeout(moveTimer);
@@ -444,4 +547,7 @@ window.flightwatch = {
   ready,
   get stream() { return stream; },
   get predictions() { return predictions; },
+  get scenario() { return scenario; },
+  alertsPanel,
+  get alertLogLoads() { return alertLogLoads; },
 };
