@@ -86,6 +86,13 @@ func (t *Tracker) newLeg(s *acState, at time.Time, p orb.Point, st flight.LegSta
 // departed raises the departed alert for the current leg.
 func (t *Tracker) departed(s *acState, res *Result, p orb.Point) {
 	l := s.leg
+	if l.plan != nil && !l.leg.Departed.IsZero() {
+		// Recorded under planMu: the not_departed check reads it from the
+		// ticker goroutine, which does not hold this aircraft's shard.
+		t.planMu.Lock()
+		t.planDep[l.plan.plan.ID] = true
+		t.planMu.Unlock()
+	}
 	if l.leg.Status == flight.LegAirborne && l.leg.Departed.IsZero() {
 		return
 	}

@@ -80,6 +80,7 @@ type Tracker struct {
 
 	planMu  sync.Mutex
 	planUse map[string]*legState // plan id -> the leg it matched
+	planDep map[string]bool      // plan id -> its matched leg has taken off
 	notDep  map[string]bool      // plan ids alerted not_departed
 }
 
@@ -112,7 +113,7 @@ type planSet struct {
 // New returns a tracker with cfg (zero fields take their defaults) and deps.
 func New(cfg Config, deps Deps) *Tracker {
 	t := &Tracker{cfg: cfg.withDefaults(), airports: deps.Airports, log: deps.Logger,
-		seed: maphash.MakeSeed(), planUse: map[string]*legState{}, notDep: map[string]bool{}}
+		seed: maphash.MakeSeed(), planUse: map[string]*legState{}, planDep: map[string]bool{}, notDep: map[string]bool{}}
 	if t.airports == nil {
 		t.airports = geo.Airports()
 	}
@@ -299,7 +300,7 @@ func (t *Tracker) checkNotDeparted(ref time.Time) []Result {
 		if ref.Before(due) || ref.Sub(due) > t.cfg.NotDepartedMaxAge {
 			continue
 		}
-		if l := t.planUse[p.ID]; l != nil && !l.leg.Departed.IsZero() {
+		if t.planDep[p.ID] {
 			continue
 		}
 		t.notDep[p.ID] = true
@@ -411,6 +412,9 @@ func (t *Tracker) matchPlan(s *acState, l *legState) {
 	}
 	t.notePlan(s, best.plan.ID)
 	t.planUse[best.plan.ID] = l
+	if !l.leg.Departed.IsZero() {
+		t.planDep[best.plan.ID] = true
+	}
 	l.plan = best
 	l.leg.Plan = best.plan.ID
 	l.leg.PlannedDestination = best.plan.Destination
