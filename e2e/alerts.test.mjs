@@ -4,7 +4,7 @@
 // shows the alert markers, and the demo shows its scenario clock and its
 // k = 1 notice. Screenshots go to e2e/out/alerts-*.png.
 //
-// Harness as in map.test.mjs:
+// Harness (harness.mjs):
 // Runs Debian's Chromium headless (software WebGL) through playwright-core
 // against a running server: FLIGHTWATCH_E2E_URL when set, otherwise it builds
 // ./cmd/flightwatch and starts `flightwatch serve` with the bundled demo on a
@@ -17,139 +17,31 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { outDir, sleep, startServer, launchBrowser } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..');
-const outDir = join(here, 'out');
-const chromiumPath = process.env.FLIGHTWATCH_E2E_CHROMIUM || '/usr/bin/chromium';
 const alertWaitMs = Number(process.env.FLIGHTWATCH_E2E_ALERT_MS || 180000);
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Polls /healthz until it answers 200, the process exits, or the deadline passes.
-async function waitHealthy(baseURL, proc, deadlineMs) {
-  const until = Date.now() + deadlineMs;
-  let lastErr = 'no answer';
-  while (Date.now() < until) {
-    if (proc && proc.exitCode !== null) {
-      let tail = '';
-      try {
-        tail = readFileSync(join(outDir, 'alerts-server.log'), 'utf8').split('\n').slice(0, 8).join('\n');
-      } catch { /* no log */ }
-      throw new Error(`flightwatch serve exited with code ${proc.exitCode} before /healthz answered (e2e/out/alerts-server.log):\n${tail}`);
-    }
-    try {
-      const res = await fetch(`${baseURL}/healthz`);
-      if (res.ok) return;
-      lastErr = `status ${res.status}`;
-    } catch (err) {
-      lastErr = err.message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`${baseURL}/healthz did not answer 200: ${lastErr}`);
-}
-
-// Console errors that are expected and harmless: the optional /api/v1/meta
-// endpoint may answer 404, which Chromium logs as a failed resource.
-function ignorable(msg) {
-  const url = (msg.location() && msg.location().url) || '';
-  return msg.text().startsWith('Failed to load resource') && /\/api\/v1\/meta(\?|$)/.test(url);
-}
-
 describe('flightwatch alerts panel', () => {
-  let baseURL = process.env.FLIGHTWATCH_E2E_URL ? process.env.FLIGHTWATCH_E2E_URL.replace(/\/+$/, '') : '';
+  let baseURL = '';
   let server = null;
   let tmp = null;
   let context = null;
   let page = null;
-  const consoleErrors = [];
+  let consoleErrors = [];
 
   before(async () => {
-    mkdirSync(outDir, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'flightwatch-e2e-'));
-    if (!baseURL) {
-      const bin = join(tmp, 'flightwatch');
-      await promisify(execFile)('go', ['build', '-o', bin, './cmd/flightwatch'], {
-        cwd: repoRoot,
-        maxBuffer: 16 << 20,
-      });
-      const port = await freePort();
-      baseURL = `http://127.0.0.1:${port}`;
-      const log = createWriteStream(join(outDir, 'alerts-server.log'));
-      server = spawn(bin, ['serve'], {
-        cwd: repoRoot,
-        env: { ...process.env, FLIGHTWATCH_LISTEN: `127.0.0.1:${port}`, FLIGHTWATCH_DEMO: '1', FLIGHTWATCH_REDIS_URL: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      server.stdout.pipe(log);
-      server.stderr.pipe(log);
-      await waitHealthy(baseURL, server, 60000);
-    } else {
-      await waitHealthy(baseURL, null, 30000);
-    }
-
-    assert.ok(existsSync(chromiumPath), `${chromiumPath} not found: apt-get install -y chromium`);
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] || (await context.newPage());
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !ignorable(msg)) {
-        consoleErrors.push(`${msg.text()} (${(msg.location() && msg.location().url) || 'page'})`);
-      }
-    });
-    page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
+    server = await startServer(tmp, 'alerts-server.log');
+    baseURL = server.baseURL;
+    ({ context, page, consoleErrors } = await launchBrowser(tmp));
   });
 
   after(async () => {
     if (context) await context.close().catch(() => {});
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      const t = setTimeout(() => server.kill('SIGKILL'), 10000);
-      await exited;
-      clearTimeout(t);
-    }
+    if (server) await server.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
