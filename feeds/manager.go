@@ -12,7 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/flightwatch/flightwatch/feeds/adsbx"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/opensky"
 	"github.com/flightwatch/flightwatch/feeds/readsb"
 	"github.com/flightwatch/flightwatch/feeds/record"
@@ -82,10 +83,7 @@ func (f runFunc) Run(ctx context.Context) error { return f(ctx) }
 
 // New validates cfgs and builds their feeds. Names must be unique.
 func New(cfgs []Config, sink Sink, opt Options) (*Manager, error) {
-	_, opt.Logger, opt.Now = pipe.Defaults(nil, opt.Logger, opt.Now)
-	if opt.Open == nil {
-		opt.Open = pipe.OpenFile
-	}
+	_, opt.Logger, opt.Now = feedstats.Defaults(nil, opt.Logger, opt.Now)
 	met, err := newMetrics(opt.Registry)
 	if err != nil {
 		return nil, err
@@ -163,7 +161,7 @@ func (m *Manager) Run(ctx context.Context) error {
 }
 
 func (m *Manager) supervise(ctx context.Context, f *feed) {
-	back := pipe.Backoff{Min: time.Second, Max: time.Minute}
+	back := backoff.Doubling{Min: time.Second, Max: time.Minute}
 	for {
 		err := m.runOnce(ctx, f)
 		if ctx.Err() != nil {
@@ -177,7 +175,7 @@ func (m *Manager) supervise(ctx context.Context, f *feed) {
 		f.stats.Error(err)
 		f.stats.Connected(false)
 		m.log.Error("feed failed; restarting", "feed", f.cfg.Name, "err", err)
-		if !pipe.Wait(ctx, back.Next()) {
+		if !backoff.Wait(ctx, back.Next()) {
 			return
 		}
 		f.stats.Reconnect()

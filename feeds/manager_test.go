@@ -13,7 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/feeds/push"
 )
 
@@ -49,7 +50,7 @@ func closedAddr(t *testing.T) string {
 func TestManager(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	rep := &flaky{}
-	sink := &pipe.Collector{}
+	sink := &feedtest.Collector{}
 	cfgs := []Config{
 		{Name: "demo", Kind: KindReplay, Path: "testdata/demo.ndjson", Speed: 6000},
 		{Name: "dead-receiver", Kind: KindSBS, Address: closedAddr(t)},
@@ -67,7 +68,7 @@ func TestManager(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for rep.runs.Load() < 3 && time.Now().Before(deadline) {
-		pipe.Wait(ctx, 20*time.Millisecond)
+		backoff.Wait(ctx, 20*time.Millisecond)
 	}
 	if rep.runs.Load() < 3 {
 		t.Errorf("report feed ran %d times, want >= 3 (restarted after panic and error)", rep.runs.Load())
@@ -135,7 +136,7 @@ func TestNewErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.cfgs, &pipe.Collector{}, tt.opt); err == nil {
+			if _, err := New(tt.cfgs, &feedtest.Collector{}, tt.opt); err == nil {
 				t.Error("New = nil error, want one")
 			}
 		})
@@ -146,7 +147,7 @@ func TestSharedRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	cfgs := []Config{{Name: "demo", Kind: KindReplay, Path: "testdata/demo.ndjson"}}
 	for i := 0; i < 2; i++ {
-		if _, err := New(cfgs, &pipe.Collector{}, Options{Registry: reg}); err != nil {
+		if _, err := New(cfgs, &feedtest.Collector{}, Options{Registry: reg}); err != nil {
 			t.Fatalf("New #%d: %v", i, err)
 		}
 	}

@@ -62,7 +62,7 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *erro
 	return c
 }
 
-// stats counts one feed's activity; it implements pipe.Stats.
+// stats counts one feed's activity; it implements feedstats.Stats.
 type stats struct {
 	name string
 	met  *metrics

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/readsb"
 )
 
@@ -32,7 +32,7 @@ func TestParseFixture(t *testing.T) {
 	if o := obs[1]; !o.OnGround || o.Type != "H60" {
 		t.Errorf("second = %+v", o)
 	}
-	if rejects[pipe.ReasonNoPosition] != 1 {
+	if rejects[feedstats.ReasonNoPosition] != 1 {
 		t.Errorf("rejects = %v, want one no_position", rejects)
 	}
 }

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/poll"
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
 	"github.com/flightwatch/flightwatch/feeds/readsb"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
 // Sink receives the feed's observations.
-type Sink = pipe.Sink
+type Sink = sink.Sink
 
 // Config configures a Feed. Zero values mean the documented defaults.
 type Config struct {
@@ -32,9 +34,9 @@ type Config struct {
 	Headers map[string]string
 	// Source is copied into every observation.
 	Source string
-	Client *http.Client // nil: a client with a 30 s timeout
-	Stats  pipe.Stats   // nil discards counts
-	Logger *slog.Logger // nil discards logs
+	Client *http.Client    // nil: a client with a 30 s timeout
+	Stats  feedstats.Stats // nil discards counts
+	Logger *slog.Logger    // nil discards logs
 	Now    func() time.Time
 }
 
@@ -50,7 +52,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
+	cfg.Stats, cfg.Logger, cfg.Now = feedstats.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.Interval <= 0 {
 		cfg.Interval = 10 * time.Second
 	}
@@ -66,18 +68,18 @@ func (f *Feed) Endpoint() string {
 }
 
 // Run polls until ctx is done and returns nil then.
-func (f *Feed) Run(ctx context.Context, sink Sink) error {
+func (f *Feed) Run(ctx context.Context, to Sink) error {
 	if f.cfg.URL == "" {
 		return errors.New("adsbx: no url")
 	}
 	url := f.Endpoint()
-	p := &pipe.Poller{
+	p := &poll.Loop{
 		Client:   f.cfg.Client,
 		Interval: f.cfg.Interval,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			return pipe.Get(ctx, "adsbx", url, acceptJSON, f.cfg.Headers)
+			return poll.Get(ctx, "adsbx", url, acceptJSON, f.cfg.Headers)
 		},
-		Handle: pipe.Deliver(sink, f.cfg.Stats, func(body []byte, recv time.Time) ([]flight.Observation, map[string]int, error) {
+		Handle: poll.Deliver(to, f.cfg.Stats, func(body []byte, recv time.Time) ([]flight.Observation, map[string]int, error) {
 			return Parse(&f.dec, body, recv)
 		}),
 		Stats:  f.cfg.Stats,

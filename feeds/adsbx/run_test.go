@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
 // TestRunRetryAfterDate answers 429 with Retry-After as an HTTP date and
@@ -40,8 +39,8 @@ func TestRunRetryAfterDate(t *testing.T) {
 		w.Write(fixture)
 	}))
 	defer srv.Close()
-	st := &pipe.Counts{}
-	sink := &pipe.Collector{}
+	st := &feedtest.Counts{}
+	sink := &feedtest.Collector{}
 	f := New(Config{URL: srv.URL + "/", Path: "/v2/mil", Interval: 10 * time.Millisecond, Stats: st})
 	_, stop := feedtest.Start(t, f.Run, sink)
 	if got := sink.Wait(2, 20*time.Second); len(got) < 2 {

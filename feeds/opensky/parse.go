@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/jump"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -44,7 +45,7 @@ type document struct {
 type Decoder struct {
 	// Source is copied into every observation.
 	Source string
-	jumps  pipe.Jumps
+	jumps  jump.Filter
 }
 
 // Decode reads one /api/states/all response received at recv. "states":
@@ -74,36 +75,36 @@ func (d *Decoder) state(raw json.RawMessage, recv time.Time) (flight.Observation
 	var o flight.Observation
 	var v []json.RawMessage
 	if err := json.Unmarshal(raw, &v); err != nil || len(v) < minStateElements {
-		return o, pipe.ReasonBadRecord
+		return o, feedstats.ReasonBadRecord
 	}
 	var hex string
 	if json.Unmarshal(v[idxICAO24], &hex) != nil {
-		return o, pipe.ReasonBadRecord
+		return o, feedstats.ReasonBadRecord
 	}
 	o.Hex = strings.ToLower(strings.TrimSpace(hex))
 	if !flight.ValidHex(o.Hex) {
-		return o, pipe.ReasonBadHex
+		return o, feedstats.ReasonBadHex
 	}
 	tp, ok, err := num(v[idxTimePosition])
 	if err != nil {
-		return o, pipe.ReasonBadNumber
+		return o, feedstats.ReasonBadNumber
 	}
 	if !ok {
-		return o, pipe.ReasonNoPosition
+		return o, feedstats.ReasonNoPosition
 	}
 	lat, okLat, err1 := num(v[idxLat])
 	lon, okLon, err2 := num(v[idxLon])
 	if err1 != nil || err2 != nil {
-		return o, pipe.ReasonBadNumber
+		return o, feedstats.ReasonBadNumber
 	}
 	if !okLat || !okLon {
-		return o, pipe.ReasonNoPosition
+		return o, feedstats.ReasonNoPosition
 	}
 	if lat == 0 && lon == 0 {
-		return o, pipe.ReasonZeroPosition
+		return o, feedstats.ReasonZeroPosition
 	}
 	if tp < 0 || tp > 1e11 {
-		return o, pipe.ReasonBadTime
+		return o, feedstats.ReasonBadTime
 	}
 	o.Time = time.Unix(int64(tp), 0).UTC()
 	o.Lat, o.Lon = lat, lon
@@ -112,17 +113,17 @@ func (d *Decoder) state(raw json.RawMessage, recv time.Time) (flight.Observation
 		alt, ok, err = num(v[idxGeoAltitude])
 	}
 	if err != nil {
-		return o, pipe.ReasonBadNumber
+		return o, feedstats.ReasonBadNumber
 	}
 	if ok {
 		o.AltFt, o.Has = alt*FeetPerMetre, o.Has|flight.HasAlt
 		if o.AltFt < flight.MinAltFt || o.AltFt > flight.MaxAltFt {
-			return o, pipe.ReasonBadAltitude
+			return o, feedstats.ReasonBadAltitude
 		}
 	}
 	var ground *bool
 	if json.Unmarshal(v[idxOnGround], &ground) != nil {
-		return o, pipe.ReasonBadRecord
+		return o, feedstats.ReasonBadRecord
 	}
 	if ground != nil {
 		o.OnGround, o.Has = *ground, o.Has|flight.HasGround
@@ -139,7 +140,7 @@ func (d *Decoder) state(raw json.RawMessage, recv time.Time) (flight.Observation
 	} {
 		x, ok, err := num(v[f.idx])
 		if err != nil {
-			return o, pipe.ReasonBadNumber
+			return o, feedstats.ReasonBadNumber
 		}
 		if ok {
 			*f.dst, o.Has = x*f.scale, o.Has|f.bit
@@ -147,7 +148,7 @@ func (d *Decoder) state(raw json.RawMessage, recv time.Time) (flight.Observation
 	}
 	var cs, sq *string
 	if json.Unmarshal(v[idxCallsign], &cs) != nil || json.Unmarshal(v[idxSquawk], &sq) != nil {
-		return o, pipe.ReasonBadRecord
+		return o, feedstats.ReasonBadRecord
 	}
 	if cs != nil && len(strings.TrimSpace(*cs)) <= 8 {
 		o.Callsign = *cs
@@ -161,10 +162,10 @@ func (d *Decoder) state(raw json.RawMessage, recv time.Time) (flight.Observation
 		o.Squawk = ""
 	}
 	if err := o.Validate(recv); err != nil {
-		return o, pipe.ReasonInvalid
+		return o, feedstats.ReasonInvalid
 	}
 	if !d.jumps.Allow(o.Hex, o.Time, o.Lat, o.Lon) {
-		return o, pipe.ReasonJump
+		return o, feedstats.ReasonJump
 	}
 	return o, ""
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -52,7 +52,7 @@ func TestDecodeFixture(t *testing.T) {
 	if len(obs) != 3 {
 		t.Errorf("got %d observations, want 3", len(obs))
 	}
-	want := map[string]int{pipe.ReasonNoPosition: 1, pipe.ReasonBadHex: 1, pipe.ReasonBadRecord: 1, pipe.ReasonZeroPosition: 1}
+	want := map[string]int{feedstats.ReasonNoPosition: 1, feedstats.ReasonBadHex: 1, feedstats.ReasonBadRecord: 1, feedstats.ReasonZeroPosition: 1}
 	feedtest.Rejects(t, rejects, want)
 }
 

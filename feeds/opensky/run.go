@@ -14,11 +14,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/poll"
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
 )
 
 // Sink receives the feed's observations.
-type Sink = pipe.Sink
+type Sink = sink.Sink
 
 // RetryHeader is the header OpenSky sets on 429 with the seconds to wait.
 const RetryHeader = "X-Rate-Limit-Retry-After-Seconds"
@@ -41,9 +43,9 @@ type Config struct {
 	Headers map[string]string
 	// Source is copied into every observation.
 	Source string
-	Client *http.Client // nil: a client with a 30 s timeout
-	Stats  pipe.Stats   // nil discards counts
-	Logger *slog.Logger // nil discards logs
+	Client *http.Client    // nil: a client with a 30 s timeout
+	Stats  feedstats.Stats // nil discards counts
+	Logger *slog.Logger    // nil discards logs
 	Now    func() time.Time
 }
 
@@ -59,7 +61,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
+	cfg.Stats, cfg.Logger, cfg.Now = feedstats.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -87,7 +89,7 @@ func (f *Feed) Endpoint() (string, error) {
 }
 
 // Run polls until ctx is done and returns nil then.
-func (f *Feed) Run(ctx context.Context, sink Sink) error {
+func (f *Feed) Run(ctx context.Context, to Sink) error {
 	if f.cfg.URL == "" {
 		return errors.New("opensky: no url")
 	}
@@ -95,18 +97,18 @@ func (f *Feed) Run(ctx context.Context, sink Sink) error {
 	if err != nil {
 		return err
 	}
-	p := &pipe.Poller{
+	p := &poll.Loop{
 		Client:      f.cfg.Client,
 		Interval:    f.cfg.Interval,
 		RetryHeader: RetryHeader,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			req, err := pipe.Get(ctx, "opensky", endpoint, f.cfg.Headers)
+			req, err := poll.Get(ctx, "opensky", endpoint, f.cfg.Headers)
 			if err != nil {
 				return nil, err
 			}
 			return req, f.authorize(ctx, req)
 		},
-		Handle:       pipe.Deliver(sink, f.cfg.Stats, f.dec.Decode),
+		Handle:       poll.Deliver(to, f.cfg.Stats, f.dec.Decode),
 		Unauthorized: f.dropToken,
 		Stats:        f.cfg.Stats,
 		Logger:       f.cfg.Logger,
@@ -168,7 +170,7 @@ func (f *Feed) bearer(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("opensky: read token %s: %w", f.cfg.TokenURL, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("opensky: fetch token %s: %w", f.cfg.TokenURL, &pipe.StatusError{Code: resp.StatusCode})
+		return "", fmt.Errorf("opensky: fetch token %s: %w", f.cfg.TokenURL, &poll.StatusError{Code: resp.StatusCode})
 	}
 	var t struct {
 		AccessToken string  `json:"access_token"`

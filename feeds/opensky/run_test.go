@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
 // TestRunOAuth fetches a token once, sends it with the bbox query, honours
@@ -63,8 +62,8 @@ func TestRunOAuth(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	st := &pipe.Counts{}
-	sink := &pipe.Collector{}
+	st := &feedtest.Counts{}
+	sink := &feedtest.Collector{}
 	f := New(Config{URL: srv.URL + "/api/states/all", TokenURL: srv.URL + "/token", ClientID: "id", ClientSecret: "secret",
 		BBox: []float64{-120, 5, -60, 40}, Interval: 10 * time.Millisecond, Stats: st})
 	_, stop := feedtest.Start(t, f.Run, sink)
@@ -95,7 +94,7 @@ func TestRunBasicAuth(t *testing.T) {
 		w.Write(fixture)
 	}))
 	defer srv.Close()
-	sink := &pipe.Collector{}
+	sink := &feedtest.Collector{}
 	f := New(Config{URL: srv.URL, Username: "alice", Password: "pw", Interval: 10 * time.Millisecond})
 	_, stop := feedtest.Start(t, f.Run, sink)
 	got := sink.Wait(3, 20*time.Second)

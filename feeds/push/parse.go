@@ -9,7 +9,7 @@ import (
 	"mime"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/lines"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -44,16 +44,16 @@ func ParseLines(r io.Reader, contentType string, now time.Time) (obs []flight.Ob
 	return obs, lines, errs, err
 }
 
-func parse(r io.Reader, contentType string, now time.Time, lines *[]int) (obs []flight.Observation, errs []flight.LineError, err error) {
+func parse(r io.Reader, contentType string, now time.Time, nums *[]int) (obs []flight.Observation, errs []flight.LineError, err error) {
 	mt, _, perr := mime.ParseMediaType(contentType)
 	if perr != nil {
 		return nil, nil, fmt.Errorf("%w: %q", ErrContentType, contentType)
 	}
 	switch mt {
 	case NDJSON, "application/ndjson", "application/jsonl", "application/x-jsonlines":
-		return parseNDJSON(r, now, lines)
+		return parseNDJSON(r, now, nums)
 	case JSON:
-		return parseJSON(r, now, lines)
+		return parseJSON(r, now, nums)
 	}
 	return nil, nil, fmt.Errorf("%w: %q", ErrContentType, mt)
 }
@@ -79,15 +79,15 @@ func decode(b []byte, now time.Time, o *flight.Observation) error {
 	return o.Validate(now)
 }
 
-func parseNDJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation, []flight.LineError, error) {
+func parseNDJSON(r io.Reader, now time.Time, nums *[]int) ([]flight.Observation, []flight.LineError, error) {
 	var (
 		obs  []flight.Observation
 		errs []flight.LineError
 	)
-	lr := pipe.NewLineReader(r, MaxLine)
+	lr := lines.NewReader(r, MaxLine)
 	for n := 1; ; n++ {
 		line, err := lr.Next()
-		if errors.Is(err, pipe.ErrLineTooLong) {
+		if errors.Is(err, lines.ErrTooLong) {
 			errs = append(errs, flight.LineError{Line: n, Error: fmt.Sprintf("line longer than %d bytes", MaxLine)})
 			continue
 		}
@@ -97,7 +97,7 @@ func parseNDJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation
 				errs = append(errs, flight.LineError{Line: n, Error: derr.Error()})
 			} else {
 				obs = append(obs, o)
-				addLine(lines, n)
+				addLine(nums, n)
 			}
 		}
 		if errors.Is(err, io.EOF) {
@@ -109,7 +109,7 @@ func parseNDJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation
 	}
 }
 
-func parseJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation, []flight.LineError, error) {
+func parseJSON(r io.Reader, now time.Time, nums *[]int) ([]flight.Observation, []flight.LineError, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("push: read body: %w", err)
@@ -120,7 +120,7 @@ func parseJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation, 
 	}
 	switch body[0] {
 	case '{':
-		return parseSingle(body, now, lines)
+		return parseSingle(body, now, nums)
 	case '[':
 	default:
 		return nil, nil, fmt.Errorf("%w: want a JSON array or object", ErrDocument)
@@ -152,7 +152,7 @@ func parseJSON(r io.Reader, now time.Time, lines *[]int) ([]flight.Observation, 
 				errs = append(errs, flight.LineError{Line: n, Error: derr.Error()})
 			} else {
 				obs = append(obs, o)
-				addLine(lines, n)
+				addLine(nums, n)
 			}
 		}
 		sep := rest[end]
@@ -213,7 +213,7 @@ func elementEnd(b []byte) (int, error) {
 }
 
 // parseSingle reads a body holding one object.
-func parseSingle(doc []byte, now time.Time, lines *[]int) ([]flight.Observation, []flight.LineError, error) {
+func parseSingle(doc []byte, now time.Time, nums *[]int) ([]flight.Observation, []flight.LineError, error) {
 	if !json.Valid(doc) {
 		return nil, nil, fmt.Errorf("%w: invalid JSON object", ErrDocument)
 	}
@@ -224,12 +224,12 @@ func parseSingle(doc []byte, now time.Time, lines *[]int) ([]flight.Observation,
 	if derr := decode(doc, now, &o); derr != nil {
 		return nil, []flight.LineError{{Line: 1, Error: derr.Error()}}, nil
 	}
-	addLine(lines, 1)
+	addLine(nums, 1)
 	return []flight.Observation{o}, nil, nil
 }
 
-func addLine(lines *[]int, n int) {
-	if lines != nil {
-		*lines = append(*lines, n)
+func addLine(nums *[]int, n int) {
+	if nums != nil {
+		*nums = append(*nums, n)
 	}
 }

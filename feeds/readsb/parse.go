@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/jump"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -50,7 +51,7 @@ type Decoder struct {
 	Source string
 	// MaxAge is the oldest position accepted; zero is DefaultMaxAge.
 	MaxAge time.Duration
-	jumps  pipe.Jumps
+	jumps  jump.Filter
 }
 
 type document struct {
@@ -118,7 +119,7 @@ func (d *Decoder) Items(items []json.RawMessage, now, recv time.Time) ([]flight.
 	for _, raw := range items {
 		var a Aircraft
 		if err := json.Unmarshal(raw, &a); err != nil {
-			rejects[pipe.ReasonBadRecord]++
+			rejects[feedstats.ReasonBadRecord]++
 			continue
 		}
 		if o, reason := d.entry(&a, now, recv); reason != "" {
@@ -137,10 +138,10 @@ func (d *Decoder) entry(a *Aircraft, now, recv time.Time) (flight.Observation, s
 		return o, reason
 	}
 	if err := o.Validate(recv); err != nil {
-		return o, pipe.ReasonInvalid
+		return o, feedstats.ReasonInvalid
 	}
 	if !d.jumps.Allow(o.Hex, o.Time, o.Lat, o.Lon) {
-		return o, pipe.ReasonJump
+		return o, feedstats.ReasonJump
 	}
 	o.Source = d.Source
 	return o, ""
@@ -159,23 +160,23 @@ func (d *Decoder) maxAge() time.Duration {
 func (a *Aircraft) Observation(now time.Time, maxAge time.Duration) (flight.Observation, string) {
 	var o flight.Observation
 	if a.Lat == nil || a.Lon == nil {
-		return o, pipe.ReasonNoPosition
+		return o, feedstats.ReasonNoPosition
 	}
 	if *a.Lat == 0 && *a.Lon == 0 {
-		return o, pipe.ReasonZeroPosition
+		return o, feedstats.ReasonZeroPosition
 	}
 	if !flight.ValidHex(a.Hex) && !flight.ValidHex(stringsLower(a.Hex)) {
-		return o, pipe.ReasonBadHex
+		return o, feedstats.ReasonBadHex
 	}
 	o.Hex, o.Lat, o.Lon = a.Hex, *a.Lat, *a.Lon
 	o.Time = now
 	if a.SeenPos != nil {
 		age := *a.SeenPos
 		if math.IsNaN(age) || age < 0 || age > 1e6 {
-			return o, pipe.ReasonBadNumber
+			return o, feedstats.ReasonBadNumber
 		}
 		if time.Duration(age*float64(time.Second)) > maxAge {
-			return o, pipe.ReasonStale
+			return o, feedstats.ReasonStale
 		}
 		o.Time = now.Add(-time.Duration(age * float64(time.Second)))
 	}
@@ -191,18 +192,18 @@ func (a *Aircraft) Observation(now time.Time, maxAge time.Duration) (flight.Obse
 	case alt[0] == '"':
 		s, err := strconv.Unquote(string(alt))
 		if err != nil || s != "ground" {
-			return o, pipe.ReasonBadNumber
+			return o, feedstats.ReasonBadNumber
 		}
 		o.OnGround, o.Has = true, o.Has|flight.HasGround
 	default:
 		v, err := strconv.ParseFloat(string(alt), 64)
 		if err != nil {
-			return o, pipe.ReasonBadNumber
+			return o, feedstats.ReasonBadNumber
 		}
 		o.AltFt, o.Has = v, o.Has|flight.HasAlt
 	}
 	if o.Has&flight.HasAlt != 0 && (o.AltFt < flight.MinAltFt || o.AltFt > flight.MaxAltFt) {
-		return o, pipe.ReasonBadAltitude
+		return o, feedstats.ReasonBadAltitude
 	}
 	if gs := first(a.GS, a.Speed); gs != nil {
 		o.GSKt, o.Has = *gs, o.Has|flight.HasGS

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -52,8 +52,8 @@ func TestDecodeFixture(t *testing.T) {
 	if len(obs) != 3 {
 		t.Errorf("got %d observations, want 3", len(obs))
 	}
-	want := map[string]int{pipe.ReasonNoPosition: 2, pipe.ReasonStale: 1, pipe.ReasonZeroPosition: 1,
-		pipe.ReasonBadHex: 1, pipe.ReasonBadNumber: 1, pipe.ReasonBadRecord: 1, pipe.ReasonInvalid: 1}
+	want := map[string]int{feedstats.ReasonNoPosition: 2, feedstats.ReasonStale: 1, feedstats.ReasonZeroPosition: 1,
+		feedstats.ReasonBadHex: 1, feedstats.ReasonBadNumber: 1, feedstats.ReasonBadRecord: 1, feedstats.ReasonInvalid: 1}
 	feedtest.Rejects(t, rejects, want)
 }
 
@@ -160,7 +160,7 @@ func TestRealSnapshots(t *testing.T) {
 				t.Errorf("%s: time %v not in 2022", filepath.Base(f), o.Time)
 			}
 		}
-		if rejects[pipe.ReasonBadRecord] > 0 || rejects[pipe.ReasonInvalid] > 0 {
+		if rejects[feedstats.ReasonBadRecord] > 0 || rejects[feedstats.ReasonInvalid] > 0 {
 			t.Errorf("%s: rejects %v", filepath.Base(f), rejects)
 		}
 		total += len(obs)

@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/poll"
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
 )
 
 // Sink receives the feed's observations.
-type Sink = pipe.Sink
+type Sink = sink.Sink
 
 // Config configures a Feed. Zero values mean the documented defaults.
 type Config struct {
@@ -27,8 +29,8 @@ type Config struct {
 	Source string
 	// Client; nil is a client with a 30 s timeout.
 	Client *http.Client
-	Stats  pipe.Stats   // nil discards counts
-	Logger *slog.Logger // nil discards logs
+	Stats  feedstats.Stats // nil discards counts
+	Logger *slog.Logger    // nil discards logs
 	Now    func() time.Time
 }
 
@@ -40,23 +42,23 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
+	cfg.Stats, cfg.Logger, cfg.Now = feedstats.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	return &Feed{cfg: cfg, dec: Decoder{Source: cfg.Source, MaxAge: cfg.MaxAge}}
 }
 
 // Run polls until ctx is done, backing off while the server fails, and
 // returns nil then.
-func (f *Feed) Run(ctx context.Context, sink Sink) error {
+func (f *Feed) Run(ctx context.Context, to Sink) error {
 	if f.cfg.URL == "" {
 		return errors.New("readsb: no url")
 	}
-	p := &pipe.Poller{
+	p := &poll.Loop{
 		Client:   f.cfg.Client,
 		Interval: f.cfg.Interval,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			return pipe.Get(ctx, "readsb", f.cfg.URL, f.cfg.Headers)
+			return poll.Get(ctx, "readsb", f.cfg.URL, f.cfg.Headers)
 		},
-		Handle: pipe.Deliver(sink, f.cfg.Stats, f.dec.Decode),
+		Handle: poll.Deliver(to, f.cfg.Stats, f.dec.Decode),
 		Stats:  f.cfg.Stats,
 		Logger: f.cfg.Logger,
 		Now:    f.cfg.Now,

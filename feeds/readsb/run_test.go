@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
 // TestRunFailures serves a 500, a garbage body, a 429 with Retry-After and
@@ -43,8 +44,8 @@ func TestRunFailures(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	st := &pipe.Counts{}
-	sink := &pipe.Collector{}
+	st := &feedtest.Counts{}
+	sink := &feedtest.Collector{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st, Headers: map[string]string{"X-Test": "yes"}})
 	_, stop := feedtest.Start(t, f.Run, sink)
 	obs := sink.Wait(3, 20*time.Second)
@@ -61,7 +62,7 @@ func TestRunFailures(t *testing.T) {
 		t.Errorf("polled again %v after a 429 with Retry-After: 1, want >= 1s", gap)
 	}
 	s := st.Snapshot()
-	if s.Rejects[pipe.ReasonBadDocument] != 1 || s.Reconnects < 1 || s.Observations < 3 || s.Messages < 2 {
+	if s.Rejects[feedstats.ReasonBadDocument] != 1 || s.Reconnects < 1 || s.Observations < 3 || s.Messages < 2 {
 		t.Errorf("stats = %+v", s)
 	}
 }
@@ -73,8 +74,8 @@ func TestRunServerAway(t *testing.T) {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) })
 	srv := httptest.NewServer(handler)
 	addr := srv.Listener.Addr().String()
-	st := &pipe.Counts{}
-	sink := &pipe.Collector{}
+	st := &feedtest.Counts{}
+	sink := &feedtest.Collector{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st})
 	ctx, stop := feedtest.Start(t, f.Run, sink)
 	if got := sink.Wait(1, 20*time.Second); len(got) == 0 {
@@ -84,7 +85,7 @@ func TestRunServerAway(t *testing.T) {
 	// Wait for the feed to notice.
 	deadline := time.Now().Add(20 * time.Second)
 	for st.Snapshot().LastError == nil && time.Now().Before(deadline) {
-		pipe.Wait(ctx, 10*time.Millisecond)
+		backoff.Wait(ctx, 10*time.Millisecond)
 	}
 	if st.Snapshot().LastError == nil {
 		t.Fatal("feed did not notice the server going away")
@@ -110,13 +111,13 @@ func TestRunSinkFailure(t *testing.T) {
 	fixture := feedtest.Fixture(t, "aircraft.json")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
 	defer srv.Close()
-	sink := &pipe.Collector{}
+	sink := &feedtest.Collector{}
 	sink.SetFail(context.DeadlineExceeded)
-	st := &pipe.Counts{}
+	st := &feedtest.Counts{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st})
 	ctx, stop := feedtest.Start(t, f.Run, sink)
 	for st.Snapshot().Messages < 2 {
-		pipe.Wait(ctx, 5*time.Millisecond)
+		backoff.Wait(ctx, 5*time.Millisecond)
 	}
 	sink.SetFail(nil)
 	// Kept observations arrive with the next batch: more than one poll's worth.

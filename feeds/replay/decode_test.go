@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 )
 
 func FuzzReplay(f *testing.F) {
@@ -26,7 +26,7 @@ func FuzzReplay(f *testing.F) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return
 		}
-		cfg := Config{Now: func() time.Time { return now }, Stats: pipe.Nop{}}
+		cfg := Config{Now: func() time.Time { return now }, Stats: feedstats.Nop{}}
 		p := player{cfg: &cfg}
 		o, ok, _ := p.decode(line)
 		if ok {

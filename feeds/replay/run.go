@@ -7,16 +7,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/jump"
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
+	"github.com/flightwatch/flightwatch/feeds/lines"
 	"github.com/flightwatch/flightwatch/feeds/sbs"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
 // Sink receives the feed's observations.
-type Sink = pipe.Sink
+type Sink = sink.Sink
 
 // MaxLine is the longest line read.
 const MaxLine = 1 << 20
@@ -38,7 +43,7 @@ type Config struct {
 	Location *time.Location
 	// Source is set on observations that have none.
 	Source string
-	Stats  pipe.Stats       // nil discards counts
+	Stats  feedstats.Stats  // nil discards counts
 	Logger *slog.Logger     // nil discards logs
 	Now    func() time.Time // nil is time.Now
 }
@@ -48,9 +53,9 @@ type Feed struct{ cfg Config }
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
+	cfg.Stats, cfg.Logger, cfg.Now = feedstats.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.Open == nil {
-		cfg.Open = pipe.OpenFile
+		cfg.Open = openFile
 	}
 	if cfg.Speed <= 0 {
 		cfg.Speed = 1
@@ -58,13 +63,16 @@ func New(cfg Config) *Feed {
 	return &Feed{cfg: cfg}
 }
 
+// openFile is the default Config.Open.
+func openFile(path string) (io.ReadCloser, error) { return os.Open(path) }
+
 // Run plays the file once (or forever with Loop) and returns nil at its
 // end or when ctx is done.
-func (f *Feed) Run(ctx context.Context, sink Sink) error {
+func (f *Feed) Run(ctx context.Context, to Sink) error {
 	if f.cfg.Path == "" {
 		return errors.New("replay: no path")
 	}
-	buf := &pipe.Buffer{Sink: sink, Stats: f.cfg.Stats}
+	buf := &sink.Buffer{Sink: to, Stats: f.cfg.Stats}
 	for {
 		n, err := f.pass(ctx, buf)
 		if ctx.Err() != nil {
@@ -84,18 +92,18 @@ func (f *Feed) Run(ctx context.Context, sink Sink) error {
 }
 
 // pass plays the file once and returns how many records it read.
-func (f *Feed) pass(ctx context.Context, buf *pipe.Buffer) (int, error) {
+func (f *Feed) pass(ctx context.Context, buf *sink.Buffer) (int, error) {
 	rc, err := f.cfg.Open(f.cfg.Path)
 	if err != nil {
 		return 0, fmt.Errorf("replay: open %s: %w", f.cfg.Path, err)
 	}
 	defer rc.Close()
 	p := player{cfg: &f.cfg, buf: buf, sbs: sbs.Parser{Location: f.cfg.Location, Source: f.cfg.Source}}
-	lr := pipe.NewLineReader(rc, MaxLine)
+	lr := lines.NewReader(rc, MaxLine)
 	for {
 		line, err := lr.Next()
-		if errors.Is(err, pipe.ErrLineTooLong) {
-			f.cfg.Stats.Reject(pipe.ReasonLineTooLong, 1)
+		if errors.Is(err, lines.ErrTooLong) {
+			f.cfg.Stats.Reject(feedstats.ReasonLineTooLong, 1)
 			continue
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
@@ -119,9 +127,9 @@ func (f *Feed) pass(ctx context.Context, buf *pipe.Buffer) (int, error) {
 // player is the state of one pass.
 type player struct {
 	cfg     *Config
-	buf     *pipe.Buffer
+	buf     *sink.Buffer
 	sbs     sbs.Parser
-	jumps   pipe.Jumps
+	jumps   jump.Filter
 	records int
 	started bool
 	first   time.Time // original time of the first record
@@ -146,14 +154,14 @@ func (p *player) line(ctx context.Context, line []byte) error {
 	p.last = o.Time
 	// The jump filter judges recorded times: re-based ones are compressed.
 	if !p.jumps.Allow(o.Hex, o.Time, o.Lat, o.Lon) {
-		p.cfg.Stats.Reject(pipe.ReasonJump, 1)
+		p.cfg.Stats.Reject(feedstats.ReasonJump, 1)
 		return nil
 	}
 	offset := time.Duration(float64(o.Time.Sub(p.first)) / p.cfg.Speed)
 	o.Time = p.start.Add(offset).UTC()
 	if wait := o.Time.Sub(p.cfg.Now()); wait > 10*time.Millisecond {
 		p.flush(ctx)
-		if !pipe.Wait(ctx, wait) {
+		if !backoff.Wait(ctx, wait) {
 			return ctx.Err()
 		}
 	}
@@ -178,14 +186,14 @@ func (p *player) decode(line []byte) (flight.Observation, bool, string) {
 	if line[0] == '{' {
 		var o flight.Observation
 		if err := o.UnmarshalJSON(line); err != nil {
-			return o, false, pipe.ReasonBadRecord
+			return o, false, feedstats.ReasonBadRecord
 		}
 		o.Normalize()
 		if o.Source == "" {
 			o.Source = p.cfg.Source
 		}
 		if err := o.Validate(time.Time{}); err != nil {
-			return o, false, pipe.ReasonInvalid
+			return o, false, feedstats.ReasonInvalid
 		}
 		return o, true, ""
 	}
@@ -193,11 +201,11 @@ func (p *player) decode(line []byte) (flight.Observation, bool, string) {
 	if line[0] == '@' {
 		i := bytes.IndexByte(line, ' ')
 		if i < 0 {
-			return flight.Observation{}, false, pipe.ReasonBadTime
+			return flight.Observation{}, false, feedstats.ReasonBadTime
 		}
 		t, err := parsePrefix(string(line[1:i]))
 		if err != nil {
-			return flight.Observation{}, false, pipe.ReasonBadTime
+			return flight.Observation{}, false, feedstats.ReasonBadTime
 		}
 		recv, line = t, line[i+1:]
 	}
@@ -205,7 +213,7 @@ func (p *player) decode(line []byte) (flight.Observation, bool, string) {
 		recv = p.cfg.Now()
 	}
 	if !sbsLine(line) {
-		return flight.Observation{}, false, pipe.ReasonBadRecord
+		return flight.Observation{}, false, feedstats.ReasonBadRecord
 	}
 	return p.sbs.Line(line, recv)
 }

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 )
 
 // clock records the readings Now gave.
@@ -49,8 +49,8 @@ func TestReplayRebases(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			const speed = 600
 			clk := &clock{}
-			st := &pipe.Counts{}
-			sink := &pipe.Collector{}
+			st := &feedtest.Counts{}
+			sink := &feedtest.Collector{}
 			f := New(Config{Path: tt.path, Speed: speed, Now: clk.Now, Source: "demo", Stats: st})
 			if err := f.Run(context.Background(), sink); err != nil {
 				t.Fatalf("Run = %v", err)
@@ -69,7 +69,7 @@ func TestReplayRebases(t *testing.T) {
 					t.Errorf("record %d: %v", i, err)
 				}
 			}
-			if tt.name == "ndjson" && st.Snapshot().Rejects[pipe.ReasonBadRecord] != 1 {
+			if tt.name == "ndjson" && st.Snapshot().Rejects[feedstats.ReasonBadRecord] != 1 {
 				t.Errorf("rejects = %v, want one bad_record", st.Snapshot().Rejects)
 			}
 			if obs[0].Source != tt.source {
@@ -83,7 +83,7 @@ func TestReplayRebases(t *testing.T) {
 }
 
 func TestReplayMergesSBS(t *testing.T) {
-	sink := &pipe.Collector{}
+	sink := &feedtest.Collector{}
 	f := New(Config{Path: "testdata/capture.sbs", Speed: 1000})
 	if err := f.Run(context.Background(), sink); err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestReplayLoopAndOpen(t *testing.T) {
 		opened++
 		return io.NopCloser(strings.NewReader(string(data))), nil
 	}
-	sink := &pipe.Collector{}
+	sink := &feedtest.Collector{}
 	f := New(Config{Path: "embedded/demo.ndjson", Open: open, Speed: 6000, Loop: true})
 	_, stop := feedtest.Start(t, f.Run, sink)
 	obs := sink.Wait(7, 20*time.Second)
@@ -132,7 +132,7 @@ func TestReplayErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := New(tt.cfg).Run(context.Background(), &pipe.Collector{})
+			err := New(tt.cfg).Run(context.Background(), &feedtest.Collector{})
 			if !errors.Is(err, tt.want) {
 				t.Errorf("Run = %v, want %v", err, tt.want)
 			}

@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/jump"
+	"github.com/flightwatch/flightwatch/feeds/lines"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -65,7 +67,7 @@ type Parser struct {
 
 	state map[string]*state
 	swept time.Time
-	jumps pipe.Jumps
+	jumps jump.Filter
 }
 
 // Line parses one line (without its line end) received at recv. It
@@ -74,7 +76,7 @@ type Parser struct {
 // or ignored (heartbeats, non-MSG lines, messages without a position).
 func (p *Parser) Line(line []byte, recv time.Time) (obs flight.Observation, ok bool, reason string) {
 	if len(line) > MaxLine {
-		return obs, false, pipe.ReasonLineTooLong
+		return obs, false, feedstats.ReasonLineTooLong
 	}
 	line = bytes.TrimSpace(line)
 	if len(line) == 0 {
@@ -97,11 +99,11 @@ func (p *Parser) Line(line []byte, recv time.Time) (obs flight.Observation, ok b
 		return obs, false, "" // SEL, ID, AIR, STA, CLK and anything else
 	}
 	if n < numFields {
-		return obs, false, pipe.ReasonShortLine
+		return obs, false, feedstats.ReasonShortLine
 	}
 	hex, ok := parseHex(f[fHex])
 	if !ok {
-		return obs, false, pipe.ReasonBadHex
+		return obs, false, feedstats.ReasonBadHex
 	}
 	p.init(recv)
 	s := p.state[hex]
@@ -119,24 +121,24 @@ func (p *Parser) Line(line []byte, recv time.Time) (obs flight.Observation, ok b
 	lat, err1 := strconv.ParseFloat(string(f[fLat]), 64)
 	lon, err2 := strconv.ParseFloat(string(f[fLon]), 64)
 	if err1 != nil || err2 != nil {
-		return obs, false, pipe.ReasonBadNumber
+		return obs, false, feedstats.ReasonBadNumber
 	}
 	if lat == 0 && lon == 0 {
-		return obs, false, pipe.ReasonZeroPosition
+		return obs, false, feedstats.ReasonZeroPosition
 	}
 	t, err := p.msgTime(&f, recv)
 	if err != nil {
-		return obs, false, pipe.ReasonBadTime
+		return obs, false, feedstats.ReasonBadTime
 	}
 	obs = s.obs
 	obs.Hex, obs.Time, obs.Lat, obs.Lon = hex, t, lat, lon
 	obs.Callsign, obs.Squawk, obs.Source = s.callsign, s.squawk, p.Source
 	obs.Normalize()
 	if err := obs.Validate(recv); err != nil {
-		return flight.Observation{}, false, pipe.ReasonInvalid
+		return flight.Observation{}, false, feedstats.ReasonInvalid
 	}
 	if !p.jumps.Allow(hex, obs.Time, lat, lon) {
-		return flight.Observation{}, false, pipe.ReasonJump
+		return flight.Observation{}, false, feedstats.ReasonJump
 	}
 	return obs, true, ""
 }
@@ -150,31 +152,31 @@ func (p *Parser) merge(s *state, f *[numFields][]byte) string {
 	if v := f[fAlt]; len(v) > 0 {
 		alt, err := parseNum(v)
 		if err != nil {
-			return pipe.ReasonBadNumber
+			return feedstats.ReasonBadNumber
 		}
 		if alt < flight.MinAltFt || alt > flight.MaxAltFt {
-			return pipe.ReasonBadAltitude
+			return feedstats.ReasonBadAltitude
 		}
 		s.obs.AltFt, s.obs.Has = alt, s.obs.Has|flight.HasAlt
 	}
 	if v := f[fGS]; len(v) > 0 {
 		gs, err := parseNum(v)
 		if err != nil {
-			return pipe.ReasonBadNumber
+			return feedstats.ReasonBadNumber
 		}
 		s.obs.GSKt, s.obs.Has = gs, s.obs.Has|flight.HasGS
 	}
 	if v := f[fTrack]; len(v) > 0 {
 		tr, err := parseNum(v)
 		if err != nil {
-			return pipe.ReasonBadNumber
+			return feedstats.ReasonBadNumber
 		}
 		s.obs.TrackDeg, s.obs.Has = tr, s.obs.Has|flight.HasTrack
 	}
 	if v := f[fVRate]; len(v) > 0 {
 		vr, err := parseNum(v)
 		if err != nil {
-			return pipe.ReasonBadNumber
+			return feedstats.ReasonBadNumber
 		}
 		s.obs.VRateFPM, s.obs.Has = vr, s.obs.Has|flight.HasVRate
 	}
@@ -333,11 +335,11 @@ func parseHex(b []byte) (string, bool) {
 func (p *Parser) Parse(r io.Reader, recv time.Time) ([]flight.Observation, map[string]int, error) {
 	var out []flight.Observation
 	rejects := map[string]int{}
-	lr := pipe.NewLineReader(r, MaxLine)
+	lr := lines.NewReader(r, MaxLine)
 	for {
 		line, err := lr.Next()
-		if errors.Is(err, pipe.ErrLineTooLong) {
-			rejects[pipe.ReasonLineTooLong]++
+		if errors.Is(err, lines.ErrTooLong) {
+			rejects[feedstats.ReasonLineTooLong]++
 			continue
 		}
 		if len(line) > 0 {

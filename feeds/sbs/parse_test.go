@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -39,8 +39,8 @@ func TestParseFixture(t *testing.T) {
 		t.Errorf("got %d observations, want 6: %+v", len(obs), obs)
 	}
 	want := map[string]int{
-		pipe.ReasonBadHex: 1, pipe.ReasonBadAltitude: 1, pipe.ReasonZeroPosition: 1,
-		pipe.ReasonShortLine: 1, pipe.ReasonLineTooLong: 1, pipe.ReasonJump: 1,
+		feedstats.ReasonBadHex: 1, feedstats.ReasonBadAltitude: 1, feedstats.ReasonZeroPosition: 1,
+		feedstats.ReasonShortLine: 1, feedstats.ReasonLineTooLong: 1, feedstats.ReasonJump: 1,
 	}
 	for reason, n := range want {
 		if rejects[reason] != n {
@@ -93,12 +93,12 @@ func TestLine(t *testing.T) {
 		{"non MSG", "STA,,5,179,400AE7,10103,2008/11/28,14:58:51.153,2008/11/28,14:58:51.153,RM", false, ""},
 		{"velocity only merges", "MSG,4,1,1,A1B2C3,1,2024/11/24,08:00:00.500,2024/11/24,08:00:00.500,,,250,135,,,-512,,0,0,0,0", false, ""},
 		{"position", "MSG,3,1,1,A1B2C3,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", true, ""},
-		{"bad number", "MSG,3,1,1,A1B2C3,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,45x0,,,31.85,-106.38,,,0,0,0,0", false, pipe.ReasonBadNumber},
-		{"bad date", "MSG,3,1,1,A1B2C3,1,2024-11-24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", false, pipe.ReasonBadTime},
-		{"future time", "MSG,3,1,1,A1B2C3,1,2024/11/25,08:00:01.000,2024/11/25,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", false, pipe.ReasonInvalid},
-		{"short hex", "MSG,3,1,1,A1B2,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", false, pipe.ReasonBadHex},
-		{"lat out of range", "MSG,3,1,1,A1B2C3,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,91.5,-106.38,,,0,0,0,0", false, pipe.ReasonInvalid},
-		{"too long", "MSG,3" + strings.Repeat(",", 200), false, pipe.ReasonLineTooLong},
+		{"bad number", "MSG,3,1,1,A1B2C3,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,45x0,,,31.85,-106.38,,,0,0,0,0", false, feedstats.ReasonBadNumber},
+		{"bad date", "MSG,3,1,1,A1B2C3,1,2024-11-24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", false, feedstats.ReasonBadTime},
+		{"future time", "MSG,3,1,1,A1B2C3,1,2024/11/25,08:00:01.000,2024/11/25,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", false, feedstats.ReasonInvalid},
+		{"short hex", "MSG,3,1,1,A1B2,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,31.85,-106.38,,,0,0,0,0", false, feedstats.ReasonBadHex},
+		{"lat out of range", "MSG,3,1,1,A1B2C3,1,2024/11/24,08:00:01.000,2024/11/24,08:00:01.000,,4500,,,91.5,-106.38,,,0,0,0,0", false, feedstats.ReasonInvalid},
+		{"too long", "MSG,3" + strings.Repeat(",", 200), false, feedstats.ReasonLineTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

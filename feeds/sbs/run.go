@@ -9,12 +9,15 @@ import (
 	"net"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
+	"github.com/flightwatch/flightwatch/feeds/lines"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
 // Sink receives the feed's observations.
-type Sink = pipe.Sink
+type Sink = sink.Sink
 
 // Config configures a Feed. Zero values mean the documented defaults.
 type Config struct {
@@ -25,7 +28,7 @@ type Config struct {
 	// Source is copied into every observation.
 	Source string
 	// Stats receives counts; nil discards them.
-	Stats pipe.Stats
+	Stats feedstats.Stats
 	// Logger; nil discards logs.
 	Logger *slog.Logger
 	// Now is the receive clock; nil is time.Now.
@@ -49,7 +52,7 @@ type Feed struct {
 
 // New returns a feed for cfg.
 func New(cfg Config) *Feed {
-	cfg.Stats, cfg.Logger, cfg.Now = pipe.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
+	cfg.Stats, cfg.Logger, cfg.Now = feedstats.Defaults(cfg.Stats, cfg.Logger, cfg.Now)
 	if cfg.FlushEvery <= 0 {
 		cfg.FlushEvery = 100 * time.Millisecond
 	}
@@ -62,15 +65,15 @@ func New(cfg Config) *Feed {
 	return &Feed{cfg: cfg, parser: Parser{Location: cfg.Location, Source: cfg.Source}}
 }
 
-// Run connects to the receiver and sends its observations to sink until
+// Run connects to the receiver and sends its observations to the sink to until
 // ctx is done, reconnecting with exponential backoff whenever the
 // connection fails or drops. It returns nil when ctx is done.
-func (f *Feed) Run(ctx context.Context, sink Sink) error {
+func (f *Feed) Run(ctx context.Context, to Sink) error {
 	if f.cfg.Address == "" {
 		return errors.New("sbs: no address")
 	}
-	buf := &pipe.Buffer{Sink: sink, Stats: f.cfg.Stats}
-	back := pipe.Backoff{Min: 500 * time.Millisecond, Max: f.cfg.MaxBackoff}
+	buf := &sink.Buffer{Sink: to, Stats: f.cfg.Stats}
+	back := backoff.Doubling{Min: 500 * time.Millisecond, Max: f.cfg.MaxBackoff}
 	var d net.Dialer
 	connected := false
 	for {
@@ -104,7 +107,7 @@ func (f *Feed) Run(ctx context.Context, sink Sink) error {
 			}
 			f.fail(fmt.Errorf("sbs: read %s: %w", f.cfg.Address, err))
 		}
-		if !pipe.Wait(ctx, back.Next()) {
+		if !backoff.Wait(ctx, back.Next()) {
 			return nil
 		}
 	}
@@ -117,7 +120,7 @@ func (f *Feed) fail(err error) {
 
 // serve reads one connection until it fails or ctx is done, and reports
 // whether any line arrived.
-func (f *Feed) serve(ctx context.Context, conn net.Conn, buf *pipe.Buffer) (bool, error) {
+func (f *Feed) serve(ctx context.Context, conn net.Conn, buf *sink.Buffer) (bool, error) {
 	obsc := make(chan flight.Observation, 1024)
 	type result struct {
 		lines int
@@ -162,12 +165,12 @@ func (f *Feed) serve(ctx context.Context, conn net.Conn, buf *pipe.Buffer) (bool
 // not parsed.
 func (f *Feed) read(conn net.Conn, out chan<- flight.Observation) (int, error) {
 	n := 0
-	lr := pipe.NewLineReader(idleReader{conn, f.cfg.IdleTimeout}, MaxLine)
+	lr := lines.NewReader(idleReader{conn, f.cfg.IdleTimeout}, MaxLine)
 	for {
 		line, err := lr.Next()
-		if errors.Is(err, pipe.ErrLineTooLong) {
+		if errors.Is(err, lines.ErrTooLong) {
 			f.cfg.Stats.Messages(1)
-			f.cfg.Stats.Reject(pipe.ReasonLineTooLong, 1)
+			f.cfg.Stats.Reject(feedstats.ReasonLineTooLong, 1)
 			continue
 		}
 		if err != nil {

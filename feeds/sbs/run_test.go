@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -50,7 +50,7 @@ func (c *collector) waitFor(t *testing.T, n int) []flight.Observation {
 }
 
 type countStats struct {
-	pipe.Nop
+	feedstats.Nop
 	reconnects atomic.Int64
 }
 

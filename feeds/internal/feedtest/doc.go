@@ -1,4 +1,7 @@
 // Package feedtest holds the helpers the feeds' tests share: reading a
 // testdata fixture, running a feed in the background until the test stops
-// it, and checking decoded observations and reject counts.
+// it, a Collector sink and a Counts stats that keep what they receive, and
+// checking decoded observations and reject counts.
+//
+// Collector and Counts are safe for concurrent use.
 package feedtest

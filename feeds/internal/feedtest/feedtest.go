@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/internal/pipe"
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -24,17 +24,17 @@ func Fixture(t testing.TB, name string) []byte {
 }
 
 // RunFunc is a feed's Run method.
-type RunFunc func(ctx context.Context, sink pipe.Sink) error
+type RunFunc func(ctx context.Context, to sink.Sink) error
 
-// Start runs run with sink in a goroutine. stop cancels ctx, waits for run
+// Start runs run with to in a goroutine. stop cancels ctx, waits for run
 // to return and returns its result; later calls return the same result.
 // The test's cleanup calls stop too, so a failed test does not leave the
 // feed running.
-func Start(t testing.TB, run RunFunc, sink pipe.Sink) (ctx context.Context, stop func() error) {
+func Start(t testing.TB, run RunFunc, to sink.Sink) (ctx context.Context, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, sink) }()
+	go func() { done <- run(ctx, to) }()
 	var (
 		once sync.Once
 		err  error

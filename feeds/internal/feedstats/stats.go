@@ -1,16 +1,9 @@
-package pipe
+package feedstats
 
 import (
-	"context"
-
-	"github.com/flightwatch/flightwatch/flight"
+	"log/slog"
+	"time"
 )
-
-// Sink receives observations. Ingest returns an error when they could not
-// be stored; the feed keeps them and retries, or counts them lost.
-type Sink interface {
-	Ingest(ctx context.Context, obs []flight.Observation) error
-}
 
 // Reasons for rejected records, used as the reason label of the rejects
 // counter.
@@ -64,4 +57,19 @@ func ReportRejects(s Stats, rejects map[string]int) {
 	for reason, n := range rejects {
 		s.Reject(reason, n)
 	}
+}
+
+// Defaults returns stats, logger and now with the defaults every feed's
+// Config documents for nil: counts and logs discarded, time.Now as clock.
+func Defaults(stats Stats, logger *slog.Logger, now func() time.Time) (Stats, *slog.Logger, func() time.Time) {
+	if stats == nil {
+		stats = Nop{}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return stats, logger, now
 }

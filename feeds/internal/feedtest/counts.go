@@ -1,8 +1,12 @@
-package pipe
+package feedtest
 
-import "sync"
+import (
+	"sync"
 
-// Counts is a Stats that keeps every count in memory, for tests and
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+)
+
+// Counts is a feedstats.Stats that keeps every count in memory, for tests and
 // tools. It is safe for concurrent use; the zero value is ready.
 type Counts struct {
 	mu           sync.Mutex
@@ -14,7 +18,7 @@ type Counts struct {
 	lastErr      error
 }
 
-var _ Stats = (*Counts)(nil)
+var _ feedstats.Stats = (*Counts)(nil)
 
 // Messages adds n messages.
 func (c *Counts) Messages(n int) { c.mu.Lock(); c.messages += n; c.mu.Unlock() }

@@ -1,4 +1,4 @@
-package pipe
+package jump
 
 import (
 	"time"
@@ -8,9 +8,9 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 )
 
-// MaxJumpKt is the speed a position jump may imply before it is dropped
+// MaxKt is the speed a position jump may imply before it is dropped
 // (geo.MaxJumpKt).
-const MaxJumpKt = geo.MaxJumpKt
+const MaxKt = geo.MaxJumpKt
 
 // jumpForget is how long a last good position is remembered.
 const jumpForget = 10 * time.Minute
@@ -21,19 +21,19 @@ const jumpTrust = 3
 
 // feedJumps is the jump rule of the feeds: with slack, as feeds round
 // timestamps and may deliver out of order.
-var feedJumps = geo.JumpRule{MaxKt: MaxJumpKt, Drops: jumpTrust, Slack: true}
+var feedJumps = geo.JumpRule{MaxKt: MaxKt, Drops: jumpTrust, Slack: true}
 
-// Jumps drops positions implying more than MaxJumpKt from the last good
+// Filter drops positions implying more than MaxKt from the last good
 // position of the same aircraft (geo.JumpRule). The zero value is ready
 // to use; it is not safe for concurrent use.
-type Jumps struct {
+type Filter struct {
 	last  map[string]*geo.LastFix
 	swept time.Time
 }
 
 // Allow reports whether the position of hex at t is plausible, and records
 // it as the last good one when it is.
-func (j *Jumps) Allow(hex string, t time.Time, lat, lon float64) bool {
+func (j *Filter) Allow(hex string, t time.Time, lat, lon float64) bool {
 	if j.last == nil {
 		j.last = make(map[string]*geo.LastFix)
 	}
@@ -47,7 +47,7 @@ func (j *Jumps) Allow(hex string, t time.Time, lat, lon float64) bool {
 	return ok
 }
 
-func (j *Jumps) sweep(now time.Time) {
+func (j *Filter) sweep(now time.Time) {
 	if now.Sub(j.swept) < time.Minute {
 		return
 	}

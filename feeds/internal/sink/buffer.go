@@ -1,11 +1,18 @@
-package pipe
+package sink
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/flight"
 )
+
+// Sink receives observations. Ingest returns an error when they could not
+// be stored; the feed keeps them and retries, or counts them lost.
+type Sink interface {
+	Ingest(ctx context.Context, obs []flight.Observation) error
+}
 
 // MaxPending bounds the observations a Buffer keeps while its sink fails;
 // beyond it the oldest are counted lost.
@@ -15,7 +22,7 @@ const MaxPending = 50000
 // fails, up to MaxPending.
 type Buffer struct {
 	Sink  Sink
-	Stats Stats
+	Stats feedstats.Stats
 	obs   []flight.Observation
 }
 
@@ -34,7 +41,7 @@ func (b *Buffer) Flush(ctx context.Context) error {
 	}
 	if err := b.Sink.Ingest(ctx, b.obs); err != nil {
 		if over := len(b.obs) - MaxPending; over > 0 {
-			b.Stats.Reject(ReasonLost, over)
+			b.Stats.Reject(feedstats.ReasonLost, over)
 			b.obs = append(b.obs[:0], b.obs[over:]...)
 		}
 		return fmt.Errorf("ingest %d observations: %w", len(b.obs), err)

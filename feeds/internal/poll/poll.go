@@ -1,4 +1,4 @@
-package pipe
+package poll
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 )
 
 // MaxBody bounds the bytes read from one poll response.
@@ -33,10 +36,10 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("status %d", e.Code)
 }
 
-// Poller fetches a URL every Interval and hands each body to Handle. On a
+// Loop fetches a URL every Interval and hands each body to Handle. On a
 // failure it backs off (never polling faster than Interval); on 429 or 503
 // it waits at least what Retry-After (or RetryHeader) asks.
-type Poller struct {
+type Loop struct {
 	Client   *http.Client  // nil: a client with a 30 s timeout
 	Interval time.Duration // zero: 1 s
 	// Request builds each poll's request.
@@ -48,13 +51,13 @@ type Poller struct {
 	RetryHeader string
 	// Unauthorized is called on 401 (e.g. to drop a cached token).
 	Unauthorized func()
-	Stats        Stats
+	Stats        feedstats.Stats
 	Logger       *slog.Logger
 	Now          func() time.Time // nil: time.Now
 }
 
 // Run polls until ctx is done and then returns nil.
-func (p *Poller) Run(ctx context.Context) error {
+func (p *Loop) Run(ctx context.Context) error {
 	if p.Client == nil {
 		p.Client = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -64,7 +67,7 @@ func (p *Poller) Run(ctx context.Context) error {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	var back Backoff
+	var back backoff.Doubling
 	back.Min, back.Max = min(time.Second, p.Interval), maxFailWait
 	failing := false
 	for {
@@ -98,13 +101,13 @@ func (p *Poller) Run(ctx context.Context) error {
 				wait = max(wait, se.RetryAfter)
 			}
 		}
-		if !Wait(ctx, wait) {
+		if !backoff.Wait(ctx, wait) {
 			return nil
 		}
 	}
 }
 
-func (p *Poller) poll(ctx context.Context) error {
+func (p *Loop) poll(ctx context.Context) error {
 	req, err := p.Request(ctx)
 	if err != nil {
 		return err

@@ -1,19 +1,19 @@
-package pipe
+package backoff
 
 import (
 	"context"
 	"time"
 )
 
-// Backoff doubles a delay from Min up to Max. The zero value uses 500 ms
+// Doubling doubles a delay from Min up to Max. The zero value uses 500 ms
 // and 30 s.
-type Backoff struct {
+type Doubling struct {
 	Min, Max time.Duration
 	cur      time.Duration
 }
 
 // Next returns the delay to wait before the next attempt.
-func (b *Backoff) Next() time.Duration {
+func (b *Doubling) Next() time.Duration {
 	lo, hi := b.Min, b.Max
 	if lo <= 0 {
 		lo = 500 * time.Millisecond
@@ -34,7 +34,7 @@ func (b *Backoff) Next() time.Duration {
 }
 
 // Reset starts the delays again from Min.
-func (b *Backoff) Reset() { b.cur = 0 }
+func (b *Doubling) Reset() { b.cur = 0 }
 
 // Wait blocks for d or until ctx is done, and reports whether d passed.
 func Wait(ctx context.Context, d time.Duration) bool {

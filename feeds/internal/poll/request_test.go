@@ -1,4 +1,4 @@
-package pipe
+package poll
 
 import (
 	"context"
@@ -7,21 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
+	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
 	"github.com/flightwatch/flightwatch/flight"
 )
-
-func TestDefaults(t *testing.T) {
-	st, log, now := Defaults(nil, nil, nil)
-	if _, ok := st.(Nop); !ok || log == nil || now == nil {
-		t.Fatalf("Defaults(nil, nil, nil) = %T, %v, clock set %v; want Nop, a logger, a clock", st, log, now != nil)
-	}
-	c := &Counts{}
-	fixed := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
-	st, _, now = Defaults(c, log, func() time.Time { return fixed })
-	if st != Stats(c) || !now().Equal(fixed) {
-		t.Errorf("Defaults replaced set values: %T, %v", st, now())
-	}
-}
 
 func TestGet(t *testing.T) {
 	tests := []struct {
@@ -68,12 +57,12 @@ func TestDeliver(t *testing.T) {
 	bad := errors.New("not a document")
 	decode := func(body []byte, recv time.Time) ([]flight.Observation, map[string]int, error) {
 		if string(body) == "bad" {
-			return nil, map[string]int{ReasonBadRecord: 1}, bad
+			return nil, map[string]int{feedstats.ReasonBadRecord: 1}, bad
 		}
-		return []flight.Observation{{Hex: string(body), Time: recv}}, map[string]int{ReasonStale: 2}, nil
+		return []flight.Observation{{Hex: string(body), Time: recv}}, map[string]int{feedstats.ReasonStale: 2}, nil
 	}
-	st := &Counts{}
-	sink := &Collector{}
+	st := &feedtest.Counts{}
+	sink := &feedtest.Collector{}
 	handle := Deliver(sink, st, decode)
 	ctx := context.Background()
 	now := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
@@ -93,7 +82,7 @@ func TestDeliver(t *testing.T) {
 		t.Errorf("sink got %+v, want a00001 then a00002", got)
 	}
 	s := st.Snapshot()
-	if s.Rejects[ReasonBadDocument] != 1 || s.Rejects[ReasonBadRecord] != 1 || s.Rejects[ReasonStale] != 4 || s.Observations != 2 {
+	if s.Rejects[feedstats.ReasonBadDocument] != 1 || s.Rejects[feedstats.ReasonBadRecord] != 1 || s.Rejects[feedstats.ReasonStale] != 4 || s.Observations != 2 {
 		t.Errorf("stats = %+v", s)
 	}
 }

@@ -1,4 +1,4 @@
-package pipe
+package lines
 
 import (
 	"bufio"
@@ -6,20 +6,20 @@ import (
 	"io"
 )
 
-// ErrLineTooLong is returned by LineReader.Next for a line longer than its
+// ErrTooLong is returned by Reader.Next for a line longer than its
 // limit; the line's bytes are skipped and the next call reads on.
-var ErrLineTooLong = errors.New("line too long")
+var ErrTooLong = errors.New("line too long")
 
-// LineReader reads LF or CRLF terminated lines with a length limit,
-// without failing the whole stream on one long line.
-type LineReader struct {
+// Reader reads LF or CRLF terminated lines with a length limit, without
+// failing the whole stream on one long line.
+type Reader struct {
 	r   *bufio.Reader
 	max int
 	acc []byte
 }
 
-// NewLineReader reads lines of at most max bytes (line end excluded).
-func NewLineReader(r io.Reader, max int) *LineReader {
+// NewReader reads lines of at most max bytes (line end excluded).
+func NewReader(r io.Reader, max int) *Reader {
 	size := 64 << 10
 	if max+2 < size {
 		size = max + 2
@@ -27,7 +27,7 @@ func NewLineReader(r io.Reader, max int) *LineReader {
 	if size < 16 {
 		size = 16
 	}
-	return &LineReader{r: bufio.NewReaderSize(r, size), max: max}
+	return &Reader{r: bufio.NewReaderSize(r, size), max: max}
 }
 
 // Next returns the next line without its line end. The slice is valid
@@ -35,7 +35,7 @@ func NewLineReader(r io.Reader, max int) *LineReader {
 // unterminated last line is returned together with io.EOF (a stream cut
 // mid-line), so callers that must not trust partial lines check err first.
 // Other read errors are returned as they come, with any unterminated data.
-func (l *LineReader) Next() ([]byte, error) {
+func (l *Reader) Next() ([]byte, error) {
 	l.acc = l.acc[:0]
 	skip := false
 	for {
@@ -58,7 +58,7 @@ func (l *LineReader) Next() ([]byte, error) {
 			if skip || len(trimCR(line)) > l.max {
 				// An over-long last line without its line end: report
 				// it; the next call returns err.
-				return nil, ErrLineTooLong
+				return nil, ErrTooLong
 			}
 			if len(line) == 0 {
 				return nil, err
@@ -66,11 +66,11 @@ func (l *LineReader) Next() ([]byte, error) {
 			return trimCR(line), err
 		}
 		if skip {
-			return nil, ErrLineTooLong
+			return nil, ErrTooLong
 		}
 		line = trimCR(line[:len(line)-1])
 		if len(line) > l.max {
-			return nil, ErrLineTooLong
+			return nil, ErrTooLong
 		}
 		return line, nil
 	}

@@ -1,14 +1,15 @@
-package pipe
+package feedtest
 
 import (
 	"context"
 	"sync"
 	"time"
 
+	"github.com/flightwatch/flightwatch/feeds/internal/sink"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
-// Collector is a Sink that keeps everything it receives, for tests and
+// Collector is a sink.Sink that keeps everything it receives, for tests and
 // tools. It is safe for concurrent use; the zero value is ready. Fail, when
 // set, makes Ingest return its error instead.
 type Collector struct {
@@ -18,7 +19,7 @@ type Collector struct {
 	wake chan struct{}
 }
 
-var _ Sink = (*Collector)(nil)
+var _ sink.Sink = (*Collector)(nil)
 
 // SetFail makes Ingest fail with err (nil: succeed again).
 func (c *Collector) SetFail(err error) {
