@@ -1,7 +1,7 @@
 // Package feeds runs flightwatch's flight position feeds: SBS-1 receivers
 // (sbs), readsb aircraft.json (readsb), the adsb.lol / airplanes.live v2
-// API (adsbx), OpenSky (opensky) and recorded files (replay), plus report
-// feeds built by the caller. Each feed kind lives in its own package with a
+// API (adsbxv2, configured as kind adsbx-v2), OpenSky (opensky) and
+// recorded files (replay), plus report feeds built by the caller. Each feed kind lives in its own package with a
 // pure parser and a connect or poll loop; this package decodes the
 // `feeds:` configuration, builds and supervises the feeds (restarting a
 // failed one with backoff, never letting it stop the others), keeps their

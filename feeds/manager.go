@@ -11,7 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/flightwatch/flightwatch/feeds/adsbx"
+	"github.com/flightwatch/flightwatch/feeds/adsbxv2"
 	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/opensky"
@@ -119,7 +119,7 @@ func build(cfg Config, sink Sink, opt Options, st *stats, log *slog.Logger) (Run
 			Headers: cfg.Headers, Source: src, Stats: st, Logger: log, Now: opt.Now})
 		return runFunc(func(ctx context.Context) error { return f.Run(ctx, sink) }), nil
 	case KindADSBX:
-		f := adsbx.New(adsbx.Config{URL: cfg.URL, Path: cfg.Path, Interval: time.Duration(cfg.Interval), MaxAge: time.Duration(cfg.MaxAge),
+		f := adsbxv2.New(adsbxv2.Config{URL: cfg.URL, Path: cfg.Path, Interval: time.Duration(cfg.Interval), MaxAge: time.Duration(cfg.MaxAge),
 			Headers: cfg.Headers, Source: src, Stats: st, Logger: log, Now: opt.Now})
 		return runFunc(func(ctx context.Context) error { return f.Run(ctx, sink) }), nil
 	case KindOpenSky:

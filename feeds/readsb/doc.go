@@ -7,7 +7,7 @@
 // older forks speed), rates feet per minute. A position's time is the
 // document's now minus seen_pos; positions older than MaxAge (60 s) and
 // aircraft without a position are skipped. A Decoder is also used by the
-// adsbx package, whose items carry the same keys.
+// adsbxv2 package, whose items carry the same keys.
 //
 // A Decoder keeps per-aircraft state for the position jump filter and is
 // not safe for concurrent use.

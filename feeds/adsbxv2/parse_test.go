@@ -1,4 +1,4 @@
-package adsbx
+package adsbxv2
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package adsbx
+package adsbxv2
 
 import (
 	"context"
@@ -70,14 +70,14 @@ func (f *Feed) Endpoint() string {
 // Run polls until ctx is done and returns nil then.
 func (f *Feed) Run(ctx context.Context, to Sink) error {
 	if f.cfg.URL == "" {
-		return errors.New("adsbx: no url")
+		return errors.New("adsbxv2: no url")
 	}
 	url := f.Endpoint()
 	p := &poll.Loop{
 		Client:   f.cfg.Client,
 		Interval: f.cfg.Interval,
 		Request: func(ctx context.Context) (*http.Request, error) {
-			return poll.Get(ctx, "adsbx", url, acceptJSON, f.cfg.Headers)
+			return poll.Get(ctx, "adsbxv2", url, acceptJSON, f.cfg.Headers)
 		},
 		Handle: poll.Deliver(to, f.cfg.Stats, func(body []byte, recv time.Time) ([]flight.Observation, map[string]int, error) {
 			return Parse(&f.dec, body, recv)

@@ -1,4 +1,4 @@
-package adsbx
+package adsbxv2
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 )
 
 // ErrDocument is wrapped when a response cannot be read at all.
-var ErrDocument = errors.New("adsbx: malformed document")
+var ErrDocument = errors.New("adsbxv2: malformed document")
 
 type document struct {
 	AC    []json.RawMessage `json:"ac"`
