@@ -15,7 +15,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/feeds/internal/backoff"
 	"github.com/flightwatch/flightwatch/feeds/internal/feedtest"
-	"github.com/flightwatch/flightwatch/feeds/push"
+	"github.com/flightwatch/flightwatch/ingest/push"
 )
 
 // flaky is a reports Runner that panics, then fails, then runs until ctx

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/flightwatch/flightwatch/feeds/push"
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/ingest"
+	"github.com/flightwatch/flightwatch/ingest/push"
 	"github.com/flightwatch/flightwatch/store"
 )
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/push"
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/ingest/push"
 )
 
 var t0 = time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flightwatch/flightwatch/feeds/push"
+	"github.com/flightwatch/flightwatch/ingest/push"
 )
 
 func ExampleParse() {
