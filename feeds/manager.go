@@ -16,7 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/opensky"
 	"github.com/flightwatch/flightwatch/feeds/readsb"
-	"github.com/flightwatch/flightwatch/feeds/record"
+
 	"github.com/flightwatch/flightwatch/feeds/replay"
 	"github.com/flightwatch/flightwatch/feeds/sbs"
 	"github.com/flightwatch/flightwatch/flight"
@@ -205,13 +205,13 @@ func (m *Manager) Status() []Status {
 }
 
 // Record runs the feeds of cfgs until ctx is done, writing every
-// observation they receive to w as NDJSON (see package record). It
+// observation they receive to w as NDJSON (see replay.Recorder). It
 // returns nil when ctx is done or every feed has ended.
 func Record(ctx context.Context, cfgs []Config, w io.Writer, opt Options) error {
 	if w == nil {
 		return errors.New("feeds: record: no writer")
 	}
-	m, err := New(cfgs, record.New(w), opt)
+	m, err := New(cfgs, replay.NewRecorder(w), opt)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
-// Package replay plays a recorded file of observations as a live feed.
+// Package replay plays a recorded file of observations as a live feed,
+// and records one: a Recorder is a sink that writes what the feeds
+// receive in the NDJSON form below.
 //
 // A file holds one record per line, in either form (they may be mixed):
 //
-//   - NDJSON: a flight.Observation in its JSON wire form, as package record
+//   - NDJSON: a flight.Observation in its JSON wire form, as a Recorder
 //     writes it and POST /api/v1/positions reads it;
 //   - SBS-1: a BaseStation line as a receiver sends it, read in the feed's
 //     time zone. A line may carry its receive time as a prefix: "@" and the
@@ -18,5 +20,5 @@
 // arrives, carrying that re-based time, so replayed flights look live to
 // the tracker. With Loop the file starts over at its end, as a new pass.
 //
-// A Feed is not safe for concurrent use except its Run.
+// A Feed is not safe for concurrent use except its Run; a Recorder is.
 package replay

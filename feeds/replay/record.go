@@ -1,4 +1,4 @@
-package record
+package replay
 
 import (
 	"bufio"
@@ -10,13 +10,9 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 )
 
-// Sink receives observations.
-type Sink interface {
-	Ingest(ctx context.Context, obs []flight.Observation) error
-}
-
 // Recorder is a Sink that writes every observation it receives as one
-// NDJSON line and flushes after each batch.
+// NDJSON line, the form a Feed plays back, and flushes after each batch.
+// It is safe for concurrent use.
 type Recorder struct {
 	mu  sync.Mutex
 	w   *bufio.Writer
@@ -26,9 +22,9 @@ type Recorder struct {
 
 var _ Sink = (*Recorder)(nil)
 
-// New returns a Recorder writing to w. The caller closes w after the
-// feeds have stopped.
-func New(w io.Writer) *Recorder {
+// NewRecorder returns a Recorder writing to w. The caller closes w after
+// the feeds have stopped.
+func NewRecorder(w io.Writer) *Recorder {
 	return &Recorder{w: bufio.NewWriterSize(w, 64<<10)}
 }
 
@@ -40,11 +36,11 @@ func (r *Recorder) Ingest(_ context.Context, obs []flight.Observation) error {
 		r.buf = obs[i].AppendJSON(r.buf[:0])
 		r.buf = append(r.buf, '\n')
 		if _, err := r.w.Write(r.buf); err != nil {
-			return fmt.Errorf("record: write: %w", err)
+			return fmt.Errorf("replay: record: write: %w", err)
 		}
 	}
 	if err := r.w.Flush(); err != nil {
-		return fmt.Errorf("record: flush: %w", err)
+		return fmt.Errorf("replay: record: flush: %w", err)
 	}
 	r.n += uint64(len(obs))
 	return nil
@@ -60,7 +56,7 @@ func (r *Recorder) Count() uint64 {
 // Tee returns a Sink that records every batch with r and then forwards it
 // to next. A recording error is returned only when next succeeded, so the
 // feed retries as it would for next alone.
-func Tee(r *Recorder, next Sink) Sink {
+func (r *Recorder) Tee(next Sink) Sink {
 	return tee{r: r, next: next}
 }
 
