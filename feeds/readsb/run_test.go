@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,15 +17,7 @@ import (
 // then the fixture: the feed survives each, honours the wait, and delivers.
 func TestRunFailures(t *testing.T) {
 	fixture := feedtest.Fixture(t, "aircraft.json")
-	var (
-		mu    sync.Mutex
-		times []time.Time
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		times = append(times, time.Now())
-		n := len(times)
-		mu.Unlock()
+	srv := feedtest.Serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Test") != "yes" {
 			t.Errorf("header X-Test = %q, want yes", r.Header.Get("X-Test"))
 		}
@@ -41,24 +32,12 @@ func TestRunFailures(t *testing.T) {
 		default:
 			w.Write(fixture)
 		}
-	}))
-	defer srv.Close()
-
+	})
 	st := &feedtest.Counts{}
-	sink := &feedtest.Collector{}
 	f := New(Config{URL: srv.URL, Interval: 10 * time.Millisecond, Stats: st, Headers: map[string]string{"X-Test": "yes"}})
-	_, stop := feedtest.Start(t, f.Run, sink)
-	obs := sink.Wait(3, 20*time.Second)
-	if err := stop(); err != nil {
-		t.Errorf("Run = %v", err)
-	}
-	if len(obs) < 3 {
-		t.Fatalf("got %d observations, want >= 3", len(obs))
-	}
-	mu.Lock()
-	gap := times[3].Sub(times[2])
-	mu.Unlock()
-	if gap < time.Second {
+	feedtest.Until(t, f.Run, 3, 20*time.Second)
+	times := srv.Times()
+	if gap := times[3].Sub(times[2]); gap < time.Second {
 		t.Errorf("polled again %v after a 429 with Retry-After: 1, want >= 1s", gap)
 	}
 	s := st.Snapshot()
@@ -109,8 +88,7 @@ func TestRunServerAway(t *testing.T) {
 
 func TestRunSinkFailure(t *testing.T) {
 	fixture := feedtest.Fixture(t, "aircraft.json")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(fixture) }))
-	defer srv.Close()
+	srv := feedtest.Serve(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(fixture) })
 	sink := &feedtest.Collector{}
 	sink.SetFail(context.DeadlineExceeded)
 	st := &feedtest.Counts{}
