@@ -34,6 +34,11 @@ import (
 //	{p}:agg:<r>:<day> hash  "<h3>" -> count, "<h3>:n" -> reports, "<h3>:s:<source>" -> count
 //	{p}:months       zset   UTC calendar months (year*12 + month-1) holding reports
 //	{p}:magg:<r>:<month> hash "<h3>" -> "<count>,<reports>{,<count>,<len>:<source>}" over a UTC calendar month (yyyymm)
+//	{p}:lline:<leg>  string the leg's line: fixed-size records (store/internal/legline), in time order
+//	{p}:lsrc:<leg>   hash   source -> "first,last,positions" (Unix µs) of the leg's positions
+//	{p}:lstatk       hash   leg id -> the stats key (stats.Key) the leg is counted under
+//	{p}:lstatd       zset   UTC days (days since epoch) holding counted legs
+//	{p}:lstat:<by>:<day> hash group -> legs of the day, grouped by the by-th part of the stats key
 type keys struct {
 	tag string
 }
@@ -69,6 +74,22 @@ func (k keys) months() string { return k.tag + ":months" }
 func (k keys) monthAgg(res int, m int64) string {
 	return k.tag + ":magg:" + strconv.Itoa(res) + ":" + query.MonthName(m)
 }
+func (k keys) legLine(id string) string    { return k.tag + ":lline:" + id }
+func (k keys) legSources(id string) string { return k.tag + ":lsrc:" + id }
+func (k keys) legStatKeys() string         { return k.tag + ":lstatk" }
+func (k keys) statDays() string            { return k.tag + ":lstatd" }
+
+// statDayPrefix is what statDay puts before "<by>:<day>"; the count
+// script builds the keys of a leg's groups from it.
+func (k keys) statDayPrefix() string { return k.tag + ":lstat:" }
+func (k keys) statDay(by int, day int64) string {
+	return k.statDayPrefix() + strconv.Itoa(by) + ":" + strconv.FormatInt(day, 10)
+}
+
+// trackPattern and legLinePattern match every track and every leg line of
+// the store, for SCAN.
+func (k keys) trackPattern() string   { return k.pattern()[:len(k.pattern())-1] + "trk:*" }
+func (k keys) legLinePattern() string { return k.pattern()[:len(k.pattern())-1] + "lline:*" }
 
 // pattern matches every key of the store, for SCAN.
 func (k keys) pattern() string {

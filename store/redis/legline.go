@@ -17,9 +17,6 @@ import (
 
 var _ store.History = (*Store)(nil)
 
-func (k keys) legLine(id string) string    { return k.tag + ":lline:" + id }
-func (k keys) legSources(id string) string { return k.tag + ":lsrc:" + id }
-
 // appendLineScript appends each leg's new records (those newer than its
 // last one, compared as big-endian time prefixes), thins a line over the
 // limit to every other record (keeping the last), and merges per-source

@@ -48,16 +48,14 @@ func (s *Store) Expire(ctx context.Context, now time.Time, r store.Retention) (s
 	return e, nil
 }
 
-// scanKeys calls fn with each page of the store's keys starting with
-// infix (after the hash tag).
-func (s *Store) scanKeys(ctx context.Context, infix string, fn func([]string) error) error {
-	pattern := s.k.pattern()
-	pattern = pattern[:len(pattern)-1] + infix + "*"
+// scanKeys calls fn with each page of the store's keys matching pattern
+// (a SCAN pattern from keys).
+func (s *Store) scanKeys(ctx context.Context, pattern string, fn func([]string) error) error {
 	var cursor uint64
 	for {
 		ks, next, err := s.client.Scan(ctx, cursor, pattern, expirePage).Result()
 		if err != nil {
-			return wrap(ctx, "scan", infix, err)
+			return wrap(ctx, "scan", pattern, err)
 		}
 		if len(ks) > 0 {
 			if err := fn(ks); err != nil {
@@ -74,7 +72,7 @@ func (s *Store) scanKeys(ctx context.Context, infix string, fn func([]string) er
 func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
 	max := "(" + strconv.FormatInt(cut.UnixMicro(), 10)
 	removed := 0
-	err := s.scanKeys(ctx, "trk:", func(ks []string) error {
+	err := s.scanKeys(ctx, s.k.trackPattern(), func(ks []string) error {
 		pipe := s.client.Pipeline()
 		cmds := make([]*goredis.IntCmd, len(ks))
 		for i, k := range ks {
@@ -249,7 +247,7 @@ func (s *Store) Held(ctx context.Context) (store.Held, error) {
 		return h, wrap(ctx, "held", "", err)
 	}
 	h.Aircraft, h.Legs, h.Alerts, h.Reports = int(ac.Val()), int(legs.Val()), int(alerts.Val()), int(reps.Val())
-	err := s.scanKeys(ctx, "trk:", func(ks []string) error {
+	err := s.scanKeys(ctx, s.k.trackPattern(), func(ks []string) error {
 		pipe := s.client.Pipeline()
 		cmds := make([]*goredis.IntCmd, len(ks))
 		for i, k := range ks {
@@ -266,7 +264,7 @@ func (s *Store) Held(ctx context.Context) (store.Held, error) {
 	if err != nil {
 		return h, err
 	}
-	err = s.scanKeys(ctx, "lline:", func(ks []string) error {
+	err = s.scanKeys(ctx, s.k.legLinePattern(), func(ks []string) error {
 		pipe := s.client.Pipeline()
 		cmds := make([]*goredis.IntCmd, len(ks))
 		for i, k := range ks {

@@ -13,17 +13,11 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 )
 
-func (k keys) legStatKeys() string { return k.tag + ":lstatk" }
-func (k keys) statDays() string    { return k.tag + ":lstatd" }
-func (k keys) statDay(by int, day int64) string {
-	return k.tag + ":lstat:" + strconv.Itoa(by) + ":" + strconv.FormatInt(day, 10)
-}
-
 // countLegsScript moves each leg's count to its new key: the counters of
 // the key it was counted under (stored per leg) go down, those of the new
 // key up. A key is "day<US>group<US>..." (stats.Key.String); an empty new
 // key uncounts the leg.
-// KEYS: legStatKeys, statDays. ARGV: key prefix "{p}:lstat:", then leg id
+// KEYS: legStatKeys, statDays. ARGV: statDayPrefix, then leg id
 // and new key per leg.
 var countLegsScript = goredis.NewScript(`
 local function apply(key, n)
@@ -68,7 +62,7 @@ const maxSentKeys = 200000
 // it. A caller whose pipeline fails calls forgetSent.
 func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs []flight.Leg) {
 	keyer := stats.Default()
-	args := []any{s.k.tag + ":lstat:"}
+	args := []any{s.k.statDayPrefix()}
 	s.sent.mu.Lock()
 	if s.sent.m == nil || len(s.sent.m) > maxSentKeys {
 		s.sent.m = make(map[string]string)
