@@ -13,6 +13,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
 // chunk bounds the number of keys or fields sent in one command.
@@ -68,7 +69,7 @@ func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch [
 	buf := make([]byte, 0, len(batch)*96)
 	ends := make([]int, len(batch))
 	for i := range batch {
-		buf = appendAircraft(buf, &batch[i])
+		buf = codec.AppendAircraft(buf, &batch[i])
 		ends[i] = len(buf)
 	}
 	state := make([]any, 0, 2*len(batch))
@@ -147,7 +148,7 @@ func (s *Store) Aircraft(ctx context.Context, hex string) (flight.Aircraft, erro
 	if err != nil {
 		return a, wrap(ctx, "get aircraft", hex, err)
 	}
-	if err := decodeAircraft(b, &a); err != nil {
+	if err := codec.DecodeAircraft(b, &a); err != nil {
 		return a, wrap(ctx, "get aircraft", hex, err)
 	}
 	return a, nil
@@ -213,7 +214,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 				continue // removed since the index was read
 			}
 			var a flight.Aircraft
-			if err := decodeAircraftString(str, &a); err != nil {
+			if err := codec.DecodeAircraftString(str, &a); err != nil {
 				return nil, wrap(ctx, "aircraft in", "states", err)
 			}
 			if geo.InBound(bbox, orb.Point{a.Lon, a.Lat}) {
@@ -228,7 +229,7 @@ func decodeIn(vals []string, bbox orb.Bound) ([]flight.Aircraft, error) {
 	out := make([]flight.Aircraft, 0, len(vals))
 	for _, v := range vals {
 		var a flight.Aircraft
-		if err := decodeAircraftString(v, &a); err != nil {
+		if err := codec.DecodeAircraftString(v, &a); err != nil {
 			return nil, fmt.Errorf("redis: aircraft in: %w", err)
 		}
 		if geo.InBound(bbox, orb.Point{a.Lon, a.Lat}) {

@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/fanout"
+	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
 var _ store.Bus = (*Bus)(nil)
 
 // Bus carries events between instances over one Redis PUBLISH/SUBSCRIBE
-// channel, in the binary form of event.go (JSON events are still read).
+// channel, in the binary form of codec.AppendEvent (JSON events are still read).
 // Each subscriber has its own Redis subscription and its
 // own bounded queue; a subscriber whose connection drops is sent a lost
 // event, and its subscription is renewed by go-redis.
@@ -58,7 +60,7 @@ func (b *Bus) publisher(ctx context.Context) goredis.Cmdable {
 // error wrapping store.ErrUnavailable, when Redis cannot be reached.
 func (b *Bus) Publish(ctx context.Context, e store.Event) error {
 	bp := bufPool.Get().(*[]byte)
-	msg, err := appendEvent((*bp)[:0], &e)
+	msg, err := codec.AppendEvent((*bp)[:0], &e)
 	if err != nil {
 		bufPool.Put(bp)
 		return fmt.Errorf("redis: publish %s: %w", e.Kind, err)
@@ -106,6 +108,13 @@ func (b *Bus) subscribe(ctx context.Context, want map[store.EventKind]bool) (<-c
 	return q.C(), nil
 }
 
+// bufPool recycles encoding buffers: the client has written the message
+// once Publish returns.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooled keeps unusually large buffers out of the pool.
+const maxPooled = 4 << 20
+
 // idle is how long a quiet subscription waits before pinging Redis.
 const idle = 30 * time.Second
 
@@ -149,12 +158,12 @@ func (b *Bus) receive(ctx context.Context, ps *goredis.PubSub, q *fanout.Queue, 
 		case *goredis.Message:
 			backoff = 50 * time.Millisecond
 			if want != nil {
-				if k, ok := eventKind(m.Payload); ok && !want[k] {
+				if k, ok := codec.EventKind(m.Payload); ok && !want[k] {
 					continue
 				}
 			}
 			var e store.Event
-			if err := decodeEvent(m.Payload, &e); err != nil {
+			if err := codec.DecodeEvent(m.Payload, &e); err != nil {
 				b.log.Warn("undecodable event", "err", err)
 				continue
 			}

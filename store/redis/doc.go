@@ -2,7 +2,7 @@
 // v9, so that several flightwatch instances share one state, and carries
 // change events between them with Redis PUBLISH/SUBSCRIBE.
 //
-// Events travel in a compact binary form (event.go) that leads with the
+// Events travel in a compact binary form (internal/codec) that leads with the
 // kind, so that a subscriber can skip kinds it does not want undecoded;
 // JSON events are still read, but instances older than the binary form
 // cannot read it, so instances sharing a channel are upgraded together.

@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/legline"
+	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
 var _ store.History = (*Store)(nil)
@@ -187,7 +188,7 @@ func (s *Store) LegSources(ctx context.Context, ids []string) ([][]store.SourceS
 		for name, v := range c.Val() {
 			src, ok := parseSeen(name, v)
 			if !ok {
-				return nil, fmt.Errorf("redis: leg sources %s: %w", ids[i], errCorrupt)
+				return nil, fmt.Errorf("redis: leg sources %s: %w", ids[i], codec.ErrCorrupt)
 			}
 			out[i] = append(out[i], src)
 		}

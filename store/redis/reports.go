@@ -14,6 +14,7 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
 // addReportScript stores one report unless its id is stored, and then
@@ -21,7 +22,7 @@ import (
 // aggregates, all atomically, so that instances adding the same report at
 // once count it once. Day aggregates keep a field per cell, count and
 // source; month aggregates keep one packed field per cell (see
-// addPacked), so that reading a month reads one field per cell.
+// codec.AddPacked), so that reading a month reads one field per cell.
 // KEYS: reports, reportDay, days, months, then per resolution its day
 // aggregate and its month aggregate.
 // ARGV: id, json, time µs, day, count, source, month, cell per resolution.
@@ -63,62 +64,6 @@ for i = 5, #KEYS, 2 do
 end
 return 1
 `)
-
-// addPacked adds a packed month-aggregate value to c. The value is
-// "<count>,<reports>" followed, per source, by ",<count>,<len>:<source>",
-// len being the source's length in bytes. It reports whether v was well
-// formed.
-func addPacked(c *query.CellSum, v string) bool {
-	count, i, ok := readInt(v, 0)
-	if !ok || i >= len(v) || v[i] != ',' {
-		return false
-	}
-	reports, i, ok := readInt(v, i+1)
-	if !ok {
-		return false
-	}
-	c.Count += count
-	c.Reports += reports
-	for i < len(v) {
-		if v[i] != ',' {
-			return false
-		}
-		n, j, ok := readInt(v, i+1)
-		if !ok || j >= len(v) || v[j] != ',' {
-			return false
-		}
-		l, k, ok := readInt(v, j+1)
-		if !ok || k >= len(v) || v[k] != ':' || l < 0 || l > len(v)-k-1 {
-			return false
-		}
-		c.AddSource(v[k+1:k+1+l], n)
-		i = k + 1 + l
-	}
-	return true
-}
-
-// readInt reads a decimal integer, optionally negative, at v[i:] and
-// returns it with the index just past it.
-func readInt(v string, i int) (n, end int, ok bool) {
-	neg := i < len(v) && v[i] == '-'
-	if neg {
-		i++
-	}
-	start := i
-	for ; i < len(v) && v[i] >= '0' && v[i] <= '9'; i++ {
-		if n > (1<<62)/10 {
-			return 0, i, false
-		}
-		n = n*10 + int(v[i]-'0')
-	}
-	if i == start {
-		return 0, i, false
-	}
-	if neg {
-		n = -n
-	}
-	return n, i, true
-}
 
 // AddReports stores the reports whose ID is new and counts them into the
 // per-day and per-month aggregates, one script call per report in one
@@ -191,7 +136,7 @@ func parseBuckets(vals []string) ([]int64, error) {
 	for _, v := range vals {
 		d, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%w: day or month %q", errCorrupt, v)
+			return nil, fmt.Errorf("%w: day or month %q", codec.ErrCorrupt, v)
 		}
 		days = append(days, d)
 	}
@@ -305,8 +250,8 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 			if cell == 0 {
 				continue
 			}
-			if c := sum.Filtered(cell, filter.In); c != nil && !addPacked(c, v) {
-				return nil, fmt.Errorf("redis: cells: %w: field %s = %q", errCorrupt, field, v)
+			if c := sum.Filtered(cell, filter.In); c != nil && !codec.AddPacked(c, v) {
+				return nil, fmt.Errorf("redis: cells: %w: field %s = %q", codec.ErrCorrupt, field, v)
 			}
 		}
 	}
@@ -323,7 +268,7 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 			}
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return nil, fmt.Errorf("redis: cells: %w: field %s = %q", errCorrupt, field, v)
+				return nil, fmt.Errorf("redis: cells: %w: field %s = %q", codec.ErrCorrupt, field, v)
 			}
 			switch {
 			case rest == "":

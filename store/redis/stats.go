@@ -11,6 +11,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
 // countLegsScript moves each leg's count to its new key: the counters of
@@ -122,7 +123,7 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 	for i, d := range days {
 		n, err := strconv.ParseInt(d, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("redis: stats: day %q: %w", d, errCorrupt)
+			return nil, fmt.Errorf("redis: stats: day %q: %w", d, codec.ErrCorrupt)
 		}
 		nums[i] = n
 		cmds[i] = pipe.HGetAll(ctx, s.k.statDay(by, n))
@@ -134,7 +135,7 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 		for g, v := range c.Val() {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return nil, fmt.Errorf("redis: stats: count %q: %w", v, errCorrupt)
+				return nil, fmt.Errorf("redis: stats: count %q: %w", v, codec.ErrCorrupt)
 			}
 			if n > 0 {
 				out = append(out, stats.DayCount{Day: nums[i], Group: g, Count: n})

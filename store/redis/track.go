@@ -8,6 +8,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
 // AppendTrack adds points to each aircraft's track, a sorted set of binary
@@ -28,7 +29,7 @@ func (s *Store) queueTrack(ctx context.Context, pipe goredis.Pipeliner, points [
 	for i := range points {
 		p := &points[i]
 		start := len(buf)
-		buf = appendPoint(buf, p)
+		buf = codec.AppendPoint(buf, p)
 		byHex[p.Hex] = append(byHex[p.Hex], goredis.Z{Score: float64(p.Time.UnixMicro()), Member: buf[start:len(buf):len(buf)]})
 	}
 	for hex, zs := range byHex {
@@ -54,7 +55,7 @@ func (s *Store) Track(ctx context.Context, hex string, since, until time.Time) (
 	out := make([]flight.TrackPoint, 0, len(vals))
 	for _, v := range vals {
 		var p flight.TrackPoint
-		if err := decodePoint([]byte(v), hex, &p); err != nil {
+		if err := codec.DecodePoint([]byte(v), hex, &p); err != nil {
 			return nil, wrap(ctx, "track", hex, err)
 		}
 		if (!since.IsZero() && p.Time.Before(since)) || (!until.IsZero() && p.Time.After(until)) {

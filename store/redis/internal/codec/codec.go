@@ -1,4 +1,4 @@
-package redis
+package codec
 
 import (
 	"encoding/binary"
@@ -38,8 +38,8 @@ const (
 	flagZeroTime = 4
 )
 
-// errCorrupt is wrapped by every decoding error.
-var errCorrupt = errors.New("redis: corrupt record")
+// ErrCorrupt is wrapped by every decoding error.
+var ErrCorrupt = errors.New("redis: corrupt record")
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -50,8 +50,8 @@ func appendFloat(b []byte, f float64) []byte {
 	return binary.BigEndian.AppendUint64(b, math.Float64bits(f))
 }
 
-// appendAircraft appends the binary form of a to b.
-func appendAircraft(b []byte, a *flight.Aircraft) []byte {
+// AppendAircraft appends the binary form of a to b.
+func AppendAircraft(b []byte, a *flight.Aircraft) []byte {
 	var flags byte
 	if a.OnGround {
 		flags |= flagGround
@@ -99,7 +99,7 @@ type reader struct {
 
 func (r *reader) fail() {
 	if r.err == nil {
-		r.err = errCorrupt
+		r.err = ErrCorrupt
 	}
 	r.s = ""
 }
@@ -165,17 +165,17 @@ func (r *reader) string() string {
 	return s
 }
 
-// decodeAircraft reads appendAircraft's form into a.
-func decodeAircraft(b []byte, a *flight.Aircraft) error {
-	return decodeAircraftString(string(b), a)
+// DecodeAircraft reads AppendAircraft's form into a.
+func DecodeAircraft(b []byte, a *flight.Aircraft) error {
+	return DecodeAircraftString(string(b), a)
 }
 
-// decodeAircraftString reads appendAircraft's form into a; a's strings
+// DecodeAircraftString reads AppendAircraft's form into a; a's strings
 // share s's memory.
-func decodeAircraftString(s string, a *flight.Aircraft) error {
+func DecodeAircraftString(s string, a *flight.Aircraft) error {
 	r := reader{s: s}
 	if v := r.byte(); v != codecV1 {
-		return fmt.Errorf("decode aircraft: %w: version %d", errCorrupt, v)
+		return fmt.Errorf("decode aircraft: %w: version %d", ErrCorrupt, v)
 	}
 	flags := r.byte()
 	*a = flight.Aircraft{}
@@ -220,8 +220,8 @@ func decodeAircraftString(s string, a *flight.Aircraft) error {
 	return nil
 }
 
-// appendPoint appends the binary form of a track point (without its hex).
-func appendPoint(b []byte, p *flight.TrackPoint) []byte {
+// AppendPoint appends the binary form of a track point (without its hex).
+func AppendPoint(b []byte, p *flight.TrackPoint) []byte {
 	b = binary.BigEndian.AppendUint64(b, uint64(p.Time.UnixNano())^(1<<63))
 	b = appendFloat(b, p.Lat)
 	b = appendFloat(b, p.Lon)
@@ -233,10 +233,10 @@ func appendPoint(b []byte, p *flight.TrackPoint) []byte {
 	return b
 }
 
-// decodePoint reads appendPoint's form into p, setting its Hex to hex.
-func decodePoint(b []byte, hex string, p *flight.TrackPoint) error {
+// DecodePoint reads AppendPoint's form into p, setting its Hex to hex.
+func DecodePoint(b []byte, hex string, p *flight.TrackPoint) error {
 	if len(b) < 8 {
-		return fmt.Errorf("decode track point: %w: %d bytes", errCorrupt, len(b))
+		return fmt.Errorf("decode track point: %w: %d bytes", ErrCorrupt, len(b))
 	}
 	r := reader{s: string(b[8:])}
 	*p = flight.TrackPoint{Hex: hex, Time: time.Unix(0, int64(binary.BigEndian.Uint64(b)^(1<<63))).UTC()}

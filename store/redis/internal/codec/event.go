@@ -1,10 +1,9 @@
-package redis
+package codec
 
 import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
@@ -35,15 +34,8 @@ type eventExtra struct {
 	Reports []flight.Report `json:"reports,omitempty"`
 }
 
-// bufPool recycles encoding buffers: the client has written the message
-// once Publish returns.
-var bufPool = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxPooled keeps unusually large buffers out of the pool.
-const maxPooled = 4 << 20
-
-// appendEvent appends the binary form of e to b.
-func appendEvent(b []byte, e *store.Event) ([]byte, error) {
+// AppendEvent appends the binary form of e to b.
+func AppendEvent(b []byte, e *store.Event) ([]byte, error) {
 	b = append(b, eventV1)
 	b = appendString(b, string(e.Kind))
 	b = appendString(b, e.Source)
@@ -53,7 +45,7 @@ func appendEvent(b []byte, e *store.Event) ([]byte, error) {
 		// the record when its length needs more.
 		at := len(b)
 		b = append(b, 0)
-		b = appendAircraft(b, &e.Aircraft[i])
+		b = AppendAircraft(b, &e.Aircraft[i])
 		n := len(b) - at - 1
 		if n < 0x80 {
 			b[at] = byte(n)
@@ -79,9 +71,9 @@ func appendEvent(b []byte, e *store.Event) ([]byte, error) {
 	return appendString(b, string(extra)), nil
 }
 
-// eventKind returns the kind of an encoded event without decoding the
+// EventKind returns the kind of an encoded event without decoding the
 // rest; ok is false for a JSON or corrupt message.
-func eventKind(msg string) (kind store.EventKind, ok bool) {
+func EventKind(msg string) (kind store.EventKind, ok bool) {
 	if len(msg) == 0 || msg[0] != eventV1 {
 		return "", false
 	}
@@ -90,19 +82,19 @@ func eventKind(msg string) (kind store.EventKind, ok bool) {
 	return store.EventKind(k), r.err == nil
 }
 
-// decodeEvent reads an event in appendEvent's form, or in JSON. Strings of
+// DecodeEvent reads an event in AppendEvent's form, or in JSON. Strings of
 // the event share msg's memory.
-func decodeEvent(msg string, e *store.Event) error {
+func DecodeEvent(msg string, e *store.Event) error {
 	*e = store.Event{}
 	if len(msg) > 0 && msg[0] == '{' {
 		if err := json.Unmarshal([]byte(msg), e); err != nil {
-			return fmt.Errorf("decode event: %w: %w", errCorrupt, err)
+			return fmt.Errorf("decode event: %w: %w", ErrCorrupt, err)
 		}
 		return nil
 	}
 	r := reader{s: msg}
 	if v := r.byte(); v != eventV1 {
-		return fmt.Errorf("decode event: %w: version %d", errCorrupt, v)
+		return fmt.Errorf("decode event: %w: version %d", ErrCorrupt, v)
 	}
 	e.Kind = store.EventKind(r.string())
 	e.Source = r.string()
@@ -117,7 +109,7 @@ func decodeEvent(msg string, e *store.Event) error {
 			if r.err != nil {
 				break
 			}
-			if err := decodeAircraftString(s, &e.Aircraft[i]); err != nil {
+			if err := DecodeAircraftString(s, &e.Aircraft[i]); err != nil {
 				*e = store.Event{}
 				return fmt.Errorf("decode event: %w", err)
 			}
@@ -135,7 +127,7 @@ func decodeEvent(msg string, e *store.Event) error {
 		var x eventExtra
 		if err := json.Unmarshal([]byte(extra), &x); err != nil {
 			*e = store.Event{}
-			return fmt.Errorf("decode event: %w: %w", errCorrupt, err)
+			return fmt.Errorf("decode event: %w: %w", ErrCorrupt, err)
 		}
 		e.Alert, e.Reports = x.Alert, x.Reports
 	}

@@ -1,4 +1,4 @@
-package redis
+package codec
 
 import (
 	"encoding/json"
@@ -39,23 +39,23 @@ func eventCases() []struct {
 func TestEventCodec(t *testing.T) {
 	for _, tc := range eventCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := appendEvent(nil, &tc.e)
+			b, err := AppendEvent(nil, &tc.e)
 			if err != nil {
-				t.Fatalf("appendEvent() = %v", err)
+				t.Fatalf("AppendEvent() = %v", err)
 			}
 			var got store.Event
-			if err := decodeEvent(string(b), &got); err != nil {
-				t.Fatalf("decodeEvent() = %v", err)
+			if err := DecodeEvent(string(b), &got); err != nil {
+				t.Fatalf("DecodeEvent() = %v", err)
 			}
 			if !reflect.DeepEqual(got, tc.e) {
-				t.Errorf("decodeEvent(appendEvent(%+v)) = %+v", tc.e, got)
+				t.Errorf("DecodeEvent(AppendEvent(%+v)) = %+v", tc.e, got)
 			}
-			if k, ok := eventKind(string(b)); !ok || k != tc.e.Kind {
-				t.Errorf("eventKind() = %q, %v; want %q, true", k, ok, tc.e.Kind)
+			if k, ok := EventKind(string(b)); !ok || k != tc.e.Kind {
+				t.Errorf("EventKind() = %q, %v; want %q, true", k, ok, tc.e.Kind)
 			}
 			for n := range len(b) {
-				if err := decodeEvent(string(b[:n]), &got); err == nil {
-					t.Errorf("decodeEvent(first %d of %d bytes) = nil error", n, len(b))
+				if err := DecodeEvent(string(b[:n]), &got); err == nil {
+					t.Errorf("DecodeEvent(first %d of %d bytes) = nil error", n, len(b))
 				}
 			}
 		})
@@ -72,21 +72,21 @@ func TestEventCodecJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got store.Event
-			if err := decodeEvent(string(b), &got); err != nil {
-				t.Fatalf("decodeEvent(%s) = %v", b, err)
+			if err := DecodeEvent(string(b), &got); err != nil {
+				t.Fatalf("DecodeEvent(%s) = %v", b, err)
 			}
 			if got.Kind != tc.e.Kind || got.Source != tc.e.Source || len(got.Aircraft) != len(tc.e.Aircraft) ||
 				len(got.Removed) != len(tc.e.Removed) || (got.Alert == nil) != (tc.e.Alert == nil) || len(got.Reports) != len(tc.e.Reports) {
-				t.Errorf("decodeEvent(%s) = %+v, want %+v", b, got, tc.e)
+				t.Errorf("DecodeEvent(%s) = %+v, want %+v", b, got, tc.e)
 			}
-			if _, ok := eventKind(string(b)); ok {
-				t.Errorf("eventKind(JSON) ok = true, want false")
+			if _, ok := EventKind(string(b)); ok {
+				t.Errorf("EventKind(JSON) ok = true, want false")
 			}
 		})
 	}
 	var got store.Event
-	if err := decodeEvent(`{"kind":`, &got); err == nil {
-		t.Error("decodeEvent(truncated JSON) = nil error")
+	if err := DecodeEvent(`{"kind":`, &got); err == nil {
+		t.Error("DecodeEvent(truncated JSON) = nil error")
 	}
 }
 
@@ -102,17 +102,17 @@ func BenchmarkEventCodec(b *testing.B) {
 		b.ReportAllocs()
 		var buf []byte
 		for i := 0; i < b.N; i++ {
-			buf, _ = appendEvent(buf[:0], &e)
+			buf, _ = AppendEvent(buf[:0], &e)
 		}
 		b.ReportMetric(float64(len(buf)), "bytes/event")
 	})
 	b.Run("Decode", func(b *testing.B) {
-		msg, _ := appendEvent(nil, &e)
+		msg, _ := AppendEvent(nil, &e)
 		s := string(msg)
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			var got store.Event
-			if err := decodeEvent(s, &got); err != nil {
+			if err := DecodeEvent(s, &got); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -123,7 +123,7 @@ func BenchmarkEventCodec(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			var got store.Event
-			if err := decodeEvent(s, &got); err != nil {
+			if err := DecodeEvent(s, &got); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -134,22 +134,22 @@ func BenchmarkEventCodec(b *testing.B) {
 // decodes re-encodes to an event that decodes the same.
 func FuzzDecodeEvent(f *testing.F) {
 	for _, tc := range eventCases() {
-		b, _ := appendEvent(nil, &tc.e)
+		b, _ := AppendEvent(nil, &tc.e)
 		f.Add(b)
 	}
 	f.Add([]byte(`{"kind":"plans"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var e store.Event
-		if err := decodeEvent(string(b), &e); err != nil || len(b) == 0 || b[0] == '{' {
+		if err := DecodeEvent(string(b), &e); err != nil || len(b) == 0 || b[0] == '{' {
 			return
 		}
-		again, err := appendEvent(nil, &e)
+		again, err := AppendEvent(nil, &e)
 		if err != nil {
-			t.Fatalf("appendEvent(decoded) = %v", err)
+			t.Fatalf("AppendEvent(decoded) = %v", err)
 		}
 		var e2 store.Event
-		if err := decodeEvent(string(again), &e2); err != nil {
-			t.Fatalf("decodeEvent(appendEvent(decoded)) = %v", err)
+		if err := DecodeEvent(string(again), &e2); err != nil {
+			t.Fatalf("DecodeEvent(AppendEvent(decoded)) = %v", err)
 		}
 		if !reflect.DeepEqual(e, e2) {
 			t.Fatalf("re-encoded event decodes to %+v, want %+v", e2, e)

@@ -1,4 +1,4 @@
-package redis
+package codec
 
 import (
 	"bytes"
@@ -30,17 +30,17 @@ var codecCases = []struct {
 func TestAircraftCodec(t *testing.T) {
 	for _, tc := range codecCases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := appendAircraft(nil, &tc.a)
+			b := AppendAircraft(nil, &tc.a)
 			var got flight.Aircraft
-			if err := decodeAircraft(b, &got); err != nil {
-				t.Fatalf("decodeAircraft() = %v", err)
+			if err := DecodeAircraft(b, &got); err != nil {
+				t.Fatalf("DecodeAircraft() = %v", err)
 			}
 			if !reflect.DeepEqual(got, tc.a) {
-				t.Errorf("decodeAircraft(appendAircraft(%+v)) = %+v", tc.a, got)
+				t.Errorf("DecodeAircraft(AppendAircraft(%+v)) = %+v", tc.a, got)
 			}
 			for n := range len(b) {
-				if err := decodeAircraft(b[:n], &got); err == nil {
-					t.Errorf("decodeAircraft(first %d of %d bytes) = nil error", n, len(b))
+				if err := DecodeAircraft(b[:n], &got); err == nil {
+					t.Errorf("DecodeAircraft(first %d of %d bytes) = nil error", n, len(b))
 				}
 			}
 		})
@@ -56,10 +56,10 @@ func TestPointCodecOrder(t *testing.T) {
 	}
 	var prev []byte
 	for _, p := range pts {
-		b := appendPoint(nil, &p)
+		b := AppendPoint(nil, &p)
 		var got flight.TrackPoint
-		if err := decodePoint(b, "a", &got); err != nil || got != p {
-			t.Errorf("decodePoint(appendPoint(%v)) = %v, %v", p, got, err)
+		if err := DecodePoint(b, "a", &got); err != nil || got != p {
+			t.Errorf("DecodePoint(AppendPoint(%v)) = %v, %v", p, got, err)
 		}
 		if prev != nil && bytes.Compare(prev, b) >= 0 {
 			t.Errorf("encoded %v does not sort after the previous point", p)
@@ -72,21 +72,21 @@ func TestPointCodecOrder(t *testing.T) {
 // decodes encodes back to the same bytes.
 func FuzzDecodeAircraft(f *testing.F) {
 	for _, tc := range codecCases {
-		f.Add(appendAircraft(nil, &tc.a))
+		f.Add(AppendAircraft(nil, &tc.a))
 	}
 	f.Add([]byte{})
 	f.Add([]byte{1, 0, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var a flight.Aircraft
-		if err := decodeAircraft(b, &a); err != nil {
+		if err := DecodeAircraft(b, &a); err != nil {
 			return
 		}
-		again := appendAircraft(nil, &a)
+		again := AppendAircraft(nil, &a)
 		var b2 flight.Aircraft
-		if err := decodeAircraft(again, &b2); err != nil {
+		if err := DecodeAircraft(again, &b2); err != nil {
 			t.Fatalf("re-decode: %v", err)
 		}
-		if !bytes.Equal(again, appendAircraft(nil, &b2)) {
+		if !bytes.Equal(again, AppendAircraft(nil, &b2)) {
 			t.Errorf("encoding not stable for %x", b)
 		}
 	})
@@ -94,15 +94,15 @@ func FuzzDecodeAircraft(f *testing.F) {
 
 // FuzzDecodePoint checks that decoding track points never panics.
 func FuzzDecodePoint(f *testing.F) {
-	f.Add(appendPoint(nil, &flight.TrackPoint{Time: time.Unix(5, 0), Lat: 1, Lon: 2, AltFt: 3, Has: flight.HasAlt}))
+	f.Add(AppendPoint(nil, &flight.TrackPoint{Time: time.Unix(5, 0), Lat: 1, Lon: 2, AltFt: 3, Has: flight.HasAlt}))
 	f.Add([]byte{1, 2, 3})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p flight.TrackPoint
-		if err := decodePoint(b, "x", &p); err != nil {
+		if err := DecodePoint(b, "x", &p); err != nil {
 			return
 		}
-		if got := appendPoint(nil, &p); !bytes.Equal(got, b) {
-			t.Errorf("appendPoint(decodePoint(%x)) = %x", b, got)
+		if got := AppendPoint(nil, &p); !bytes.Equal(got, b) {
+			t.Errorf("AppendPoint(DecodePoint(%x)) = %x", b, got)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package redis
+package codec
 
 import (
 	"reflect"
@@ -31,12 +31,12 @@ func TestAddPacked(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got query.CellSum
-			ok := addPacked(&got, tc.v)
+			ok := AddPacked(&got, tc.v)
 			if ok != tc.ok {
-				t.Fatalf("addPacked(%q) = %v, want %v", tc.v, ok, tc.ok)
+				t.Fatalf("AddPacked(%q) = %v, want %v", tc.v, ok, tc.ok)
 			}
 			if ok && (got.Count != tc.want.Count || got.Reports != tc.want.Reports || !reflect.DeepEqual(got.Sources, tc.want.Sources)) {
-				t.Errorf("addPacked(%q) gave %+v, want %+v", tc.v, got, tc.want)
+				t.Errorf("AddPacked(%q) gave %+v, want %+v", tc.v, got, tc.want)
 			}
 		})
 	}
@@ -48,7 +48,7 @@ func FuzzAddPacked(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		var c query.CellSum
-		if !addPacked(&c, v) {
+		if !AddPacked(&c, v) {
 			return
 		}
 		total := 0
@@ -56,7 +56,7 @@ func FuzzAddPacked(f *testing.F) {
 			total += len(sc.Source)
 		}
 		if total > len(v) {
-			t.Errorf("addPacked(%q) read sources longer than the value: %+v", v, c.Sources)
+			t.Errorf("AddPacked(%q) read sources longer than the value: %+v", v, c.Sources)
 		}
 	})
 }
