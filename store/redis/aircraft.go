@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -113,7 +112,7 @@ func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []
 	for i := range batch {
 		a := &batch[i]
 		prev := cur[a.Hex]
-		c := s.cells.cellOf(a.Lat, a.Lon, prev, s.cfg.H3Res)
+		c := s.cells.CellOf(a.Lat, a.Lon, prev, s.cfg.H3Res)
 		if prev == c {
 			continue
 		}
@@ -167,7 +166,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 	var cells []uint64
 	ok := false
 	if bbox != (orb.Bound{}) {
-		cells, ok = s.covers.cover(bbox, s.cfg.H3Res)
+		cells, ok = s.covers.Cover(bbox, s.cfg.H3Res)
 		ok = ok && len(cells) <= maxCellReads
 	}
 	if !ok {
@@ -287,36 +286,4 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 	}
 	slices.Sort(gone)
 	return gone, nil
-}
-
-// covers remembers the H3 covers of recent bboxes: map clients ask for
-// the same views again and again, and a cover costs more than the reads.
-// The zero covers is ready for use and safe for concurrent use.
-type covers struct {
-	mu sync.Mutex
-	m  map[orb.Bound]coverEntry
-}
-
-type coverEntry struct {
-	cells []uint64 // shared: never modified
-	ok    bool
-}
-
-const maxCovers = 256
-
-func (c *covers) cover(bbox orb.Bound, res int) ([]uint64, bool) {
-	c.mu.Lock()
-	e, hit := c.m[bbox]
-	c.mu.Unlock()
-	if hit {
-		return e.cells, e.ok
-	}
-	cells, ok := geo.Cover(bbox, res)
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCovers {
-		c.m = make(map[orb.Bound]coverEntry)
-	}
-	c.m[bbox] = coverEntry{cells, ok}
-	c.mu.Unlock()
-	return cells, ok
 }

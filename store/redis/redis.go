@@ -9,6 +9,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/cellcache"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -23,9 +24,9 @@ type Store struct {
 	// centers caches the centres of aggregated cells for Cells.
 	centers query.Centers
 	// covers caches the cell covers of recent bboxes for AircraftIn.
-	covers covers
+	covers cellcache.Covers
 	// cells finds the cells of aircraft that have not left theirs.
-	cells cells
+	cells cellcache.Cells
 	// sent remembers the stats keys of legs this process wrote (stats.go).
 	sent sentKeys
 }

@@ -1,4 +1,4 @@
-package redis
+package cellcache
 
 import (
 	"math"
@@ -7,12 +7,12 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 )
 
-// cells finds the index cell of aircraft that mostly stay where they were:
+// Cells finds the index cell of aircraft that mostly stay where they were:
 // an aircraft well inside the cell it is indexed in is still in it, which a
 // distance to the cell's centre tells for a fraction of the cost of an H3
-// lookup (a cgo call). The zero cells is ready for use and safe for
+// lookup (a cgo call). The zero Cells is ready for use and safe for
 // concurrent use.
-type cells struct {
+type Cells struct {
 	mu sync.RWMutex
 	m  map[uint64]disc
 }
@@ -34,9 +34,9 @@ const maxDiscs = 1 << 16
 // to regular, and 0.7 leaves room for their distortion.
 const inset = 0.7
 
-// cellOf returns the cell at res holding (lat, lon), given the cell prev it
-// was in before (0 when none).
-func (c *cells) cellOf(lat, lon float64, prev uint64, res int) uint64 {
+// CellOf returns the cell at res holding (lat, lon) in degrees, given the
+// cell prev it was in before (0 when none).
+func (c *Cells) CellOf(lat, lon float64, prev uint64, res int) uint64 {
 	if prev != 0 && int(prev>>52&0xf) == res { // the H3 index's resolution bits
 		d := c.disc(prev)
 		if d.contains(lat, lon) {
@@ -46,7 +46,7 @@ func (c *cells) cellOf(lat, lon float64, prev uint64, res int) uint64 {
 	return geo.Cell(lat, lon, res)
 }
 
-func (c *cells) disc(cell uint64) disc {
+func (c *Cells) disc(cell uint64) disc {
 	c.mu.RLock()
 	d, ok := c.m[cell]
 	c.mu.RUnlock()

@@ -1,4 +1,4 @@
-package redis
+package cellcache
 
 import (
 	"math"
@@ -27,7 +27,7 @@ func TestCellOf(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var c cells
+			var c Cells
 			hits := 0
 			const n = 20000
 			for range n {
@@ -41,15 +41,15 @@ func TestCellOf(t *testing.T) {
 					lon += 360
 				}
 				want := geo.Cell(lat, lon, tc.res)
-				if got := c.cellOf(lat, lon, prev, tc.res); got != want {
-					t.Fatalf("cellOf(%v, %v, prev %s) = %s, want %s", lat, lon, geo.CellString(prev), geo.CellString(got), geo.CellString(want))
+				if got := c.CellOf(lat, lon, prev, tc.res); got != want {
+					t.Fatalf("CellOf(%v, %v, prev %s) = %s, want %s", lat, lon, geo.CellString(prev), geo.CellString(got), geo.CellString(want))
 				}
 				if want == prev {
 					hits++
 				}
 			}
-			if got := c.cellOf(10, 10, geo.Cell(10, 10, tc.res+1), tc.res); got != geo.Cell(10, 10, tc.res) {
-				t.Errorf("cellOf(prev at another resolution) = %s, want %s", geo.CellString(got), geo.CellString(geo.Cell(10, 10, tc.res)))
+			if got := c.CellOf(10, 10, geo.Cell(10, 10, tc.res+1), tc.res); got != geo.Cell(10, 10, tc.res) {
+				t.Errorf("CellOf(prev at another resolution) = %s, want %s", geo.CellString(got), geo.CellString(geo.Cell(10, 10, tc.res)))
 			}
 			t.Logf("%d of %d stayed in their cell", hits, n)
 		})
@@ -60,9 +60,9 @@ func BenchmarkCellOf(b *testing.B) {
 	lat, lon := 40.0, -74.0
 	prev := geo.Cell(lat, lon, 3)
 	b.Run("Shortcut", func(b *testing.B) {
-		var c cells
+		var c Cells
 		for i := 0; i < b.N; i++ {
-			c.cellOf(lat+float64(i%100)*1e-4, lon, prev, 3)
+			c.CellOf(lat+float64(i%100)*1e-4, lon, prev, 3)
 		}
 	})
 	b.Run("H3", func(b *testing.B) {
