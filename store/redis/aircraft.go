@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"slices"
 	"strconv"
@@ -241,15 +242,10 @@ func decodeIn(vals []string, bbox orb.Bound) ([]flight.Aircraft, error) {
 // removeScript deletes one aircraft and its index entries if it has not
 // been seen since the cut-off (ARGV[2], Unix µs) meanwhile.
 // KEYS: seen, aircraft, aircraftCell[, cell]. ARGV: hex, cut.
-var removeScript = goredis.NewScript(`
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if s and tonumber(s) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-local n = redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-if KEYS[4] then redis.call('SREM', KEYS[4], ARGV[1]) end
-return n
-`)
+var removeScript = goredis.NewScript(removeLua)
+
+//go:embed scripts/remove_aircraft.lua
+var removeLua string
 
 // RemoveAircraft deletes the aircraft whose last observation is older than
 // before, with their index entries, and returns their hexes.

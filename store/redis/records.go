@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -165,15 +166,10 @@ func (s *Store) Plans(ctx context.Context) ([]flight.Plan, error) {
 // returns the stream id, or nil for a duplicate. The log is trimmed to
 // exactly ARGV[3] entries and the remembered keys to ARGV[4].
 // KEYS: alertKeys, alerts, alertSeq. ARGV: key, json, maxlen, maxkeys.
-var addAlertScript = goredis.NewScript(`
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return false end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], '*', 'a', ARGV[2])
-redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
-local n = redis.call('ZCARD', KEYS[1])
-local max = tonumber(ARGV[4])
-if n > max then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - max - 1) end
-return id
-`)
+var addAlertScript = goredis.NewScript(addAlertLua)
+
+//go:embed scripts/add_alert.lua
+var addAlertLua string
 
 // AddAlert appends a to the alert log unless an alert with the same Key
 // was added (by any instance); one script makes the check and the append

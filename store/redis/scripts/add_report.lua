@@ -1,0 +1,36 @@
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[7], ARGV[7])
+local n = tonumber(ARGV[5])
+local src = ARGV[6]
+local tail = ',' .. n .. ',' .. #src .. ':' .. src
+local function pack(key, cell)
+	local v = redis.call('HGET', key, cell)
+	if not v then
+		redis.call('HSET', key, cell, n .. ',1' .. tail)
+		return
+	end
+	local c, r, p0 = string.match(v, '^(%-?%d+),(%d+)()')
+	local head = (tonumber(c) + n) .. ',' .. (tonumber(r) + 1)
+	local pos = p0
+	while pos <= #v do
+		local sn, ls, p = string.match(v, '^,(%-?%d+),(%d+):()', pos)
+		local l = tonumber(ls)
+		if l == #src and string.sub(v, p, p + l - 1) == src then
+			redis.call('HSET', key, cell, head .. string.sub(v, p0, pos - 1) .. ',' .. (tonumber(sn) + n) ..
+				',' .. ls .. ':' .. src .. string.sub(v, p + l))
+			return
+		end
+		pos = p + l
+	end
+	redis.call('HSET', key, cell, head .. string.sub(v, p0) .. tail)
+end
+for i = 5, #KEYS, 2 do
+	local c = ARGV[(i - 5) / 2 + 8]
+	redis.call('HINCRBY', KEYS[i], c, n)
+	redis.call('HINCRBY', KEYS[i], c .. ':n', 1)
+	redis.call('HINCRBY', KEYS[i], c .. ':s:' .. src, n)
+	pack(KEYS[i + 1], c)
+end
+return 1
