@@ -58,16 +58,6 @@ func NewWithClient(client goredis.UniversalClient, prefix string, cfg store.Conf
 	return &Store{client: client, k: newKeys(prefix), cfg: cfg.WithDefaults()}
 }
 
-// redactURL hides the password of a Redis URL for error messages.
-func redactURL(u string) string {
-	at := strings.LastIndex(u, "@")
-	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return u
-	}
-	return u[:scheme+3] + "***" + u[at:]
-}
-
 // Client returns the Redis client the store uses.
 func (s *Store) Client() goredis.UniversalClient { return s.client }
 

@@ -140,3 +140,13 @@ func (o Options) SetContextTimeout(on bool) {
 	}
 	o.Single.ContextTimeoutEnabled = on
 }
+
+// redactURL hides the password of a Redis URL for error messages.
+func redactURL(u string) string {
+	at := strings.LastIndex(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return u
+	}
+	return u[:scheme+3] + "***" + u[at:]
+}
