@@ -11,7 +11,10 @@
 // reports are counted into per-day and per-month aggregate hashes as they
 // are added (a window reads whole months and its partial-month days), so
 // that the cell layer never scans raw reports. Key names are built in
-// keys.go. Errors that mean Redis cannot be reached wrap
+// keys.go, and only there; the Lua scripts that update several keys
+// atomically are in scripts/, embedded. The binary and packed value forms
+// are in internal/codec, the H3 caches of the aircraft index in
+// internal/cellcache. Errors that mean Redis cannot be reached wrap
 // store.ErrUnavailable; a missing key is store.ErrNotFound.
 //
 // Store and Bus are safe for concurrent use. Times are kept in UTC;
