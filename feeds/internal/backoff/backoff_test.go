@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func TestBackoff(t *testing.T) {
+func TestDoubling(t *testing.T) {
 	b := Doubling{Min: time.Second, Max: 5 * time.Second}
 	var got []time.Duration
 	for i := 0; i < 5; i++ {

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func TestJumps(t *testing.T) {
+func TestFilter(t *testing.T) {
 	t0 := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
 	var j Filter
 	steps := []struct {
