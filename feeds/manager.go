@@ -16,7 +16,6 @@ import (
 	"github.com/flightwatch/flightwatch/feeds/internal/feedstats"
 	"github.com/flightwatch/flightwatch/feeds/opensky"
 	"github.com/flightwatch/flightwatch/feeds/readsb"
-
 	"github.com/flightwatch/flightwatch/feeds/replay"
 	"github.com/flightwatch/flightwatch/feeds/sbs"
 	"github.com/flightwatch/flightwatch/flight"

@@ -1,7 +1,8 @@
 // Package ingest is flightwatch's pipeline from sources to the store: it
 // runs each observation through the tracker, stores the aircraft state,
 // track points, flight legs and new alerts, and publishes the changes on
-// the bus. Feeds and the HTTP API hand it observations and reports.
+// the bus. Feeds and the HTTP API hand it observations and reports; the
+// bodies of HTTP position pushes are parsed by its sub-package push.
 //
 // A batch is stored first and committed to the tracker after: the tracker
 // steps a provisional copy of the touched aircraft (track.Txn), the whole
