@@ -48,22 +48,33 @@ func (s *Store) Expire(ctx context.Context, now time.Time, r store.Retention) (s
 	return e, nil
 }
 
-// scanKeys calls fn with each page of the store's keys matching pattern
-// (a SCAN pattern from keys).
-func (s *Store) scanKeys(ctx context.Context, pattern string, fn func([]string) error) error {
+// sumOverKeys sends cmd for every key matching pattern (a SCAN pattern
+// from keys), one pipeline per SCAN page, and adds up the answers, each
+// divided by per. op and subject name the work in errors.
+func (s *Store) sumOverKeys(ctx context.Context, pattern, op, subject string, per int,
+	cmd func(pipe goredis.Pipeliner, key string) *goredis.IntCmd) (int, error) {
+	total := 0
 	var cursor uint64
 	for {
 		ks, next, err := s.client.Scan(ctx, cursor, pattern, expirePage).Result()
 		if err != nil {
-			return wrap(ctx, "scan", pattern, err)
+			return total, wrap(ctx, "scan", pattern, err)
 		}
 		if len(ks) > 0 {
-			if err := fn(ks); err != nil {
-				return err
+			pipe := s.client.Pipeline()
+			cmds := make([]*goredis.IntCmd, len(ks))
+			for i, k := range ks {
+				cmds[i] = cmd(pipe, k)
+			}
+			if _, err := pipe.Exec(ctx); err != nil {
+				return total, wrap(ctx, op, subject, err)
+			}
+			for _, c := range cmds {
+				total += int(c.Val()) / per
 			}
 		}
 		if next == 0 {
-			return nil
+			return total, nil
 		}
 		cursor = next
 	}
@@ -71,22 +82,9 @@ func (s *Store) scanKeys(ctx context.Context, pattern string, fn func([]string) 
 
 func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
 	max := "(" + strconv.FormatInt(cut.UnixMicro(), 10)
-	removed := 0
-	err := s.scanKeys(ctx, s.k.trackPattern(), func(ks []string) error {
-		pipe := s.client.Pipeline()
-		cmds := make([]*goredis.IntCmd, len(ks))
-		for i, k := range ks {
-			cmds[i] = pipe.ZRemRangeByScore(ctx, k, "-inf", max)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return wrap(ctx, "expire tracks", "", err)
-		}
-		for _, c := range cmds {
-			removed += int(c.Val())
-		}
-		return nil
+	return s.sumOverKeys(ctx, s.k.trackPattern(), "expire tracks", "", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
+		return pipe.ZRemRangeByScore(ctx, k, "-inf", max)
 	})
-	return removed, err
 }
 
 func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
@@ -247,36 +245,15 @@ func (s *Store) Held(ctx context.Context) (store.Held, error) {
 		return h, wrap(ctx, "held", "", err)
 	}
 	h.Aircraft, h.Legs, h.Alerts, h.Reports = int(ac.Val()), int(legs.Val()), int(alerts.Val()), int(reps.Val())
-	err := s.scanKeys(ctx, s.k.trackPattern(), func(ks []string) error {
-		pipe := s.client.Pipeline()
-		cmds := make([]*goredis.IntCmd, len(ks))
-		for i, k := range ks {
-			cmds[i] = pipe.ZCard(ctx, k)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return wrap(ctx, "held", "tracks", err)
-		}
-		for _, c := range cmds {
-			h.TrackPoints += int(c.Val())
-		}
-		return nil
+	var err error
+	h.TrackPoints, err = s.sumOverKeys(ctx, s.k.trackPattern(), "held", "tracks", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
+		return pipe.ZCard(ctx, k)
 	})
 	if err != nil {
 		return h, err
 	}
-	err = s.scanKeys(ctx, s.k.legLinePattern(), func(ks []string) error {
-		pipe := s.client.Pipeline()
-		cmds := make([]*goredis.IntCmd, len(ks))
-		for i, k := range ks {
-			cmds[i] = pipe.StrLen(ctx, k)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return wrap(ctx, "held", "leg lines", err)
-		}
-		for _, c := range cmds {
-			h.LegPoints += int(c.Val()) / legline.Size
-		}
-		return nil
+	h.LegPoints, err = s.sumOverKeys(ctx, s.k.legLinePattern(), "held", "leg lines", legline.Size, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
+		return pipe.StrLen(ctx, k)
 	})
 	return h, err
 }
