@@ -45,8 +45,14 @@ const (
 )
 
 // simplifiedZooms: below this zoom, geometry is pre-simplified once per
-// zoom; at and above it, tiles simplify their clipped geometry.
-const simplifiedZooms = 8
+// zoom; at and above it, tiles simplify their clipped geometry, which they
+// cut from the full-detail geometry already clipped to their ancestor at
+// ancestorZoom (so a tile does not walk a whole continent's coastline).
+const (
+	simplifiedZooms = 8
+	ancestorZoom    = 5
+	maxAncestors    = 64
+)
 
 // feature is one embedded feature with its bound and the lowest zoom it
 // shows at.
@@ -68,6 +74,17 @@ type Basemap struct {
 
 	levelMu sync.Mutex
 	levels  [simplifiedZooms][]layer // lazily simplified copies
+
+	ancMu     sync.Mutex
+	ancestors map[maptile.Tile]*ancestor
+	ancOrder  []maptile.Tile // oldest first, for eviction
+}
+
+// ancestor is the full-detail geometry clipped to one tile of
+// ancestorZoom, computed once.
+type ancestor struct {
+	once   sync.Once
+	layers []layer
 }
 
 var embedded = sync.OnceValues(func() (*Basemap, error) {
@@ -92,7 +109,7 @@ func Load(r io.Reader, airports []geo.Airport) (*Basemap, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tiles: load: %w", err)
 	}
-	b := &Basemap{}
+	b := &Basemap{ancestors: map[maptile.Tile]*ancestor{}}
 	for _, pl := range packed {
 		l := layer{name: pl.Name, features: make([]feature, 0, len(pl.Features))}
 		for _, pf := range pl.Features {
@@ -161,12 +178,59 @@ func airportLayer(list []geo.Airport) layer {
 	return l
 }
 
-// level returns the layers simplified for zoom z (full detail from
-// simplifiedZooms up).
-func (b *Basemap) level(z maptile.Zoom) []layer {
-	if z >= simplifiedZooms {
-		return b.layers
+// source returns the layers tile t is cut from: the layers simplified for
+// its zoom, or from simplifiedZooms up, the full-detail geometry clipped
+// to its ancestor.
+func (b *Basemap) source(t maptile.Tile) []layer {
+	if t.Z < simplifiedZooms {
+		return b.level(t.Z)
 	}
+	shift := t.Z - ancestorZoom
+	at := maptile.New(t.X>>shift, t.Y>>shift, ancestorZoom)
+	b.ancMu.Lock()
+	a, ok := b.ancestors[at]
+	if !ok {
+		a = &ancestor{}
+		b.ancestors[at] = a
+		b.ancOrder = append(b.ancOrder, at)
+		if len(b.ancOrder) > maxAncestors {
+			delete(b.ancestors, b.ancOrder[0])
+			b.ancOrder = b.ancOrder[1:]
+		}
+	}
+	b.ancMu.Unlock()
+	a.once.Do(func() { a.layers = clipLayers(b.layers, at.Bound(float64(bufferUnits)/extent), 0) })
+	return a.layers
+}
+
+// clipLayers returns the features of layers that show at zoom z (z 0:
+// every feature) and
+// reach into bound, their geometry clipped to it.
+func clipLayers(layers []layer, bound orb.Bound, z maptile.Zoom) []layer {
+	out := make([]layer, len(layers))
+	for i, l := range layers {
+		out[i].name = l.name
+		for _, f := range l.features {
+			if z > 0 && f.minZoom > z || !f.bound.Intersects(bound) {
+				continue
+			}
+			if f.geom.Dimensions() > 0 {
+				g := clip.Geometry(bound, orb.Clone(f.geom))
+				if g == nil {
+					continue
+				}
+				f.geom, f.bound = g, g.Bound()
+			} else if !bound.Contains(f.geom.(orb.Point)) {
+				continue
+			}
+			out[i].features = append(out[i].features, f)
+		}
+	}
+	return out
+}
+
+// level returns the layers simplified for zoom z < simplifiedZooms.
+func (b *Basemap) level(z maptile.Zoom) []layer {
 	b.levelMu.Lock()
 	defer b.levelMu.Unlock()
 	if b.levels[z] != nil {
@@ -221,24 +285,13 @@ func isEmpty(g orb.Geometry) bool {
 func (b *Basemap) Layers(t maptile.Tile) mvt.Layers {
 	bound := t.Bound(float64(bufferUnits) / extent)
 	var ls mvt.Layers
-	for _, l := range b.level(t.Z) {
+	for _, l := range clipLayers(b.source(t), bound, t.Z) {
+		if len(l.features) == 0 {
+			continue
+		}
 		fc := geojson.NewFeatureCollection()
 		for _, f := range l.features {
-			if f.minZoom > t.Z || !f.bound.Intersects(bound) {
-				continue
-			}
-			g := f.geom
-			if g.Dimensions() > 0 {
-				if g = clip.Geometry(bound, orb.Clone(g)); g == nil {
-					continue
-				}
-			} else if !bound.Contains(g.(orb.Point)) {
-				continue
-			}
-			fc.Append(&geojson.Feature{Type: "Feature", Geometry: g, Properties: f.props})
-		}
-		if len(fc.Features) == 0 {
-			continue
+			fc.Append(&geojson.Feature{Type: "Feature", Geometry: f.geom, Properties: f.props})
 		}
 		ml := mvt.NewLayer(l.name, fc)
 		ml.ProjectToTile(t)
