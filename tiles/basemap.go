@@ -19,7 +19,7 @@ import (
 	"github.com/flightwatch/flightwatch/tiles/internal/pack"
 )
 
-//go:generate sh -c "go run ./internal/gen -npm ${BASEMAP_NPM:-/tmp/basemap/node_modules} -out data"
+//go:generate go run ./internal/gen -out data
 
 //go:embed data/basemap.fwb.gz
 var basemapGz []byte
@@ -204,8 +204,7 @@ func (b *Basemap) source(t maptile.Tile) []layer {
 }
 
 // clipLayers returns the features of layers that show at zoom z (z 0:
-// every feature) and
-// reach into bound, their geometry clipped to it.
+// every feature) and reach into bound, their geometry clipped to it.
 func clipLayers(layers []layer, bound orb.Bound, z maptile.Zoom) []layer {
 	out := make([]layer, len(layers))
 	for i, l := range layers {

@@ -9,12 +9,15 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
 // houston is the zoom 9 tile holding downtown Houston and Ellington
@@ -381,4 +384,49 @@ func countGlyphs(t *testing.T, b []byte) (int, bool) {
 		stack = stack[m:]
 	}
 	return count, hasA
+}
+
+// TestConcurrentTiles requests the same tiles from several goroutines at
+// once (cache, simplified levels and ancestors are shared) and checks that
+// every answer equals the one a fresh handler gives.
+func TestConcurrentTiles(t *testing.T) {
+	paths := []string{tilePath(houston), tilePath(houston.Parent()), tilePath(maptile.New(241, 422, 10)), tilePath(maptile.New(1, 3, 3))}
+	want := map[string][]byte{}
+	ref := New(Config{Basemap: mustLoad(t)})
+	for _, p := range paths {
+		want[p] = get(t, ref, p, nil).Body.Bytes()
+	}
+	h := New(Config{CacheBytes: 1 << 10}) // tiny: evictions under way
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := range paths {
+				p := paths[(i+g)%len(paths)]
+				req := httptest.NewRequest(http.MethodGet, p, nil)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), want[p]) {
+					errs <- p
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for p := range errs {
+		t.Errorf("concurrent GET %s differs from a lone request", p)
+	}
+}
+
+// mustLoad decodes the embedded data into a Basemap of its own.
+func mustLoad(t *testing.T) *Basemap {
+	t.Helper()
+	b, err := Load(bytes.NewReader(basemapGz), geo.Airports().All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"strings"
 	"testing"
@@ -87,4 +89,20 @@ func FuzzParseGlyphRange(f *testing.F) {
 			t.Fatalf("ParseGlyphRange(%q) = %d without an error", s, start)
 		}
 	})
+}
+
+func TestLoadErrors(t *testing.T) {
+	for name, in := range map[string][]byte{"not gzip": []byte("FWB1"), "gzip of junk": gzipped([]byte("junk"))} {
+		if _, err := Load(bytes.NewReader(in), nil); err == nil {
+			t.Errorf("Load(%s) = nil error, want one", name)
+		}
+	}
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
 }

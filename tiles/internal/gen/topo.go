@@ -34,12 +34,22 @@ func readTopology(path string) (*topology, error) {
 	if err != nil {
 		return nil, err
 	}
+	t, err := parseTopology(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// parseTopology decodes a TopoJSON document and its arcs (delta-decoded
+// and transformed when quantized).
+func parseTopology(b []byte) (*topology, error) {
 	var t topology
 	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", path, err)
+		return nil, fmt.Errorf("decode topology: %w", err)
 	}
 	if t.Type != "Topology" {
-		return nil, fmt.Errorf("%s: type %q, want Topology", path, t.Type)
+		return nil, fmt.Errorf("type %q, want Topology", t.Type)
 	}
 	t.decoded = make([][]orb.Point, len(t.Arcs))
 	for i, arc := range t.Arcs {
