@@ -82,7 +82,7 @@ func city(name, country, code, admin string, pop uint64, dlon, dlat int64) []byt
 func TestCities(t *testing.T) {
 	var b []byte
 	b = append(b, city("Houston", "US", "PPLA2", "TX", 2304580, -9536327, 2976328)...)
-	b = append(b, city("Midtown", "US", "PPLX", "TX", 5000, 1000, 1000)...)    // a section: left out
+	b = append(b, city("Midtown", "US", "PPLX", "TX", 5000, 1000, 1000)...)   // a section: left out
 	b = append(b, city("Smallville", "MX", "PPL", "05", 5000, 1000, 1000)...) // small, abroad: left out
 	b = append(b, city("Tiny", "US", "PPL", "TX", 1200, 1000, -1000)...)
 	l, err := parseCities(b)
