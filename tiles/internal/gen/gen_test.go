@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"reflect"
 	"testing"
 
@@ -125,4 +126,43 @@ func FuzzCities(f *testing.F) {
 			t.Fatalf("parsed places do not encode: %v", err)
 		}
 	})
+}
+
+func TestSplitAntimeridian(t *testing.T) {
+	inside := func(ps []orb.Polygon) bool {
+		for _, p := range ps {
+			b := p.Bound()
+			if b.Min[0] < -180 || b.Max[0] > 180 {
+				return false
+			}
+		}
+		return true
+	}
+	// an island from 179° to -179° (181°)
+	island := orb.Polygon{{{179, 10}, {-179, 10}, {-179, 11}, {179, 11}, {179, 10}}}
+	got := splitAntimeridian(island)
+	if len(got) != 2 || !inside(got) {
+		t.Fatalf("split island = %v, want two pieces within ±180", got)
+	}
+	area := 0.0
+	for _, p := range got {
+		area += (p.Bound().Max[0] - p.Bound().Min[0]) * (p.Bound().Max[1] - p.Bound().Min[1])
+	}
+	if math.Abs(area-2) > 1e-9 {
+		t.Errorf("pieces cover %v square degrees, want 2", area)
+	}
+	// a ring round the south pole along lat -70
+	var ring orb.Ring
+	for lon := -180.0; lon <= 180; lon += 90 {
+		ring = append(ring, orb.Point{lon, -70})
+	}
+	ring[len(ring)-1] = orb.Point{-180, -70} // 180 written as -180: the wrap
+	polar := splitAntimeridian(orb.Polygon{ring})
+	if len(polar) != 1 || !inside(polar) || polar[0].Bound().Min[1] != -90 || polar[0].Bound().Max[0]-polar[0].Bound().Min[0] != 360 {
+		t.Errorf("split polar ring = %v, want one polygon spanning -180..180 down to -90", polar)
+	}
+	plain := orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}
+	if got := splitAntimeridian(plain); len(got) != 1 || !reflect.DeepEqual(got[0], plain) {
+		t.Errorf("split plain = %v, want it unchanged", got)
+	}
 }

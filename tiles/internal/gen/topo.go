@@ -136,7 +136,7 @@ func (t *topology) polygons(o topObject) (orb.MultiPolygon, error) {
 			}
 		}
 		if len(poly) > 0 {
-			mp = append(mp, poly)
+			mp = append(mp, splitAntimeridian(poly)...)
 		}
 	}
 	return mp, nil
