@@ -44,6 +44,8 @@ type Config struct {
 	Webhooks []Webhook `yaml:"webhooks"`
 	// Feeds are the live sources of positions and reports.
 	Feeds []feeds.Config `yaml:"feeds"`
+	// Map is the view the browser map opens at (see Map).
+	Map Map `yaml:"map"`
 	// Demo replays the bundled January 2025 scenario. Env: FLIGHTWATCH_DEMO=1.
 	Demo bool `yaml:"demo"`
 	// LogLevel is debug, info, warn or error. Default info.

@@ -59,6 +59,9 @@ type Deps struct {
 	// Airports resolves plan airports and /api/v1/airports. Nil: no
 	// airport is known (plans are rejected, routes are not drawn).
 	Airports *geo.AirportIndex
+	// Basemap serves the offline basemap tiles and glyphs and gives the
+	// map's opening view. Nil: neither.
+	Basemap *Basemap
 }
 
 // Server is the HTTP API, websocket hub and webhook sender. Its methods are
@@ -156,6 +159,7 @@ func (s *Server) routes() http.Handler {
 		_ = writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /readyz", h(s.readyz))
+	s.mountTiles(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
 	if s.deps.OGC != nil {
 		mux.Handle("/ogc/", http.StripPrefix("/ogc", s.deps.OGC))
@@ -214,6 +218,7 @@ func (s *Server) getFeeds(w http.ResponseWriter, _ *http.Request) error {
 // the published hexagons, and the scenario clock while a demo plays.
 func (s *Server) getMeta(w http.ResponseWriter, _ *http.Request) error {
 	meta := map[string]any{"banner": s.cfg.Banner, "info": s.cfg.Info, "min_cell_count": s.cfg.MinCellCount}
+	s.metaMap(meta)
 	if s.cfg.Scenario != nil {
 		if sc := s.cfg.Scenario(); sc.Pass > 0 {
 			meta["scenario"] = sc

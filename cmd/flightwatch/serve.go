@@ -35,6 +35,7 @@ import (
 	"github.com/flightwatch/flightwatch/server/ogc"
 	"github.com/flightwatch/flightwatch/static"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/tiles"
 	"github.com/flightwatch/flightwatch/store/memory"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
 	"github.com/flightwatch/flightwatch/track"
@@ -174,6 +175,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 		Resolver:   gaz, Logger: log, Registry: reg,
 		Deliveries: a.hooks,
 		Airports:   airports,
+		Basemap:    &server.Basemap{Tiles: tiles.New(tiles.Config{Logger: log}), View: server.MapView(cfg.Map.View(cfg.Feeds))},
 	})
 	if err != nil {
 		return fail(err)

@@ -4,7 +4,7 @@
 // For tests, window.flightwatch = { map, stats, ready, stream } and
 // document.body.dataset.mapIdle = "1" after the map's first "idle" event.
 
-import { baseStyle, setOnlineTiles } from './basemap.js';
+import { baseStyle, openView, setOnlineTiles } from './basemap.js';
 import { installLabelImages } from './icons.js';
 import { addLayers } from './layers.js';
 import { Stream } from './stream.js';
@@ -403,6 +403,7 @@ async function loadMeta() {
   try {
     const meta = await fetchJSON('/api/v1/meta');
     if (meta && meta.info) $('info').innerHTML = meta.info;
+    if (meta && meta.map && !hasHash && !routesFitted) openView(map, meta.map);
     applyScenario(meta && meta.scenario);
     if (meta && meta.scenario && meta.min_cell_count === 1) {
       const n = $('privacy-notice');
