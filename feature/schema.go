@@ -10,7 +10,8 @@ const (
 	Number  = "number"
 	Integer = "integer"
 	Boolean = "boolean"
-	Array   = "array" // of strings
+	Array   = "array"  // of strings, or of objects (a leg's sources)
+	Object  = "object" // of counts by name (a cell's sources)
 )
 
 // FormatDateTime is the JSON Schema format of time properties.
@@ -19,9 +20,13 @@ const FormatDateTime = "date-time"
 // Prop is one property of a feature kind.
 type Prop[T any] struct {
 	Name   string
-	Type   string // String, Number, Integer, Boolean or Array
+	Type   string // String, Number, Integer, Boolean, Array or Object
 	Format string // FormatDateTime for times, else empty
 	Desc   string
+	// Prec is how many decimals (0-6) the GeoJSON encoders keep of a
+	// Number; zero writes whole numbers. CSV and the GIS formats keep
+	// full precision.
+	Prec int
 	// Enum lists the allowed values of a string property; nil: any.
 	Enum []string
 	// Get returns the value of the property of v, nil when unknown.
