@@ -27,7 +27,7 @@ import (
 // the protocol, not the server's property table.
 type testEncoder struct{}
 
-func feature(id string, p orb.Point, props map[string]any) []byte {
+func jsonFeature(id string, p orb.Point, props map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{"type": "Feature", "id": id,
 		"geometry":   map[string]any{"type": "Point", "coordinates": []float64{p[0], p[1]}},
 		"properties": props})
@@ -60,16 +60,16 @@ func (testEncoder) AppendAircraft(b []byte, a *flight.Aircraft) []byte {
 }
 
 func (testEncoder) AppendAlert(b []byte, a *flight.Alert) []byte {
-	return append(b, feature(a.ID, orb.Point{a.Lon, a.Lat}, map[string]any{"id": a.ID, "type": a.Type,
+	return append(b, jsonFeature(a.ID, orb.Point{a.Lon, a.Lat}, map[string]any{"id": a.ID, "type": a.Type,
 		"message": a.Message})...)
 }
 
 func (testEncoder) AppendReport(b []byte, r *flight.Report) []byte {
-	return append(b, feature(r.ID, orb.Point{r.Lon, r.Lat}, map[string]any{"id": r.ID, "count": r.Count})...)
+	return append(b, jsonFeature(r.ID, orb.Point{r.Lon, r.Lat}, map[string]any{"id": r.ID, "count": r.Count})...)
 }
 
 func (testEncoder) AppendCell(b []byte, c store.CellCount) []byte {
-	return append(b, feature(geo.CellString(c.Cell), geo.CellCenter(c.Cell),
+	return append(b, jsonFeature(geo.CellString(c.Cell), geo.CellCenter(c.Cell),
 		map[string]any{"h3": geo.CellString(c.Cell), "res": c.Res, "count": c.Count})...)
 }
 
