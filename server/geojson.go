@@ -66,23 +66,18 @@ func trackGeometry(pts []flight.TrackPoint, fallback orb.Geometry) orb.Geometry 
 	return ls
 }
 
-// trackSet is one aircraft's track as a single line feature.
+// trackSet is one aircraft's track as a single line feature, with the
+// properties of feature.TrackTable.
 type trackSet struct {
-	hex string
+	tr  feature.Track
 	pts []flight.TrackPoint
 }
 
 func (trackSet) Len() int { return 1 }
 func (s trackSet) AppendFeature(b []byte, i int) []byte {
-	return export.AppendFeature(b, s.hex, s.Geometry(i), s.Props(i))
+	return export.AppendTableFeature(b, s.tr.Hex, s.Geometry(i), feature.TrackTable, &s.tr)
 }
-func (s trackSet) Geometry(int) orb.Geometry { return trackGeometry(s.pts, nil) }
-func (s trackSet) Props(int) []kv {
-	var start, end any
-	if len(s.pts) > 0 {
-		start, end = s.pts[0].Time, s.pts[len(s.pts)-1].Time
-	}
-	return []kv{{"hex", s.hex}, {"points", len(s.pts)}, {"start", start}, {"end", end}}
-}
-func (trackSet) Columns() []string                { return []string{"hex", "points", "start", "end"} }
+func (s trackSet) Geometry(int) orb.Geometry      { return trackGeometry(s.pts, nil) }
+func (s trackSet) Props(int) []kv                 { return export.TableProps(nil, feature.TrackTable, &s.tr) }
+func (trackSet) Columns() []string                { return feature.TrackTable.Names() }
 func (s trackSet) Points(int) []flight.TrackPoint { return s.pts }

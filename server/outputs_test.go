@@ -24,8 +24,8 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 )
 
-// TestOutputsAgree stores one aircraft, leg, alert and report (and so one
-// report cell) and reads each through every output that carries it: the
+// TestOutputsAgree stores one aircraft (with its track), leg, alert and
+// report (and so one report cell) and reads each through every output that carries it: the
 // REST GeoJSON list and single item, GeoJSON-Seq, CSV, KML and GeoParquet,
 // the OGC API items and item, and the websocket snapshot, update, alert
 // and delta frames. Each must name exactly the properties of its feature
@@ -67,6 +67,7 @@ func TestOutputsAgree(t *testing.T) {
 		"alert":    feature.Alert.Names(),
 		"report":   feature.Report.Names(),
 		"cell":     feature.Cell.Names(),
+		"track":    feature.TrackTable.Names(),
 	}
 	got := map[string]map[string][]string{} // kind → output → names
 	add := func(kind, output string, names []string) {
@@ -79,7 +80,7 @@ func TestOutputsAgree(t *testing.T) {
 	// REST: GeoJSON, GeoJSON-Seq, CSV, KML and GeoParquet of each list
 	lists := []struct{ kind, path string }{
 		{"aircraft", "/api/v1/aircraft"}, {"leg", "/api/v1/flights"}, {"alert", "/api/v1/alerts"},
-		{"report", "/api/v1/reports"}, {"cell", "/api/v1/cells?res=5"},
+		{"report", "/api/v1/reports"}, {"cell", "/api/v1/cells?res=5"}, {"track", "/api/v1/aircraft/ae0042/track"},
 	}
 	for _, l := range lists {
 		sep := "?"
@@ -98,8 +99,17 @@ func TestOutputsAgree(t *testing.T) {
 			}
 			return b
 		}
-		add(l.kind, "rest geojson", onlyFeatureNames(t, l.path, get("")))
-		add(l.kind, "rest geojsonseq", seqNames(t, get("geojsonseq")))
+		if l.kind == "track" {
+			// one Feature, with each point's time and altitude besides
+			names := propNames(t, get(""))
+			if !slices.Contains(names, "times") || !slices.Contains(names, "alts") {
+				t.Errorf("track GeoJSON properties %v lack times and alts", names)
+			}
+			add(l.kind, "rest geojson", minus(names, []string{"times", "alts"}))
+		} else {
+			add(l.kind, "rest geojson", onlyFeatureNames(t, l.path, get("")))
+			add(l.kind, "rest geojsonseq", seqNames(t, get("geojsonseq")))
+		}
 		add(l.kind, "rest csv", csvNames(t, get("csv")))
 		add(l.kind, "rest kml", kmlNames(t, get("kml")))
 		add(l.kind, "rest geoparquet", parquetNames(t, get("parquet")))
@@ -114,7 +124,7 @@ func TestOutputsAgree(t *testing.T) {
 	og := newHTTPTest(t, http.StripPrefix("/ogc", ogc.New(ogc.Config{PublicRawReports: true}, ogc.Deps{Store: in.st})))
 	colls := []struct{ kind, coll, id string }{
 		{"aircraft", "aircraft", ac.Hex}, {"leg", "flights", legID}, {"alert", "alerts", ""},
-		{"report", "reports", rep.ID}, {"cell", "report-cells", cellID},
+		{"report", "reports", rep.ID}, {"cell", "report-cells", cellID}, {"track", "tracks", ac.Hex},
 	}
 	for _, c := range colls {
 		u := og + "/ogc/collections/" + c.coll + "/items?f=json"

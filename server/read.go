@@ -151,40 +151,54 @@ func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("track %s: %w", hex, err)
 	}
-	if len(pts) == 0 {
-		if _, err := s.deps.Store.Aircraft(r.Context(), hex); isNotFound(err) {
-			return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
-		}
+	tr := feature.Track{Hex: hex, Points: len(pts)}
+	ac, err := s.deps.Store.Aircraft(r.Context(), hex)
+	switch {
+	case err == nil:
+		tr.Callsign = ac.Callsign
+	case !isNotFound(err):
+		return fmt.Errorf("aircraft %s: %w", hex, err)
+	case len(pts) == 0:
+		return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
 	}
+	if len(pts) > 0 {
+		tr.Start, tr.End = pts[0].Time, pts[len(pts)-1].Time
+	}
+	set := trackSet{tr: tr, pts: pts}
 	if f, err := export.Format(r); err != nil {
 		return err
 	} else if f == export.KML || f == export.GPX || f == export.FGB || f == export.Parquet || f == export.CSV {
-		return writeFeatures(w, r, trackSet{hex: hex, pts: pts})
+		return writeFeatures(w, r, set)
 	}
-	times := make([]string, len(pts))
-	alts := make([]byte, 0, 8*len(pts))
-	alts = append(alts, '[')
-	for i, p := range pts {
-		times[i] = p.Time.UTC().Format("2006-01-02T15:04:05Z07:00")
-		if i > 0 {
-			alts = append(alts, ',')
-		}
-		if p.Has&flight.HasAlt != 0 {
-			alts = flight.AppendFloat(alts, p.AltFt, 0)
-		} else {
-			alts = append(alts, "null"...)
-		}
-	}
-	alts = append(alts, ']')
+	// GeoJSON: the track's properties, then the time and altitude of each
+	// point (null when unknown)
 	var g orb.Geometry
 	if len(pts) > 0 {
 		g = trackGeometry(pts, nil)
 	}
-	b := appendFeature(nil, hex, g, []kv{{"hex", hex}, {"points", len(pts)}, {"times", times}})
-	// splice alts (pre-encoded, nulls kept) before the closing braces
-	b = append(b[:len(b)-2], `,"alts":`...)
-	b = append(b, alts...)
-	b = append(b, "}}\n"...)
+	b := export.OpenFeature(make([]byte, 0, 64+48*len(pts)), hex, g)
+	b = export.AppendProps(b, feature.TrackTable, &set.tr)
+	b = append(b, `,"times":[`...)
+	for i, p := range pts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = p.Time.UTC().AppendFormat(b, time.RFC3339)
+		b = append(b, '"')
+	}
+	b = append(b, `],"alts":[`...)
+	for i, p := range pts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if p.Has&flight.HasAlt != 0 {
+			b = flight.AppendFloat(b, p.AltFt, 0)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = append(export.CloseFeature(append(b, ']')), '\n')
 	w.Header().Set("Content-Type", ctGeoJSON)
 	_, err = w.Write(b)
 	return err
