@@ -151,3 +151,36 @@ func FuzzLegStart(f *testing.F) {
 		}
 	})
 }
+
+// TestTypedGetters checks that the typed getters of the aircraft table
+// agree with Get, for a full and an empty aircraft.
+func TestTypedGetters(t *testing.T) {
+	full := flight.Aircraft{Observation: flight.Observation{Hex: "ae1234", Time: time.Date(2025, 1, 24, 14, 3, 5, 0, time.UTC),
+		AltFt: 4500, GSKt: 250.25, TrackDeg: 135, VRateFPM: -500, Has: flight.HasAlt | flight.HasGS | flight.HasTrack | flight.HasVRate,
+		Callsign: "RCH821", Reg: "05-5140", Type: "C17", Squawk: "1234"}, Phase: flight.PhaseClimb, Tags: []string{"military"},
+		Watch: "w", Leg: "ae1234-1737727200"}
+	for _, a := range []flight.Aircraft{full, {}} {
+		for i := range Aircraft {
+			p := &Aircraft[i]
+			got := p.Get(&a)
+			var typed any
+			switch {
+			case p.Str != nil:
+				typed = str(p.Str(&a))
+			case p.Num != nil:
+				if n, ok := p.Num(&a); ok {
+					typed = n
+				}
+			case p.Time != nil:
+				typed = stamp(p.Time(&a))
+			case p.List != nil:
+				typed = p.List(&a)
+			default:
+				continue
+			}
+			if !reflect.DeepEqual(got, typed) {
+				t.Errorf("%s of %q: Get = %#v, typed getter %#v", p.Name, a.Hex, got, typed)
+			}
+		}
+	}
+}

@@ -25,44 +25,34 @@ var (
 	}()
 )
 
-func known(a *flight.Aircraft, f flight.Field, v float64) any {
-	if a.Known(f) {
-		return v
-	}
-	return nil
-}
-
 // Aircraft is the property table of an aircraft's latest state.
 var Aircraft = Table[flight.Aircraft]{
-	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(a *flight.Aircraft) any { return a.Hex }},
-	{Name: "callsign", Type: String, Desc: "flight identification", Get: func(a *flight.Aircraft) any { return str(a.Callsign) }},
-	{Name: "reg", Type: String, Desc: "registration", Get: func(a *flight.Aircraft) any { return str(a.Reg) }},
-	{Name: "type", Type: String, Desc: "ICAO aircraft type", Get: func(a *flight.Aircraft) any { return str(a.Type) }},
-	{Name: "alt_ft", Type: Number, Desc: "barometric altitude, feet", Get: func(a *flight.Aircraft) any { return known(a, flight.HasAlt, a.AltFt) }},
-	{Name: "gs_kt", Type: Number, Prec: 1, Desc: "ground speed, knots", Get: func(a *flight.Aircraft) any { return known(a, flight.HasGS, a.GSKt) }},
-	{Name: "track", Type: Number, Prec: 1, Desc: "ground track, degrees true", Get: func(a *flight.Aircraft) any { return known(a, flight.HasTrack, a.TrackDeg) }},
+	strProp("hex", "ICAO 24-bit address", nil, func(a *flight.Aircraft) string { return a.Hex }),
+	strProp("callsign", "flight identification", nil, func(a *flight.Aircraft) string { return a.Callsign }),
+	strProp("reg", "registration", nil, func(a *flight.Aircraft) string { return a.Reg }),
+	strProp("type", "ICAO aircraft type", nil, func(a *flight.Aircraft) string { return a.Type }),
+	numProp("alt_ft", "barometric altitude, feet", 0, func(a *flight.Aircraft) (float64, bool) { return a.AltFt, a.Known(flight.HasAlt) }),
+	numProp("gs_kt", "ground speed, knots", 1, func(a *flight.Aircraft) (float64, bool) { return a.GSKt, a.Known(flight.HasGS) }),
+	numProp("track", "ground track, degrees true", 1, func(a *flight.Aircraft) (float64, bool) { return a.TrackDeg, a.Known(flight.HasTrack) }),
 	{Name: "on_ground", Type: Boolean, Desc: "on the ground", Get: func(a *flight.Aircraft) any {
 		if a.Known(flight.HasGround) {
 			return a.OnGround
 		}
 		return nil
 	}},
-	{Name: "seen", Type: String, Format: FormatDateTime, Desc: "time of the position", Get: func(a *flight.Aircraft) any { return stamp(a.Time) }},
-	{Name: "phase", Type: String, Desc: "phase of flight", Enum: phases, Get: func(a *flight.Aircraft) any { return str(string(a.Phase)) }},
-	{Name: "tags", Type: Array, Desc: "watchlist tags", Get: func(a *flight.Aircraft) any { return list(a.Tags) }},
-	{Name: "watch", Type: String, Desc: "matching watchlist entry", Get: func(a *flight.Aircraft) any { return str(a.Watch) }},
-	{Name: "squawk", Type: String, Desc: "Mode A code", Get: func(a *flight.Aircraft) any { return str(a.Squawk) }},
-	{Name: "vrate_fpm", Type: Number, Desc: "vertical rate, feet per minute", Get: func(a *flight.Aircraft) any { return known(a, flight.HasVRate, a.VRateFPM) }},
+	timeProp("seen", "time of the position", func(a *flight.Aircraft) time.Time { return a.Time }),
+	strProp("phase", "phase of flight", phases, func(a *flight.Aircraft) string { return string(a.Phase) }),
+	listProp("tags", "watchlist tags", func(a *flight.Aircraft) []string { return a.Tags }),
+	strProp("watch", "matching watchlist entry", nil, func(a *flight.Aircraft) string { return a.Watch }),
+	strProp("squawk", "Mode A code", nil, func(a *flight.Aircraft) string { return a.Squawk }),
+	numProp("vrate_fpm", "vertical rate, feet per minute", 0, func(a *flight.Aircraft) (float64, bool) { return a.VRateFPM, a.Known(flight.HasVRate) }),
 	{Name: "military", Type: Boolean, Desc: "the source flags the aircraft as military", Get: func(a *flight.Aircraft) any { return a.Military }},
-	{Name: "leg", Type: String, Desc: "current flight leg id", Get: func(a *flight.Aircraft) any { return str(a.Leg) }},
-	{Name: "leg_start", Type: String, Format: FormatDateTime,
-		Desc: "time of the current leg's first sighting (RFC 3339 UTC); null when the aircraft has no leg",
-		Get: func(a *flight.Aircraft) any {
-			if t, ok := LegStart(a.Leg); ok {
-				return t
-			}
-			return nil
-		}},
+	strProp("leg", "current flight leg id", nil, func(a *flight.Aircraft) string { return a.Leg }),
+	timeProp("leg_start", "time of the current leg's first sighting (RFC 3339 UTC); null when the aircraft has no leg",
+		func(a *flight.Aircraft) time.Time {
+			t, _ := LegStart(a.Leg)
+			return t
+		}),
 }
 
 // LegStart returns the time of a leg's first sighting from its id

@@ -82,21 +82,9 @@ func AppendValue(b []byte, v any) []byte {
 	case float64:
 		return AppendFixed(b, v, 6)
 	case time.Time:
-		if v.IsZero() {
-			return append(b, "null"...)
-		}
-		b = append(b, '"')
-		b = v.UTC().AppendFormat(b, time.RFC3339)
-		return append(b, '"')
+		return appendTime(b, v)
 	case []string:
-		b = append(b, '[')
-		for i, s := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = AppendQuoted(b, s)
-		}
-		return append(b, ']')
+		return appendList(b, v)
 	case []store.SourceSeen:
 		return appendSources(b, v)
 	case map[string]int:
@@ -160,6 +148,28 @@ func AppendProps[T any](b []byte, t feature.Table[T], v *T) []byte {
 		}
 		b = AppendQuoted(b, p.Name)
 		b = append(b, ':')
+		switch {
+		case p.Str != nil:
+			if s := p.Str(v); s != "" {
+				b = AppendQuoted(b, s)
+			} else {
+				b = append(b, "null"...)
+			}
+			continue
+		case p.Num != nil:
+			if f, ok := p.Num(v); ok {
+				b = AppendFixed(b, f, p.Prec)
+			} else {
+				b = append(b, "null"...)
+			}
+			continue
+		case p.Time != nil:
+			b = appendTime(b, p.Time(v))
+			continue
+		case p.List != nil:
+			b = appendList(b, p.List(v))
+			continue
+		}
 		val := p.Get(v)
 		if f, ok := val.(float64); ok {
 			b = AppendFixed(b, f, p.Prec)
@@ -185,6 +195,28 @@ func TableProps[T any](out []Prop, t feature.Table[T], v *T) []Prop {
 		out = append(out, Prop{t[i].Name, t[i].Get(v)})
 	}
 	return out
+}
+
+// appendTime appends t as an RFC 3339 UTC string (seconds); zero is null.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, "null"...)
+	}
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, time.RFC3339)
+	return append(b, '"')
+}
+
+// appendList appends a JSON array of strings.
+func appendList(b []byte, l []string) []byte {
+	b = append(b, '[')
+	for i, s := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendQuoted(b, s)
+	}
+	return append(b, ']')
 }
 
 // appendSources appends list as a JSON array of source objects.
