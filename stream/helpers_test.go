@@ -96,11 +96,22 @@ type instance struct {
 // startHub runs a hub on a memory store and bus until the test ends.
 func startHub(t testing.TB, cfg Config) *instance {
 	t.Helper()
+	return startHubOn(t, cfg, nil)
+}
+
+// startHubOn is startHub with the hub reading snapshots and cells through
+// wrap(store) (nil: the store itself).
+func startHubOn(t testing.TB, cfg Config, wrap func(store.Store) Source) *instance {
+	t.Helper()
 	st, bus := memory.New(store.Config{}), memory.NewBus()
+	var src Source = st
+	if wrap != nil {
+		src = wrap(st)
+	}
 	if cfg.Batch == 0 {
 		cfg.Batch = 20 * time.Millisecond
 	}
-	h, err := New(cfg, Deps{Bus: bus, Source: st, Privacy: testPrivacy{}, Encoder: testEncoder{}})
+	h, err := New(cfg, Deps{Bus: bus, Source: src, Privacy: testPrivacy{}, Encoder: testEncoder{}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
