@@ -184,3 +184,16 @@ func TestTypedGetters(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesArePlain checks that property names are lower-case
+// identifiers, which encoders write without JSON escaping.
+func TestNamesArePlain(t *testing.T) {
+	for _, names := range [][]string{Aircraft.Names(), Leg.Names(), Provenance.Names(), Alert.Names(), Report.Names(),
+		Cell.Names(), Plan.Names(), Route.Names(), TrackTable.Names()} {
+		for _, n := range names {
+			if n == "" || strings.Trim(n, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+				t.Errorf("property name %q is not a plain lower-case identifier", n)
+			}
+		}
+	}
+}

@@ -146,8 +146,10 @@ func AppendProps[T any](b []byte, t feature.Table[T], v *T) []byte {
 		if b[len(b)-1] != '{' {
 			b = append(b, ',')
 		}
-		b = AppendQuoted(b, p.Name)
-		b = append(b, ':')
+		// names are plain identifiers (feature checks), written unescaped
+		b = append(b, '"')
+		b = append(b, p.Name...)
+		b = append(b, '"', ':')
 		switch {
 		case p.Str != nil:
 			if s := p.Str(v); s != "" {
