@@ -10,7 +10,8 @@ const (
 	Number  = "number"
 	Integer = "integer"
 	Boolean = "boolean"
-	Array   = "array" // of strings
+	Array   = "array"  // of strings, or of objects (a leg's sources)
+	Object  = "object" // of counts by name (a cell's sources)
 )
 
 // FormatDateTime is the JSON Schema format of time properties.
@@ -19,13 +20,58 @@ const FormatDateTime = "date-time"
 // Prop is one property of a feature kind.
 type Prop[T any] struct {
 	Name   string
-	Type   string // String, Number, Integer, Boolean or Array
+	Type   string // String, Number, Integer, Boolean, Array or Object
 	Format string // FormatDateTime for times, else empty
 	Desc   string
+	// Prec is how many decimals (0-6) the GeoJSON encoders keep of a
+	// Number; zero writes whole numbers. CSV and the GIS formats keep
+	// full precision.
+	Prec int
 	// Enum lists the allowed values of a string property; nil: any.
 	Enum []string
 	// Get returns the value of the property of v, nil when unknown.
 	Get func(v *T) any
+	// Typed getters, set alongside Get for the properties of the hot
+	// tables (Aircraft) so that encoders read them without boxing; each
+	// agrees with Get. Str returns "" and Time the zero time for unknown;
+	// Num returns false for unknown; List never returns nil for a known
+	// list. Nil: use Get.
+	Str  func(v *T) string
+	Num  func(v *T) (float64, bool)
+	Time func(v *T) time.Time
+	List func(v *T) []string
+}
+
+// strProp is a string property, null when empty.
+func strProp[T any](name, desc string, enum []string, f func(v *T) string) Prop[T] {
+	return Prop[T]{Name: name, Type: String, Desc: desc, Enum: enum, Str: f, Get: func(v *T) any { return str(f(v)) }}
+}
+
+// numProp is a number property written with prec decimals, null when f
+// says it is unknown.
+func numProp[T any](name, desc string, prec int, f func(v *T) (float64, bool)) Prop[T] {
+	return Prop[T]{Name: name, Type: Number, Prec: prec, Desc: desc, Num: f, Get: func(v *T) any {
+		if n, ok := f(v); ok {
+			return n
+		}
+		return nil
+	}}
+}
+
+// timeProp is a time property, null when zero.
+func timeProp[T any](name, desc string, f func(v *T) time.Time) Prop[T] {
+	return Prop[T]{Name: name, Type: String, Format: FormatDateTime, Desc: desc, Time: f, Get: func(v *T) any { return stamp(f(v)) }}
+}
+
+// listProp is a list of strings, [] when empty.
+func listProp[T any](name, desc string, f func(v *T) []string) Prop[T] {
+	g := func(v *T) []string {
+		if l := f(v); l != nil {
+			return l
+		}
+		return []string{}
+	}
+	return Prop[T]{Name: name, Type: Array, Desc: desc, List: g, Get: func(v *T) any { return g(v) }}
 }
 
 // IsTime reports whether the property holds a time.

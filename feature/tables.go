@@ -2,6 +2,8 @@ package feature
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -23,37 +25,54 @@ var (
 	}()
 )
 
-func known(a *flight.Aircraft, f flight.Field, v float64) any {
-	if a.Known(f) {
-		return v
-	}
-	return nil
-}
-
 // Aircraft is the property table of an aircraft's latest state.
 var Aircraft = Table[flight.Aircraft]{
-	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(a *flight.Aircraft) any { return a.Hex }},
-	{Name: "callsign", Type: String, Desc: "flight identification", Get: func(a *flight.Aircraft) any { return str(a.Callsign) }},
-	{Name: "reg", Type: String, Desc: "registration", Get: func(a *flight.Aircraft) any { return str(a.Reg) }},
-	{Name: "type", Type: String, Desc: "ICAO aircraft type", Get: func(a *flight.Aircraft) any { return str(a.Type) }},
-	{Name: "alt_ft", Type: Number, Desc: "barometric altitude, feet", Get: func(a *flight.Aircraft) any { return known(a, flight.HasAlt, a.AltFt) }},
-	{Name: "gs_kt", Type: Number, Desc: "ground speed, knots", Get: func(a *flight.Aircraft) any { return known(a, flight.HasGS, a.GSKt) }},
-	{Name: "track", Type: Number, Desc: "ground track, degrees true", Get: func(a *flight.Aircraft) any { return known(a, flight.HasTrack, a.TrackDeg) }},
-	{Name: "vrate_fpm", Type: Number, Desc: "vertical rate, feet per minute", Get: func(a *flight.Aircraft) any { return known(a, flight.HasVRate, a.VRateFPM) }},
+	strProp("hex", "ICAO 24-bit address", nil, func(a *flight.Aircraft) string { return a.Hex }),
+	strProp("callsign", "flight identification", nil, func(a *flight.Aircraft) string { return a.Callsign }),
+	strProp("reg", "registration", nil, func(a *flight.Aircraft) string { return a.Reg }),
+	strProp("type", "ICAO aircraft type", nil, func(a *flight.Aircraft) string { return a.Type }),
+	numProp("alt_ft", "barometric altitude, feet", 0, func(a *flight.Aircraft) (float64, bool) { return a.AltFt, a.Known(flight.HasAlt) }),
+	numProp("gs_kt", "ground speed, knots", 1, func(a *flight.Aircraft) (float64, bool) { return a.GSKt, a.Known(flight.HasGS) }),
+	numProp("track", "ground track, degrees true", 1, func(a *flight.Aircraft) (float64, bool) { return a.TrackDeg, a.Known(flight.HasTrack) }),
 	{Name: "on_ground", Type: Boolean, Desc: "on the ground", Get: func(a *flight.Aircraft) any {
 		if a.Known(flight.HasGround) {
 			return a.OnGround
 		}
 		return nil
 	}},
-	{Name: "squawk", Type: String, Desc: "Mode A code", Get: func(a *flight.Aircraft) any { return str(a.Squawk) }},
-	{Name: "seen", Type: String, Format: FormatDateTime, Desc: "time of the position", Get: func(a *flight.Aircraft) any { return stamp(a.Time) }},
-	{Name: "phase", Type: String, Desc: "phase of flight", Enum: phases, Get: func(a *flight.Aircraft) any { return str(string(a.Phase)) }},
+	timeProp("seen", "time of the position", func(a *flight.Aircraft) time.Time { return a.Time }),
+	strProp("phase", "phase of flight", phases, func(a *flight.Aircraft) string { return string(a.Phase) }),
+	listProp("tags", "watchlist tags", func(a *flight.Aircraft) []string { return a.Tags }),
+	strProp("watch", "matching watchlist entry", nil, func(a *flight.Aircraft) string { return a.Watch }),
+	strProp("squawk", "Mode A code", nil, func(a *flight.Aircraft) string { return a.Squawk }),
+	numProp("vrate_fpm", "vertical rate, feet per minute", 0, func(a *flight.Aircraft) (float64, bool) { return a.VRateFPM, a.Known(flight.HasVRate) }),
 	{Name: "military", Type: Boolean, Desc: "the source flags the aircraft as military", Get: func(a *flight.Aircraft) any { return a.Military }},
-	{Name: "tags", Type: Array, Desc: "watchlist tags", Get: func(a *flight.Aircraft) any { return list(a.Tags) }},
-	{Name: "watch", Type: String, Desc: "matching watchlist entry", Get: func(a *flight.Aircraft) any { return str(a.Watch) }},
-	{Name: "leg", Type: String, Desc: "current flight leg id", Get: func(a *flight.Aircraft) any { return str(a.Leg) }},
+	strProp("leg", "current flight leg id", nil, func(a *flight.Aircraft) string { return a.Leg }),
+	timeProp("leg_start", "time of the current leg's first sighting (RFC 3339 UTC); null when the aircraft has no leg",
+		func(a *flight.Aircraft) time.Time {
+			t, _ := LegStart(a.Leg)
+			return t
+		}),
 }
+
+// LegStart returns the time of a leg's first sighting from its id
+// ("<hex>-<Unix seconds of the first sighting>"); false when id is empty or
+// not of that form.
+func LegStart(id string) (time.Time, bool) {
+	i := strings.IndexByte(id, '-')
+	if i <= 0 || i == len(id)-1 || strings.Trim(id[i+1:], "0123456789") != "" {
+		return time.Time{}, false
+	}
+	sec, err := strconv.ParseInt(id[i+1:], 10, 64)
+	if err != nil || sec <= 0 || sec > maxUnix {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, 0).UTC(), true
+}
+
+// maxUnix is the last second LegStart accepts (year 9999), so that the
+// time formats as RFC 3339.
+const maxUnix = 253402300799
 
 // LegDuration is a leg's duration in whole seconds from takeoff (or first
 // sighting) to landing (or last sighting); ok is false when unknown.
@@ -71,7 +90,8 @@ func LegDuration(l *flight.Leg) (int, bool) {
 	return int(end.Sub(start) / time.Second), true
 }
 
-// Leg is the property table of a flight leg.
+// Leg is the property table of a flight leg. Outputs follow it with the
+// Provenance properties of the leg.
 var Leg = Table[flight.Leg]{
 	{Name: "id", Type: String, Desc: "leg id: hex, dash, Unix seconds of the first sighting", Get: func(l *flight.Leg) any { return l.ID }},
 	{Name: "hex", Type: String, Desc: "ICAO 24-bit address", Get: func(l *flight.Leg) any { return l.Hex }},
@@ -82,15 +102,6 @@ var Leg = Table[flight.Leg]{
 	{Name: "origin", Type: String, Desc: "origin airport", Get: func(l *flight.Leg) any { return str(l.Origin) }},
 	{Name: "planned_destination", Type: String, Desc: "destination of the matched plan", Get: func(l *flight.Leg) any { return str(l.PlannedDestination) }},
 	{Name: "actual_destination", Type: String, Desc: "airport where it landed", Get: func(l *flight.Leg) any { return str(l.ActualDestination) }},
-	{Name: "predicted_destination", Type: String, Desc: "airport the leg is predicted to reach", Get: func(l *flight.Leg) any { return str(l.PredictedDestination) }},
-	{Name: "predicted_confidence", Type: Number, Desc: "confidence of the prediction, 0-1", Get: func(l *flight.Leg) any {
-		if l.PredictedDestination == "" {
-			return nil
-		}
-		return l.PredictedConfidence
-	}},
-	{Name: "predicted_basis", Type: String, Desc: "what the prediction was inferred from", Enum: legBases, Get: func(l *flight.Leg) any { return str(string(l.PredictedBasis)) }},
-	{Name: "class", Type: String, Desc: "removal, domestic, return, foreign or unknown", Enum: legClasses, Get: func(l *flight.Leg) any { return str(string(l.Class)) }},
 	{Name: "plan", Type: String, Desc: "matched plan id", Get: func(l *flight.Leg) any { return str(l.Plan) }},
 	{Name: "departed", Type: String, Format: FormatDateTime, Desc: "takeoff time", Get: func(l *flight.Leg) any { return stamp(l.Departed) }},
 	{Name: "arrived", Type: String, Format: FormatDateTime, Desc: "landing time", Get: func(l *flight.Leg) any { return stamp(l.Arrived) }},
@@ -105,6 +116,42 @@ var Leg = Table[flight.Leg]{
 	{Name: "watch", Type: String, Desc: "matching watchlist entry", Get: func(l *flight.Leg) any { return str(l.Watch) }},
 	{Name: "tags", Type: Array, Desc: "watchlist tags", Get: func(l *flight.Leg) any { return list(l.Tags) }},
 	{Name: "military", Type: Boolean, Desc: "tagged military by the watchlist", Get: func(l *flight.Leg) any { return slices.Contains(l.Tags, "military") }},
+	{Name: "predicted_destination", Type: String, Desc: "airport the leg is predicted to reach", Get: func(l *flight.Leg) any { return str(l.PredictedDestination) }},
+	{Name: "predicted_confidence", Type: Number, Prec: 6, Desc: "confidence of the prediction, 0-1", Get: func(l *flight.Leg) any {
+		if l.PredictedDestination == "" {
+			return nil
+		}
+		return l.PredictedConfidence
+	}},
+	{Name: "predicted_basis", Type: String, Desc: "what the prediction was inferred from", Enum: legBases, Get: func(l *flight.Leg) any { return str(string(l.PredictedBasis)) }},
+	{Name: "class", Type: String, Desc: "removal, domestic, return, foreign or unknown (also when not judged)", Enum: legClasses, Get: func(l *flight.Leg) any {
+		if l.Class == "" {
+			return string(flight.ClassUnknown)
+		}
+		return string(l.Class)
+	}},
+}
+
+// Sources is the provenance of a leg: the feeds that saw it, as the
+// store's history keeps it; nil when the store keeps none.
+type Sources []store.SourceSeen
+
+// Provenance is the property table of a leg's provenance, written after
+// the Leg properties by every leg output.
+var Provenance = Table[Sources]{
+	{Name: "sources", Type: Array, Desc: "the feeds that saw the leg: source, first and last time, positions", Get: func(s *Sources) any {
+		if *s == nil {
+			return []store.SourceSeen{}
+		}
+		return []store.SourceSeen(*s)
+	}},
+	{Name: "positions", Type: Integer, Desc: "positions received for the leg, from every feed", Get: func(s *Sources) any {
+		n := 0
+		for _, src := range *s {
+			n += src.Positions
+		}
+		return n
+	}},
 }
 
 // Alert is the property table of an alert.
@@ -141,6 +188,12 @@ var Cell = Table[store.CellCount]{
 	{Name: "res", Type: Integer, Desc: "H3 resolution", Get: func(c *store.CellCount) any { return c.Res }},
 	{Name: "count", Type: Integer, Desc: "people counted by the reports in the window", Get: func(c *store.CellCount) any { return c.Count }},
 	{Name: "reports", Type: Integer, Desc: "number of reports", Get: func(c *store.CellCount) any { return c.Reports }},
+	{Name: "sources", Type: Object, Desc: "people counted per report source", Get: func(c *store.CellCount) any {
+		if c.Sources == nil {
+			return map[string]int{}
+		}
+		return c.Sources
+	}},
 }
 
 // Plan is the property table of a flight plan.

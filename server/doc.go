@@ -19,7 +19,13 @@
 // sequence (RFC 8142: each Feature after 0x1E, ending in LF), or with
 // "Accept: text/csv" or ?f=csv a CSV with a header row, the geometry as
 // WKT in the first column "wkt", then the properties (null is an empty
-// cell, lists are joined with ";"). Unknown values are JSON null.
+// cell, lists are joined with ";", a ";" or "\" inside an item escaped
+// with "\"), or KML, GPX, FlatGeobuf or GeoParquet (?f=kml, gpx, fgb,
+// parquet); package export writes them all. Unknown values are JSON null.
+//
+// Every output (these, the single aircraft, the websocket frames and the
+// OGC API) takes a feature's properties from the tables of package
+// feature: the same names everywhere, CSV columns included.
 //
 // # Websocket
 //

@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/server/httperr"
 	"github.com/flightwatch/flightwatch/store"
 )
@@ -38,9 +39,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func statusOf(err error) (int, string, int) {
 	var ae *apiError
 	var mbe *http.MaxBytesError
+	var fe *export.FormatError
 	switch {
 	case errors.As(err, &ae):
 		return ae.Status, ae.Msg, ae.RetryAfter
+	case errors.As(err, &fe):
+		return http.StatusBadRequest, fe.Error(), 0
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", mbe.Limit), 0
 	case errors.Is(err, store.ErrUnavailable):

@@ -1,11 +1,7 @@
 package server
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -25,67 +21,5 @@ func FuzzParseBBox(f *testing.F) {
 			t.Errorf("parseBBox(%q) = %v, accepted out of range", s, b)
 		}
 		_ = geo.InBound(b, orb.Point{0, 0})
-	})
-}
-
-func TestAppendFixed(t *testing.T) {
-	tests := []struct {
-		name string
-		v    float64
-		prec int
-		want string
-	}{
-		{"integer", 35000, 0, "35000"},
-		{"round half up", 2.5, 0, "3"},
-		{"coordinate", -106.38, 6, "-106.38"},
-		{"tiny", 0.000001, 6, "0.000001"},
-		{"negative tiny rounds to zero", -0.0000001, 6, "0"},
-		{"trailing zeros", 12.5000, 1, "12.5"},
-		{"NaN", math.NaN(), 1, "null"},
-		{"huge", 1e15, 0, "1000000000000000"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := string(appendFixed(nil, tt.v, tt.prec)); got != tt.want {
-				t.Errorf("appendFixed(%v, %d) = %s, want %s", tt.v, tt.prec, got, tt.want)
-			}
-		})
-	}
-}
-
-func FuzzAppendFixed(f *testing.F) {
-	f.Add(-106.38, 6)
-	f.Add(0.5, 0)
-	f.Fuzz(func(t *testing.T, v float64, prec int) {
-		prec = ((prec % 7) + 7) % 7
-		got := string(appendFixed(nil, v, prec))
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return
-		}
-		g, err := strconv.ParseFloat(got, 64)
-		if err != nil {
-			t.Fatalf("appendFixed(%v, %d) = %q, not a number", v, prec, got)
-		}
-		if math.Abs(g-v) > 0.5/math.Pow(10, float64(prec))*1.000001+math.Abs(v)*1e-15 {
-			t.Errorf("appendFixed(%v, %d) = %s, off by %g", v, prec, got, g-v)
-		}
-		if q := appendQuoted(nil, got); string(q) != strconv.Quote(got) {
-			t.Errorf("appendQuoted(%q) = %s", got, q)
-		}
-	})
-}
-
-func FuzzAppendQuoted(f *testing.F) {
-	for _, s := range []string{"RCH821", `a"b`, "é", "\x00", "\xff"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var back string
-		if err := json.Unmarshal(appendQuoted(nil, s), &back); err != nil {
-			t.Fatalf("appendQuoted(%q) is not JSON: %v", s, err)
-		}
-		if utf8.ValidString(s) && back != s {
-			t.Errorf("appendQuoted(%q) reads back as %q", s, back)
-		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/parquet-go/parquet-go"
 	"github.com/paulmach/orb/encoding/wkb"
 )
@@ -18,7 +19,7 @@ func TestGeoParquetExport(t *testing.T) {
 		geomType           string
 	}{
 		{"flights", "/api/v1/flights?f=parquet", "", 4, "LineString"},
-		{"alerts by accept", "/api/v1/alerts", ctParquet, 2, "Point"},
+		{"alerts by accept", "/api/v1/alerts", export.TypeParquet, 2, "Point"},
 		{"track", "/api/v1/aircraft/ae5a01/track?f=geoparquet", "", 1, "LineString"},
 	}
 	for _, tc := range tests {
@@ -28,7 +29,7 @@ func TestGeoParquetExport(t *testing.T) {
 				hdr = []string{"Accept", tc.accept}
 			}
 			code, h, body := do(t, "GET", in.url+tc.path, "", "", nil, hdr...)
-			if code != http.StatusOK || h.Get("Content-Type") != ctParquet {
+			if code != http.StatusOK || h.Get("Content-Type") != export.TypeParquet {
 				t.Fatalf("GET = %d %s %.200s", code, h.Get("Content-Type"), body)
 			}
 			f, err := parquet.OpenFile(bytes.NewReader(body), int64(len(body)))

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
@@ -235,12 +236,12 @@ func TestExportsOpenInGDAL(t *testing.T) {
 		{"flights kml", "/api/v1/flights", "kml", "", "flights", 4, "callsign (String) = RCH821"},
 		{"flights gpx", "/api/v1/flights", "gpx", "", "tracks", 4, "RCH538"},
 		{"flights fgb", "/api/v1/flights", "fgb", "", "flights", 4, "actual_destination (String) = MGGT"},
-		{"flights fgb by accept", "/api/v1/flights", "", ctFGB, "flights", 4, "positions (Integer64) = 460"},
+		{"flights fgb by accept", "/api/v1/flights", "", export.TypeFGB, "flights", 4, "positions (Integer64) = 460"},
 		{"alerts kml", "/api/v1/alerts", "kml", "", "alerts", 2, "message (String) = RCH821 landed at MGGT"},
 		{"alerts gpx", "/api/v1/alerts", "gpx", "", "waypoints", 2, "RCH821 departed KBIF"},
 		{"alerts fgb", "/api/v1/alerts", "fgb", "", "alerts", 2, "type (String) = landed"},
-		{"track kml", "/api/v1/aircraft/ae5a01/track", "kml", ctKML, "ae5a01-track", 1, "points (Integer) = 20"},
-		{"track gpx", "/api/v1/aircraft/ae5a01/track", "", ctGPX, "track_points", 20, "ele (Real) = 9144"},
+		{"track kml", "/api/v1/aircraft/ae5a01/track", "kml", export.TypeKML, "ae5a01-track", 1, "points (Integer) = 20"},
+		{"track gpx", "/api/v1/aircraft/ae5a01/track", "", export.TypeGPX, "track_points", 20, "ele (Real) = 9144"},
 		{"track fgb", "/api/v1/aircraft/ae5a01/track", "fgb", "", "ae5a01-track", 1, "points (Integer64) = 20"},
 	}
 	for _, tc := range tests {
@@ -257,7 +258,7 @@ func TestExportsOpenInGDAL(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("GET %s = %d %s", u, code, body)
 			}
-			ext := map[string]string{ctKML: "kml", ctGPX: "gpx", ctFGB: "fgb"}[strings.TrimSpace(h.Get("Content-Type"))]
+			ext := map[string]string{export.TypeKML: "kml", export.TypeGPX: "gpx", export.TypeFGB: "fgb"}[strings.TrimSpace(h.Get("Content-Type"))]
 			if ext == "" {
 				t.Fatalf("Content-Type %q", h.Get("Content-Type"))
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/feature"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/store"
 )
 
@@ -22,70 +23,77 @@ const (
 	maxLimit     = 100000
 )
 
+// The feature sets of the list endpoints: properties from the tables of
+// package feature, CSV columns named as the properties.
+
 type aircraftSet []flight.Aircraft
 
 func (s aircraftSet) Len() int                             { return len(s) }
 func (s aircraftSet) AppendFeature(b []byte, i int) []byte { return appendAircraftFeature(b, &s[i]) }
 func (s aircraftSet) Geometry(i int) orb.Geometry          { return orb.Point{s[i].Lon, s[i].Lat} }
-func (s aircraftSet) Props(i int) []kv                     { return aircraftProps(&s[i]) }
-func (aircraftSet) Columns() []string                      { return aircraftColumns }
+func (s aircraftSet) Props(i int) []kv                     { return export.TableProps(nil, feature.Aircraft, &s[i]) }
+func (aircraftSet) Columns() []string                      { return feature.Aircraft.Names() }
 
 type alertSet []flight.Alert
 
 func (s alertSet) Len() int                             { return len(s) }
 func (s alertSet) AppendFeature(b []byte, i int) []byte { return appendAlertFeature(b, &s[i]) }
 func (s alertSet) Geometry(i int) orb.Geometry          { return orb.Point{s[i].Lon, s[i].Lat} }
-func (s alertSet) Props(i int) []kv                     { return alertProps(&s[i]) }
-func (alertSet) Columns() []string                      { return alertColumns }
+func (s alertSet) Props(i int) []kv                     { return export.TableProps(nil, feature.Alert, &s[i]) }
+func (alertSet) Columns() []string                      { return feature.Alert.Names() }
 
 type reportSet []flight.Report
 
 func (s reportSet) Len() int                             { return len(s) }
 func (s reportSet) AppendFeature(b []byte, i int) []byte { return appendReportFeature(b, &s[i]) }
 func (s reportSet) Geometry(i int) orb.Geometry          { return orb.Point{s[i].Lon, s[i].Lat} }
-func (s reportSet) Props(i int) []kv                     { return reportProps(&s[i]) }
-func (reportSet) Columns() []string                      { return reportColumns }
+func (s reportSet) Props(i int) []kv                     { return export.TableProps(nil, feature.Report, &s[i]) }
+func (reportSet) Columns() []string                      { return feature.Report.Names() }
 
+// legSet is legs with their flown lines and provenance: the Leg
+// properties, then the Provenance ones.
 type legSet struct {
 	legs    []flight.Leg
 	tracks  [][]flight.TrackPoint
-	sources [][]store.SourceSeen // nil: no provenance
+	sources []feature.Sources // nil: no provenance
+}
+
+func (s legSet) source(i int) *feature.Sources {
+	if s.sources == nil {
+		return new(feature.Sources)
+	}
+	return &s.sources[i]
 }
 
 func (s legSet) Len() int { return len(s.legs) }
 func (s legSet) AppendFeature(b []byte, i int) []byte {
-	return appendFeature(b, s.legs[i].ID, s.Geometry(i), s.Props(i))
+	b = export.OpenFeature(b, s.legs[i].ID, s.Geometry(i))
+	b = export.AppendProps(b, feature.Leg, &s.legs[i])
+	b = export.AppendProps(b, feature.Provenance, s.source(i))
+	return export.CloseFeature(b)
 }
 func (s legSet) Geometry(i int) orb.Geometry {
 	return trackGeometry(s.tracks[i], orb.Point{s.legs[i].LastLon, s.legs[i].LastLat})
 }
 func (s legSet) Props(i int) []kv {
-	var src []store.SourceSeen
-	if s.sources != nil {
-		src = s.sources[i]
-	}
-	return append(legProps(&s.legs[i]), sourceProps(src)...)
+	return export.TableProps(export.TableProps(nil, feature.Leg, &s.legs[i]), feature.Provenance, s.source(i))
 }
-func (legSet) Columns() []string {
-	return append(legColumns[:len(legColumns):len(legColumns)], "sources", "positions")
-}
+func (legSet) Columns() []string { return legColumns }
+
+// Points returns leg i's line with its times and altitudes.
+func (s legSet) Points(i int) []flight.TrackPoint { return s.tracks[i] }
+
+var legColumns = append(feature.Leg.Names(), feature.Provenance.Names()...)
 
 type cellSet []store.CellCount
 
 func (s cellSet) Len() int { return len(s) }
 func (s cellSet) AppendFeature(b []byte, i int) []byte {
-	return appendFeature(b, geo.CellString(s[i].Cell), s.Geometry(i), s.Props(i))
+	return export.AppendTableFeature(b, geo.CellString(s[i].Cell), s.Geometry(i), feature.Cell, &s[i])
 }
 func (s cellSet) Geometry(i int) orb.Geometry { return geo.CellPolygon(s[i].Cell) }
-func (s cellSet) Props(i int) []kv {
-	c := &s[i]
-	src := c.Sources
-	if src == nil {
-		src = map[string]int{}
-	}
-	return []kv{{"h3", geo.CellString(c.Cell)}, {"res", c.Res}, {"count", c.Count}, {"reports", c.Reports}, {"sources", src}}
-}
-func (cellSet) Columns() []string { return []string{"h3", "res", "count", "reports", "sources"} }
+func (s cellSet) Props(i int) []kv            { return export.TableProps(nil, feature.Cell, &s[i]) }
+func (cellSet) Columns() []string             { return feature.Cell.Names() }
 
 func (s *Server) getAircraftList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
@@ -143,40 +151,54 @@ func (s *Server) getTrack(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("track %s: %w", hex, err)
 	}
-	if len(pts) == 0 {
-		if _, err := s.deps.Store.Aircraft(r.Context(), hex); isNotFound(err) {
-			return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
-		}
+	tr := feature.Track{Hex: hex, Points: len(pts)}
+	ac, err := s.deps.Store.Aircraft(r.Context(), hex)
+	switch {
+	case err == nil:
+		tr.Callsign = ac.Callsign
+	case !isNotFound(err):
+		return fmt.Errorf("aircraft %s: %w", hex, err)
+	case len(pts) == 0:
+		return errorf(http.StatusNotFound, "no track for aircraft %s", hex)
 	}
-	if f, err := exportFormat(r); err != nil {
+	if len(pts) > 0 {
+		tr.Start, tr.End = pts[0].Time, pts[len(pts)-1].Time
+	}
+	set := trackSet{tr: tr, pts: pts}
+	if f, err := export.Format(r); err != nil {
 		return err
-	} else if f == formatKML || f == formatGPX || f == formatFGB || f == formatParquet || f == formatCSV {
-		return writeFeatures(w, r, trackSet{hex: hex, pts: pts})
+	} else if f == export.KML || f == export.GPX || f == export.FGB || f == export.Parquet || f == export.CSV {
+		return writeFeatures(w, r, set)
 	}
-	times := make([]string, len(pts))
-	alts := make([]byte, 0, 8*len(pts))
-	alts = append(alts, '[')
-	for i, p := range pts {
-		times[i] = p.Time.UTC().Format("2006-01-02T15:04:05Z07:00")
-		if i > 0 {
-			alts = append(alts, ',')
-		}
-		if p.Has&flight.HasAlt != 0 {
-			alts = flight.AppendFloat(alts, p.AltFt, 0)
-		} else {
-			alts = append(alts, "null"...)
-		}
-	}
-	alts = append(alts, ']')
+	// GeoJSON: the track's properties, then the time and altitude of each
+	// point (null when unknown)
 	var g orb.Geometry
 	if len(pts) > 0 {
 		g = trackGeometry(pts, nil)
 	}
-	b := appendFeature(nil, hex, g, []kv{{"hex", hex}, {"points", len(pts)}, {"times", times}})
-	// splice alts (pre-encoded, nulls kept) before the closing braces
-	b = append(b[:len(b)-2], `,"alts":`...)
-	b = append(b, alts...)
-	b = append(b, "}}\n"...)
+	b := export.OpenFeature(make([]byte, 0, 64+48*len(pts)), hex, g)
+	b = export.AppendProps(b, feature.TrackTable, &set.tr)
+	b = append(b, `,"times":[`...)
+	for i, p := range pts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = p.Time.UTC().AppendFormat(b, time.RFC3339)
+		b = append(b, '"')
+	}
+	b = append(b, `],"alts":[`...)
+	for i, p := range pts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if p.Has&flight.HasAlt != 0 {
+			b = flight.AppendFloat(b, p.AltFt, 0)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = append(export.CloseFeature(append(b, ']')), '\n')
 	w.Header().Set("Content-Type", ctGeoJSON)
 	_, err = w.Write(b)
 	return err
@@ -224,7 +246,7 @@ func (s *Server) getFlights(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	tracks, sources, err := legLines(r.Context(), s.deps.Store, legs)
+	tracks, sources, err := feature.LegLines(r.Context(), s.deps.Store, legs)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/server/export"
 )
 
 func TestAircraftRead(t *testing.T) {
@@ -118,8 +119,8 @@ func TestExports(t *testing.T) {
 	tests := []struct {
 		name, query, accept, ctype string
 	}{
-		{"seq by accept", "", ctGeoJSONSeq, ctGeoJSONSeq},
-		{"seq by f", "?f=geojsonseq", "", ctGeoJSONSeq},
+		{"seq by accept", "", export.TypeGeoJSONSeq, export.TypeGeoJSONSeq},
+		{"seq by f", "?f=geojsonseq", "", export.TypeGeoJSONSeq},
 		{"csv by accept", "", "text/csv", "text/csv; charset=utf-8"},
 		{"csv by f", "?f=csv", "", "text/csv; charset=utf-8"},
 	}
@@ -129,7 +130,7 @@ func TestExports(t *testing.T) {
 			if code != 200 || hdr.Get("Content-Type") != tt.ctype {
 				t.Fatalf("GET = %d %q, want 200 %q", code, hdr.Get("Content-Type"), tt.ctype)
 			}
-			if strings.HasPrefix(tt.ctype, ctGeoJSONSeq) {
+			if strings.HasPrefix(tt.ctype, export.TypeGeoJSONSeq) {
 				recs := bytes.Split(b, []byte{0x1e})
 				if len(recs) != 3 || len(recs[0]) != 0 {
 					t.Fatalf("%d records, want 2 after a leading RS: %q", len(recs)-1, b)
@@ -397,7 +398,7 @@ func TestListFormats(t *testing.T) {
 		t.Fatalf("POST plan = %d %s", code, b)
 	}
 	for _, path := range []string{"/api/v1/aircraft", "/api/v1/flights", "/api/v1/alerts", "/api/v1/reports", "/api/v1/cells", "/api/v1/routes"} {
-		for _, f := range []string{formatGeoJSON, formatSeq, formatCSV} {
+		for _, f := range []string{export.GeoJSON, export.GeoJSONSeq, export.CSV} {
 			t.Run(path+"/"+f, func(t *testing.T) {
 				code, _, b := do(t, "GET", in.url+path+"?f="+f, "", "", nil)
 				if code != 200 {
@@ -405,16 +406,16 @@ func TestListFormats(t *testing.T) {
 				}
 				n := 0
 				switch f {
-				case formatGeoJSON:
+				case export.GeoJSON:
 					n = len(featureCollection(t, b).Features)
-				case formatSeq:
+				case export.GeoJSONSeq:
 					for _, r := range bytes.Split(b, []byte{0x1e})[1:] {
 						if _, err := geojson.UnmarshalFeature(r); err != nil || !bytes.HasSuffix(r, []byte("\n")) {
 							t.Fatalf("record %q: %v", r, err)
 						}
 						n++
 					}
-				case formatCSV:
+				case export.CSV:
 					rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 					if err != nil || len(rows) == 0 || rows[0][0] != "wkt" {
 						t.Fatalf("csv %q: %v", b, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 )
@@ -69,7 +70,7 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 	if ans.Rows == nil {
 		ans.Rows = []stats.Row{}
 	}
-	if f := first(q, "f"); f == formatCSV || (f == "" && strings.Contains(r.Header.Get("Accept"), ctCSV)) {
+	if f := first(q, "f"); f == export.CSV || (f == "" && strings.Contains(r.Header.Get("Accept"), export.TypeCSV)) {
 		return writeStatsCSV(w, &ans)
 	} else if f != "" && f != "json" {
 		return errorf(http.StatusBadRequest, "f=%q: want json or csv", f)
@@ -86,7 +87,7 @@ func periodsBetween(p stats.Period, first, end time.Time) int {
 
 // writeStatsCSV writes one row per period and group, for spreadsheets.
 func writeStatsCSV(w http.ResponseWriter, a *statsAnswer) error {
-	w.Header().Set("Content-Type", ctCSV+"; charset=utf-8")
+	w.Header().Set("Content-Type", export.TypeCSV+"; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="flights-per-%s-by-%s.csv"`, a.Period, a.By))
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"period", "start", string(a.By), "count", "mean_prev_6", "change", "change_pct"}); err != nil {

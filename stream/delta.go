@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/flightwatch/flightwatch/feature"
 	"github.com/flightwatch/flightwatch/flight"
 )
 
@@ -17,8 +18,8 @@ import (
 // ([lon, lat], rounded to 4 decimals, about 11 m) when the position
 // changed, and only the properties of the GeoJSON feature that changed,
 // under the same names: alt_ft, gs_kt, track and vrate_fpm rounded to
-// whole units, seen as Unix seconds, the others as in GeoJSON (null: now
-// unknown). An item with "f":1 is full: it carries every property, and
+// whole units, seen and leg_start as Unix seconds, the others as in
+// GeoJSON (null: now unknown). An item with "f":1 is full: it carries every property, and
 // replaces what the client holds (an aircraft new to the client, or one
 // it may have missed changes of). Removes are as in GeoJSON.
 const formatDelta = "delta"
@@ -33,7 +34,7 @@ type quantized struct {
 	hasAlt, hasGS, hasTrack   bool
 	hasVRate, hasGround       bool
 	onGround, military        bool
-	seen                      int64
+	seen, legStart            int64 // Unix seconds; legStart 0: no leg
 	callsign, reg, typ        string
 	squawk, phase, watch, leg string
 	tags                      []string
@@ -48,8 +49,17 @@ func quantize(a *flight.Aircraft) quantized {
 		hasVRate: a.Has&flight.HasVRate != 0, hasGround: a.Has&flight.HasGround != 0,
 		onGround: a.OnGround, military: a.Military, seen: a.Time.Unix(),
 		callsign: a.Callsign, reg: a.Reg, typ: a.Type, squawk: a.Squawk, phase: string(a.Phase),
-		watch: a.Watch, leg: a.Leg, tags: a.Tags,
+		watch: a.Watch, leg: a.Leg, tags: a.Tags, legStart: legStart(a.Leg),
 	}
+}
+
+// legStart is the Unix second of the first sighting of leg id, 0 when
+// there is none.
+func legStart(id string) int64 {
+	if t, ok := feature.LegStart(id); ok {
+		return t.Unix()
+	}
+	return 0
 }
 
 // appendDelta appends a's delta item: the fields that differ from prev,
@@ -110,6 +120,14 @@ func appendDelta(b []byte, a *flight.Aircraft, prev *flight.Aircraft) []byte {
 		b = strconv.AppendBool(b, q.military)
 	}
 	b = deltaStr(b, full, "leg", q.leg, p.leg)
+	if full || q.legStart != p.legStart {
+		b = append(b, `,"leg_start":`...)
+		if q.legStart == 0 {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendInt(b, q.legStart, 10)
+		}
+	}
 	return append(b, '}')
 }
 

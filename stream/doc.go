@@ -48,7 +48,10 @@
 // The wire protocol is GeoJSON by default; a client that subscribes with
 // "format":"delta" gets, after the GeoJSON snapshot, compact updates that
 // carry only the fields of an aircraft that changed, rounded to what a
-// map needs (see delta.go). Coordinates are degrees, [lon, lat].
+// map needs (see delta.go), under the names of the aircraft feature table
+// (package feature; the item's "id" is the hex). GeoJSON features are
+// written by Deps.Encoder, which the server builds on the same tables.
+// Coordinates are degrees, [lon, lat].
 //
 // A Hub is safe for concurrent use; Run must be called once.
 package stream

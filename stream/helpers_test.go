@@ -27,7 +27,7 @@ import (
 // the protocol, not the server's property table.
 type testEncoder struct{}
 
-func feature(id string, p orb.Point, props map[string]any) []byte {
+func jsonFeature(id string, p orb.Point, props map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{"type": "Feature", "id": id,
 		"geometry":   map[string]any{"type": "Point", "coordinates": []float64{p[0], p[1]}},
 		"properties": props})
@@ -60,16 +60,16 @@ func (testEncoder) AppendAircraft(b []byte, a *flight.Aircraft) []byte {
 }
 
 func (testEncoder) AppendAlert(b []byte, a *flight.Alert) []byte {
-	return append(b, feature(a.ID, orb.Point{a.Lon, a.Lat}, map[string]any{"id": a.ID, "type": a.Type,
+	return append(b, jsonFeature(a.ID, orb.Point{a.Lon, a.Lat}, map[string]any{"id": a.ID, "type": a.Type,
 		"message": a.Message})...)
 }
 
 func (testEncoder) AppendReport(b []byte, r *flight.Report) []byte {
-	return append(b, feature(r.ID, orb.Point{r.Lon, r.Lat}, map[string]any{"id": r.ID, "count": r.Count})...)
+	return append(b, jsonFeature(r.ID, orb.Point{r.Lon, r.Lat}, map[string]any{"id": r.ID, "count": r.Count})...)
 }
 
 func (testEncoder) AppendCell(b []byte, c store.CellCount) []byte {
-	return append(b, feature(geo.CellString(c.Cell), geo.CellCenter(c.Cell),
+	return append(b, jsonFeature(geo.CellString(c.Cell), geo.CellCenter(c.Cell),
 		map[string]any{"h3": geo.CellString(c.Cell), "res": c.Res, "count": c.Count})...)
 }
 
@@ -96,11 +96,22 @@ type instance struct {
 // startHub runs a hub on a memory store and bus until the test ends.
 func startHub(t testing.TB, cfg Config) *instance {
 	t.Helper()
+	return startHubOn(t, cfg, nil)
+}
+
+// startHubOn is startHub with the hub reading snapshots and cells through
+// wrap(store) (nil: the store itself).
+func startHubOn(t testing.TB, cfg Config, wrap func(store.Store) Source) *instance {
+	t.Helper()
 	st, bus := memory.New(store.Config{}), memory.NewBus()
+	var src Source = st
+	if wrap != nil {
+		src = wrap(st)
+	}
 	if cfg.Batch == 0 {
 		cfg.Batch = 20 * time.Millisecond
 	}
-	h, err := New(cfg, Deps{Bus: bus, Source: st, Privacy: testPrivacy{}, Encoder: testEncoder{}})
+	h, err := New(cfg, Deps{Bus: bus, Source: src, Privacy: testPrivacy{}, Encoder: testEncoder{}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

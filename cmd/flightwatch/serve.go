@@ -167,7 +167,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, log *slog.Logg
 	}
 	og := ogc.New(ogc.Config{MinCellCount: cfg.Privacy.MinCellCount, PublicRawReports: cfg.Privacy.PublicRawReports,
 		CellRes: cellRes(cfg), Logger: log},
-		ogc.Deps{Store: st, Authorize: server.Authorizer(sc.Tokens), Airports: airports})
+		ogc.Deps{Store: st, Authorize: server.Authorizer(sc.Tokens), Airports: airports, Countries: geo.Countries()})
 	a.srv, err = server.New(sc, server.Deps{
 		Store: st, Bus: bus, Ingest: a.pipe, Static: static.FS(),
 		OGC:        og,

@@ -89,13 +89,6 @@ type collection struct {
 	find func(ctx context.Context, id string, q *query) (*feat, error)
 }
 
-// provenanceFields are a flight's sources, filled by fillFlight from the
-// store's history.
-var provenanceFields = []field{
-	{"positions", feature.Integer, "", "positions received for the leg, from every feed", nil},
-	{"sources", feature.Array, "", "the feeds that saw the leg: source, first and last time, positions", nil},
-}
-
 // routeStepKm is the spacing of great-circle route vertices.
 const routeStepKm = 50
 
@@ -166,7 +159,7 @@ func (a *api) collections() []*collection {
 		{
 			id: "flights", title: "Flights", temporal: true, ordered: true, geomType: "LineString",
 			description: "Flight legs (takeoff to landing) with their origin, planned, predicted and actual destination, class, status and times, and the flown LineString; newest first.",
-			fields:      append(fieldsOf(feature.Leg.Fields()), provenanceFields...),
+			fields:      fieldsOf(append(feature.Leg.Fields(), feature.Provenance.Fields()...)),
 			load:        a.loadFlights,
 			fill:        a.fillFlight,
 			find:        a.findFlight,

@@ -78,6 +78,9 @@ type Deps struct {
 	// Airports places plan routes and airport stats groups. Nil: no
 	// airport is known (those features have no geometry).
 	Airports *geo.AirportIndex
+	// Countries outlines the country groups of the stats collections.
+	// Nil: no country is known (those features have no geometry).
+	Countries *geo.CountryIndex
 }
 
 // ScopeRaw is the scope that grants access to raw report points.

@@ -166,38 +166,22 @@ func (a *api) loadFlights(ctx context.Context, q *query) (result, error) {
 	}
 }
 
-// fillFlight reads a flight's values and flown line.
+// fillFlight reads a flight's values (the Leg, then the Provenance
+// properties) and flown line.
 func (a *api) fillFlight(ctx context.Context, f *feat) error {
 	if f.leg == nil {
 		return nil
 	}
 	l := f.leg
-	lines, err := legLines(ctx, a.deps.Store, []flight.Leg{*l})
+	lines, sources, err := feature.LegLines(ctx, a.deps.Store, []flight.Leg{*l})
 	if err != nil {
 		return err
 	}
-	f.vals, f.geom, f.leg = valuesOf(feature.Leg, l), legLine(l, lines[0]), nil
-	return addSources(ctx, a.deps.Store, l.ID, f.vals)
-}
-
-// addSources adds a leg's provenance to its values: the feeds that saw it
-// (first and last time and positions each) and its positions in all.
-func addSources(ctx context.Context, s store.Store, id string, vals map[string]any) error {
-	list := []store.SourceSeen{}
-	if h, ok := s.(store.History); ok {
-		got, err := h.LegSources(ctx, []string{id})
-		if err != nil {
-			return err
-		}
-		if len(got) == 1 && got[0] != nil {
-			list = got[0]
-		}
+	vals := valuesOf(feature.Leg, l)
+	for k, v := range valuesOf(feature.Provenance, &sources[0]) {
+		vals[k] = v
 	}
-	n := 0
-	for _, src := range list {
-		n += src.Positions
-	}
-	vals["sources"], vals["positions"] = list, n
+	f.vals, f.geom, f.leg = vals, legLine(l, lines[0]), nil
 	return nil
 }
 

@@ -8,39 +8,10 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/flightwatch/flightwatch/feature"
-	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 )
-
-// legLines returns each leg's own line, falling back to the stretch of
-// its aircraft's track between first and last sighting when the store
-// keeps no line for it.
-func legLines(ctx context.Context, s store.Store, legs []flight.Leg) ([][]flight.TrackPoint, error) {
-	lines := make([][]flight.TrackPoint, len(legs))
-	if h, ok := s.(store.History); ok && len(legs) > 0 {
-		ids := make([]string, len(legs))
-		for i := range legs {
-			ids[i] = legs[i].ID
-		}
-		var err error
-		if lines, err = h.LegLines(ctx, ids); err != nil {
-			return nil, err
-		}
-	}
-	for i, l := range legs {
-		if len(lines[i]) > 0 {
-			continue
-		}
-		pts, err := s.Track(ctx, l.Hex, l.FirstSeen, l.LastSeen)
-		if err != nil {
-			return nil, err
-		}
-		lines[i] = pts
-	}
-	return lines, nil
-}
 
 // statsCollections are the leg counts per ISO week and per calendar month,
 // one feature per period, grouping and group: a country's outline, an
@@ -98,7 +69,7 @@ func (a *api) loadStats(ctx context.Context, p stats.Period, q *query) ([]feat, 
 		f, end := p.Window(first, q.end, time.Now())
 		for _, r := range stats.Rows(p, counts, f, end) {
 			out = append(out, feat{id: string(p) + ":" + string(by) + ":" + r.Period + ":" + r.Group,
-				geom: groupGeometry(a.deps.Airports, by, r.Group), t0: r.Start, t1: p.Add(r.Start, 1).Add(-time.Second),
+				geom: groupGeometry(a.deps.Airports, a.deps.Countries, by, r.Group), t0: r.Start, t1: p.Add(r.Start, 1).Add(-time.Second),
 				vals: map[string]any{"period": r.Period, "start": r.Start.UTC().Format(time.RFC3339), "by": string(by), "group": r.Group,
 					"count": r.Count, "mean_prev": r.Mean, "change": r.Change}})
 		}
@@ -107,11 +78,15 @@ func (a *api) loadStats(ctx context.Context, p stats.Period, q *query) ([]feat, 
 }
 
 // groupGeometry places a group on the map: a country's outline, an
-// airport's position; nil for groups without a place.
-func groupGeometry(airports *geo.AirportIndex, by stats.By, group string) orb.Geometry {
+// airport's position; nil for groups without a place, and for countries
+// when countries is nil.
+func groupGeometry(airports *geo.AirportIndex, countries *geo.CountryIndex, by stats.By, group string) orb.Geometry {
 	switch by {
 	case stats.ByCountry:
-		if mp, ok := geo.Countries().Polygon(group); ok {
+		if countries == nil {
+			return nil
+		}
+		if mp, ok := countries.Polygon(group); ok {
 			return mp
 		}
 	case stats.ByAirport, stats.ByOrigin:

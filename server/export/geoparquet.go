@@ -1,4 +1,4 @@
-package server
+package export
 
 import (
 	"encoding/json"
@@ -20,7 +20,7 @@ import (
 // geoParquetRowGroup is how many features are buffered per row group.
 const geoParquetRowGroup = 10000
 
-func writeGeoParquet(w http.ResponseWriter, set featureSet, layer string) error {
+func writeGeoParquet(w http.ResponseWriter, set Set, layer string) error {
 	cols := set.Columns()
 	types := fgbColumnTypes(set)
 	group := parquet.Group{"geometry": parquet.Optional(parquet.Leaf(parquet.ByteArrayType))}
@@ -52,7 +52,7 @@ func writeGeoParquet(w http.ResponseWriter, set featureSet, layer string) error 
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", ctParquet)
+	w.Header().Set("Content-Type", TypeParquet)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.parquet"`, layer))
 	pw := parquet.NewWriter(w, schema, parquet.KeyValueMetadata("geo", meta))
 	rows := make([]parquet.Row, 0, min(set.Len(), geoParquetRowGroup))
@@ -69,11 +69,11 @@ func writeGeoParquet(w http.ResponseWriter, set featureSet, layer string) error 
 			}
 		}
 		for j, p := range set.Props(i) {
-			if j >= len(cols) || p.v == nil || cols[j] == "geometry" {
+			if j >= len(cols) || p.Value == nil || cols[j] == "geometry" {
 				continue
 			}
 			k := index[cols[j]]
-			if v, ok := parquetValue(p.v, types[j]); ok {
+			if v, ok := parquetValue(p.Value, types[j]); ok {
 				row[k] = v.Level(0, 1, k)
 			}
 		}
@@ -133,7 +133,7 @@ func parquetValue(v any, typ byte) (parquet.Value, bool) {
 			}
 			s = string(b)
 		} else {
-			s = csvValue(x)
+			s = CSVValue(x)
 		}
 	}
 	return parquet.ByteArrayValue([]byte(s)), true
@@ -141,7 +141,7 @@ func parquetValue(v any, typ byte) (parquet.Value, bool) {
 
 // geoMetadata is the "geo" file metadata: WKB in "geometry", CRS84, the
 // geometry types present and their bounding box.
-func geoMetadata(set featureSet) (string, error) {
+func geoMetadata(set Set) (string, error) {
 	kinds := map[string]bool{}
 	var bound orb.Bound
 	has := false

@@ -1,4 +1,4 @@
-package server
+package export
 
 import (
 	"bufio"
@@ -19,8 +19,8 @@ const gpxNS = "https://flightwatch.example/gpx/1"
 // features as tracks (one segment per line, with point times and
 // elevations when known). Properties go into each element's extensions;
 // the time property (alerts, aircraft "seen") becomes the waypoint time.
-func writeGPX(w http.ResponseWriter, set featureSet, layer string) error {
-	w.Header().Set("Content-Type", ctGPX)
+func writeGPX(w http.ResponseWriter, set Set, layer string) error {
+	w.Header().Set("Content-Type", TypeGPX)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.gpx"`, layer))
 	bw := bufio.NewWriterSize(w, flushEvery)
 	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
@@ -29,7 +29,7 @@ func writeGPX(w http.ResponseWriter, set featureSet, layer string) error {
 	xmlText(bw, layer)
 	bw.WriteString("</name></metadata>\n")
 	cols := set.Columns()
-	tl, _ := set.(timedLine)
+	tl, _ := set.(Lines)
 	// GPX orders waypoints before tracks.
 	for i := range set.Len() {
 		p, ok := set.Geometry(i).(orb.Point)
@@ -38,12 +38,12 @@ func writeGPX(w http.ResponseWriter, set featureSet, layer string) error {
 		}
 		props := set.Props(i)
 		bw.WriteString(`<wpt lat="`)
-		bw.Write(appendFixed(nil, p[1], 6))
+		bw.Write(AppendFixed(nil, p[1], 6))
 		bw.WriteString(`" lon="`)
-		bw.Write(appendFixed(nil, p[0], 6))
+		bw.Write(AppendFixed(nil, p[0], 6))
 		bw.WriteString(`">`)
 		for _, kv := range props {
-			if t, ok := kv.v.(time.Time); ok && !t.IsZero() && (kv.k == "time" || kv.k == "seen") {
+			if t, ok := kv.Value.(time.Time); ok && !t.IsZero() && (kv.Name == "time" || kv.Name == "seen") {
 				bw.WriteString("<time>" + t.UTC().Format(time.RFC3339) + "</time>")
 				break
 			}
@@ -75,9 +75,9 @@ func writeGPX(w http.ResponseWriter, set featureSet, layer string) error {
 			timed := len(lines) == 1 && len(pts) == len(l)
 			for k, p := range l {
 				bw.WriteString(`<trkpt lat="`)
-				bw.Write(appendFixed(nil, p[1], 6))
+				bw.Write(AppendFixed(nil, p[1], 6))
 				bw.WriteString(`" lon="`)
-				bw.Write(appendFixed(nil, p[0], 6))
+				bw.Write(AppendFixed(nil, p[0], 6))
 				bw.WriteString(`">`)
 				if timed {
 					tp := pts[k]
@@ -96,12 +96,12 @@ func writeGPX(w http.ResponseWriter, set featureSet, layer string) error {
 	return bw.Flush()
 }
 
-func gpxNameDesc(bw *bufio.Writer, props []kv) {
+func gpxNameDesc(bw *bufio.Writer, props []Prop) {
 	bw.WriteString("<name>")
 	xmlText(bw, featureName(props))
 	bw.WriteString("</name>")
 	for _, p := range props {
-		if s, ok := p.v.(string); ok && p.k == "message" && s != "" {
+		if s, ok := p.Value.(string); ok && p.Name == "message" && s != "" {
 			bw.WriteString("<desc>")
 			xmlText(bw, s)
 			bw.WriteString("</desc>")
@@ -109,17 +109,17 @@ func gpxNameDesc(bw *bufio.Writer, props []kv) {
 	}
 }
 
-func gpxExtensions(bw *bufio.Writer, cols []string, props []kv) {
+func gpxExtensions(bw *bufio.Writer, cols []string, props []Prop) {
 	bw.WriteString("<extensions>")
 	for j, p := range props {
-		if p.v == nil || j >= len(cols) {
+		if p.Value == nil || j >= len(cols) {
 			continue
 		}
-		if t, ok := p.v.(time.Time); ok && t.IsZero() {
+		if t, ok := p.Value.(time.Time); ok && t.IsZero() {
 			continue
 		}
 		bw.WriteString("<fw:" + cols[j] + ">")
-		xmlText(bw, csvValue(p.v))
+		xmlText(bw, CSVValue(p.Value))
 		bw.WriteString("</fw:" + cols[j] + ">")
 	}
 	bw.WriteString("</extensions>")

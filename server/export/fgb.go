@@ -1,4 +1,4 @@
-package server
+package export
 
 import (
 	"bufio"
@@ -59,17 +59,17 @@ func fgbGeomType(g orb.Geometry) byte {
 // fgbColumnTypes picks each column's type from its values: one kind of
 // value throughout gives that type (int and float together: double),
 // lists and objects are JSON, anything mixed is a string.
-func fgbColumnTypes(set featureSet) []byte {
+func fgbColumnTypes(set Set) []byte {
 	cols := set.Columns()
 	types := make([]byte, len(cols))
 	seen := make([]bool, len(cols))
 	for i := range set.Len() {
 		for j, p := range set.Props(i) {
-			if j >= len(types) || p.v == nil {
+			if j >= len(types) || p.Value == nil {
 				continue
 			}
 			var t byte
-			switch p.v.(type) {
+			switch p.Value.(type) {
 			case string:
 				t = fgbString
 			case bool:
@@ -103,8 +103,8 @@ func fgbColumnTypes(set featureSet) []byte {
 }
 
 // writeFGB streams set as a FlatGeobuf file named layer.
-func writeFGB(w http.ResponseWriter, set featureSet, layer string) error {
-	w.Header().Set("Content-Type", ctFGB)
+func writeFGB(w http.ResponseWriter, set Set, layer string) error {
+	w.Header().Set("Content-Type", TypeFGB)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.fgb"`, layer))
 	bw := bufio.NewWriterSize(w, flushEvery)
 	types := fgbColumnTypes(set)
@@ -170,34 +170,34 @@ func fgbHeader(b *flatbuffers.Builder, layer string, gtype byte, names []string,
 // fgbProps encodes one feature's properties: per non-null value its
 // column index (uint16) and the value (strings, JSON and date-times as a
 // uint32 length and UTF-8 bytes).
-func fgbProps(buf []byte, props []kv, types []byte) []byte {
+func fgbProps(buf []byte, props []Prop, types []byte) []byte {
 	le := binary.LittleEndian
 	for j, p := range props {
-		if j >= len(types) || p.v == nil {
+		if j >= len(types) || p.Value == nil {
 			continue
 		}
-		if f, ok := p.v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		if f, ok := p.Value.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
 			continue
 		}
 		buf = le.AppendUint16(buf, uint16(j))
 		switch types[j] {
 		case fgbBool:
 			v := byte(0)
-			if p.v.(bool) {
+			if p.Value.(bool) {
 				v = 1
 			}
 			buf = append(buf, v)
 		case fgbLong:
-			buf = le.AppendUint64(buf, uint64(int64(p.v.(int))))
+			buf = le.AppendUint64(buf, uint64(int64(p.Value.(int))))
 		case fgbDouble:
-			f, ok := p.v.(float64)
+			f, ok := p.Value.(float64)
 			if !ok {
-				f = float64(p.v.(int))
+				f = float64(p.Value.(int))
 			}
 			buf = le.AppendUint64(buf, math.Float64bits(f))
 		default:
 			var s string
-			switch v := p.v.(type) {
+			switch v := p.Value.(type) {
 			case time.Time:
 				if v.IsZero() {
 					buf = buf[:len(buf)-2]
@@ -212,7 +212,7 @@ func fgbProps(buf []byte, props []kv, types []byte) []byte {
 						s = string(b)
 					}
 				} else {
-					s = csvValue(v)
+					s = CSVValue(v)
 				}
 			}
 			buf = le.AppendUint32(buf, uint32(len(s)))

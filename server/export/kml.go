@@ -1,4 +1,4 @@
-package server
+package export
 
 import (
 	"bufio"
@@ -13,12 +13,6 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 )
 
-// timedLine is a feature set whose line features carry per-point times
-// and altitudes (flights): GPX and KML write them.
-type timedLine interface {
-	Points(i int) []flight.TrackPoint
-}
-
 // xmlText appends s escaped for XML character data.
 func xmlText(bw *bufio.Writer, s string) {
 	_ = xml.EscapeText(bw, []byte(s))
@@ -27,8 +21,8 @@ func xmlText(bw *bufio.Writer, s string) {
 // writeKML streams set as a KML document (Google Earth): a Schema naming
 // the columns, and one Placemark per feature with its properties as
 // SchemaData and its geometry.
-func writeKML(w http.ResponseWriter, set featureSet, layer string) error {
-	w.Header().Set("Content-Type", ctKML)
+func writeKML(w http.ResponseWriter, set Set, layer string) error {
+	w.Header().Set("Content-Type", TypeKML)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.kml"`, layer))
 	bw := bufio.NewWriterSize(w, flushEvery)
 	cols := set.Columns()
@@ -56,7 +50,7 @@ func writeKML(w http.ResponseWriter, set featureSet, layer string) error {
 		bw.WriteString(`" type="` + typ + `"/>`)
 	}
 	bw.WriteString("</Schema>\n")
-	tl, _ := set.(timedLine)
+	tl, _ := set.(Lines)
 	for i := range set.Len() {
 		props := set.Props(i)
 		bw.WriteString(`<Placemark><name>`)
@@ -65,16 +59,16 @@ func writeKML(w http.ResponseWriter, set featureSet, layer string) error {
 		xmlText(bw, layer)
 		bw.WriteString(`">`)
 		for j, p := range props {
-			if p.v == nil || j >= len(cols) {
+			if p.Value == nil || j >= len(cols) {
 				continue
 			}
-			if t, ok := p.v.(time.Time); ok && t.IsZero() {
+			if t, ok := p.Value.(time.Time); ok && t.IsZero() {
 				continue
 			}
 			bw.WriteString(`<SimpleData name="`)
 			xmlText(bw, cols[j])
 			bw.WriteString(`">`)
-			xmlText(bw, csvValue(p.v))
+			xmlText(bw, CSVValue(p.Value))
 			bw.WriteString(`</SimpleData>`)
 		}
 		bw.WriteString(`</SchemaData></ExtendedData>`)
@@ -91,11 +85,11 @@ func writeKML(w http.ResponseWriter, set featureSet, layer string) error {
 
 // featureName is what a Placemark or waypoint is called: the callsign,
 // else the id, else the hex.
-func featureName(props []kv) string {
+func featureName(props []Prop) string {
 	var id, hex string
 	for _, p := range props {
-		s, _ := p.v.(string)
-		switch p.k {
+		s, _ := p.Value.(string)
+		switch p.Name {
 		case "callsign":
 			if s != "" {
 				return s
@@ -120,9 +114,9 @@ func kmlCoords(bw *bufio.Writer, ps []orb.Point) {
 		if i > 0 {
 			b = append(b, ' ')
 		}
-		b = appendFixed(b, p[0], 6)
+		b = AppendFixed(b, p[0], 6)
 		b = append(b, ',')
-		b = appendFixed(b, p[1], 6)
+		b = AppendFixed(b, p[1], 6)
 		bw.Write(b)
 	}
 	bw.WriteString("</coordinates>")
@@ -143,9 +137,9 @@ func kmlGeometry(bw *bufio.Writer, g orb.Geometry, pts []flight.TrackPoint) {
 				if i > 0 {
 					bw.WriteByte(' ')
 				}
-				bw.Write(appendFixed(nil, p.Lon, 6))
+				bw.Write(AppendFixed(nil, p.Lon, 6))
 				bw.WriteByte(',')
-				bw.Write(appendFixed(nil, p.Lat, 6))
+				bw.Write(AppendFixed(nil, p.Lat, 6))
 				bw.WriteByte(',')
 				alt := 0.0
 				if p.Has&flight.HasAlt != 0 {

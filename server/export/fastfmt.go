@@ -1,4 +1,4 @@
-package server
+package export
 
 import (
 	"math"
@@ -9,10 +9,10 @@ import (
 
 var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
 
-// appendFixed appends v with at most prec (0-6) decimals and no trailing
+// AppendFixed appends v with at most prec (0-6) decimals and no trailing
 // zeros, like flight.AppendFloat but with integer arithmetic: the hot
 // path of feature encoding. Non-finite values are null.
-func appendFixed(b []byte, v float64, prec int) []byte {
+func AppendFixed(b []byte, v float64, prec int) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e12 || prec < 0 || prec > 6 {
 		return flight.AppendFloat(b, v, prec)
 	}
@@ -42,5 +42,5 @@ func appendFixed(b []byte, v float64, prec int) []byte {
 	return append(b, digits[:end]...)
 }
 
-// appendQuoted appends s as a JSON string.
-func appendQuoted(b []byte, s string) []byte { return flight.AppendQuoted(b, s) }
+// AppendQuoted appends s as a JSON string.
+func AppendQuoted(b []byte, s string) []byte { return flight.AppendQuoted(b, s) }
