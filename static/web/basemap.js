@@ -44,6 +44,8 @@ export function baseStyle() {
 /**
  * Shows or hides the optional online raster tiles under the country borders.
  * They are never loaded unless switched on.
+ * @param {import('maplibre-gl').Map} map
+ * @param {boolean} on
  */
 export function setOnlineTiles(map, on) {
   const layerId = ONLINE_TILES.id;
