@@ -75,7 +75,7 @@ export class AlertsPanel {
    * @returns {NodeListOf<HTMLLIElement>}
    */
   all(selector) {
-    return this.all(selector);
+    return this.list.querySelectorAll(selector);
   }
 
   /** All alerts listed (read or not, shown or filtered out), newest first. */
