@@ -4,7 +4,7 @@ BIN       := bin/flightwatch
 REDIS_URL ?= redis://127.0.0.1:6379/15
 export FLIGHTWATCH_TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: build bench-tool run test test-go test-e2e vet bench fuzz load clean
+.PHONY: build bench-tool run test test-go test-e2e lint-js vet bench fuzz load clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -o $(BIN) ./cmd/flightwatch
@@ -16,7 +16,7 @@ bench-tool:
 run: build
 	FLIGHTWATCH_DEMO=$${FLIGHTWATCH_DEMO:-1} ./$(BIN) serve $(if $(CONFIG),--config $(CONFIG),)
 
-test: vet test-go test-e2e
+test: vet lint-js test-go test-e2e
 
 vet:
 	$(GO) vet ./...
@@ -25,6 +25,12 @@ vet:
 # FLIGHTWATCH_TEST_REDIS_URL (a private database and key prefix).
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# Type-check the browser modules (static/web/*.js, JSDoc types, strict)
+# with the TypeScript of static/package-lock.json. --ignore-scripts: the
+# install runs nothing; static/web/vendor changes only by static/vendor.sh.
+lint-js:
+	cd static && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts && ./node_modules/.bin/tsc -p .
 
 # The browser test: Chromium drives the map of a demo server it starts.
 test-e2e:

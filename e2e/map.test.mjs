@@ -92,6 +92,33 @@ describe('flightwatch map', () => {
     assert.equal(conn, 'connected', `status = ${conn}, want connected`);
   });
 
+  it('draws the report hexagons the websocket sends', async () => {
+    // A hexagon at the stream's resolution (5, the middle of report_res).
+    const fc = await (await fetch(`${baseURL}/api/v1/cells?layer=reports&res=5`)).json();
+    const cell = (fc.features || [])[0];
+    assert.ok(cell, 'the demo has no report hexagon at res 5');
+    const ring = cell.geometry.coordinates[0];
+    const center = [ring.reduce((s, c) => s + c[0], 0) / ring.length, ring.reduce((s, c) => s + c[1], 0) / ring.length];
+    const view = await page.evaluate(() => {
+      const { map } = window.flightwatch;
+      return { center: map.getCenter().toArray(), zoom: map.getZoom() };
+    });
+    // At zoom 8 the map wants resolution 5: the stream's hexagons fit.
+    await page.evaluate((c) => window.flightwatch.map.jumpTo({ center: c, zoom: 8 }), center);
+    await page.waitForFunction((h3) => {
+      const { map, cells } = window.flightwatch;
+      return cells.shown === 'stream' &&
+        map.queryRenderedFeatures({ layers: ['cells'] }).some((f) => f.properties.h3 === h3);
+    }, cell.properties.h3, { timeout: 60000, polling: 250 });
+    const shown = await page.evaluate((h3) => {
+      const f = window.flightwatch.cells.held.get(h3);
+      return f && { res: f.properties.res, count: f.properties.count };
+    }, cell.properties.h3);
+    assert.equal(shown.res, 5, 'stream hexagon resolution');
+    assert.ok(shown.count >= cell.properties.count, `stream count ${shown.count} < API count ${cell.properties.count}`);
+    await page.evaluate((v) => window.flightwatch.map.jumpTo(v), view);
+  });
+
   it('lists alerts in the panel', async () => {
     await page.waitForSelector('#alerts li .alert-item', { timeout: alertWaitMs });
     const first = await page.$eval('#alerts li .alert-item', (el) => ({

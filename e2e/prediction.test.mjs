@@ -3,98 +3,34 @@
 // click on the line shows the field, the basis and the confidence.
 //
 // Starts `flightwatch serve` with the bundled demo on a free loopback port
-// (or uses FLIGHTWATCH_E2E_URL) and drives Debian's Chromium headless.
+// (or uses FLIGHTWATCH_E2E_URL) and drives Debian's Chromium headless, both
+// through harness.mjs.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..');
-const outDir = join(here, 'out');
-const chromiumPath = process.env.FLIGHTWATCH_E2E_CHROMIUM || '/usr/bin/chromium';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitHealthy(baseURL, proc) {
-  const until = Date.now() + 60000;
-  while (Date.now() < until) {
-    if (proc && proc.exitCode !== null) throw new Error(`flightwatch serve exited with ${proc.exitCode} (e2e/out/prediction-server.log)`);
-    try {
-      if ((await fetch(`${baseURL}/healthz`)).ok) return;
-    } catch { /* not yet */ }
-    await sleep(250);
-  }
-  throw new Error(`${baseURL}/healthz did not answer`);
-}
+import { join } from 'node:path';
+import { outDir, startServer, launchBrowser } from './harness.mjs';
 
 describe('predicted destinations on the map', () => {
-  let baseURL = process.env.FLIGHTWATCH_E2E_URL ? process.env.FLIGHTWATCH_E2E_URL.replace(/\/+$/, '') : '';
+  let baseURL = '';
   let server = null;
   let tmp = null;
   let context = null;
   let page = null;
-  const errors = [];
+  let errors = [];
 
   before(async () => {
-    mkdirSync(outDir, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'flightwatch-e2e-pred-'));
-    if (!baseURL) {
-      const bin = join(tmp, 'flightwatch');
-      await promisify(execFile)('go', ['build', '-o', bin, './cmd/flightwatch'], { cwd: repoRoot, maxBuffer: 16 << 20 });
-      const port = await freePort();
-      baseURL = `http://127.0.0.1:${port}`;
-      const log = createWriteStream(join(outDir, 'prediction-server.log'));
-      server = spawn(bin, ['serve'], {
-        cwd: repoRoot,
-        env: { ...process.env, FLIGHTWATCH_LISTEN: `127.0.0.1:${port}`, FLIGHTWATCH_DEMO: '1', FLIGHTWATCH_REDIS_URL: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      server.stdout.pipe(log);
-      server.stderr.pipe(log);
-    }
-    await waitHealthy(baseURL, server);
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-gl=angle', '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-dev-shm-usage', '--no-first-run'],
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] || (await context.newPage());
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/\/api\/v1\/meta/.test((msg.location() && msg.location().url) || '')) errors.push(msg.text());
-    });
+    server = await startServer(tmp, 'prediction-server.log');
+    baseURL = server.baseURL;
+    ({ context, page, consoleErrors: errors } = await launchBrowser(tmp));
   });
 
   after(async () => {
     if (context) await context.close().catch(() => {});
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      const t = setTimeout(() => server.kill('SIGKILL'), 10000);
-      await exited;
-      clearTimeout(t);
-    }
+    if (server) await server.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -13,41 +13,15 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { outDir, sleep, startServer, launchBrowser } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..');
-const outDir = join(here, 'out');
-const chromiumPath = process.env.FLIGHTWATCH_E2E_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitFor(what, fn, deadlineMs, proc) {
+async function waitFor(what, fn, deadlineMs) {
   const until = Date.now() + deadlineMs;
   let last = 'nothing yet';
   while (Date.now() < until) {
-    if (proc && proc.exitCode !== null) throw new Error(`flightwatch serve exited (${proc.exitCode}); see e2e/out/report-server.log`);
     try {
       const v = await fn();
       if (v) return v;
@@ -69,55 +43,29 @@ async function getJSON(url) {
 const counted = (f) => f.properties.watch && f.properties.status !== 'taxi';
 
 describe('flights report', () => {
-  let baseURL = process.env.FLIGHTWATCH_E2E_URL ? process.env.FLIGHTWATCH_E2E_URL.replace(/\/+$/, '') : '';
+  let baseURL = '';
   let server = null;
   let tmp = null;
   let context = null;
   let page = null;
-  const consoleErrors = [];
+  let consoleErrors = [];
 
   before(async () => {
-    mkdirSync(outDir, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'flightwatch-report-'));
-    if (!baseURL) {
-      const bin = join(tmp, 'flightwatch');
-      await promisify(execFile)('go', ['build', '-o', bin, './cmd/flightwatch'], { cwd: repoRoot, maxBuffer: 16 << 20 });
-      const port = await freePort();
-      baseURL = `http://127.0.0.1:${port}`;
-      const log = createWriteStream(join(outDir, 'report-server.log'));
-      server = spawn(bin, ['serve'], {
-        cwd: repoRoot,
-        env: { ...process.env, FLIGHTWATCH_LISTEN: `127.0.0.1:${port}`, FLIGHTWATCH_DEMO: '1', FLIGHTWATCH_REDIS_URL: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      server.stdout.pipe(log);
-      server.stderr.pipe(log);
-    }
-    await waitFor('/healthz', async () => (await fetch(`${baseURL}/healthz`)).ok, 60000, server);
+    server = await startServer(tmp, 'report-server.log');
+    baseURL = server.baseURL;
     // The demo's Guatemala and Colombia flights take off within the first
     // minute of a pass (played 60x).
     await waitFor('the demo flights to take off', async () => {
       const fc = await getJSON(`${baseURL}/api/v1/flights`);
       return fc.features.filter(counted).length >= 4;
-    }, 180000, server);
-    assert.ok(existsSync(chromiumPath), `${chromiumPath} not found: apt-get install -y chromium`);
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 1000 },
-    });
-    page = context.pages()[0] || (await context.newPage());
-    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-    page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
+    }, 180000);
+    ({ context, page, consoleErrors } = await launchBrowser(tmp, { width: 1280, height: 1000 }));
   });
 
   after(async () => {
     if (context) await context.close().catch(() => {});
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      const t = setTimeout(() => server.kill('SIGKILL'), 10000);
-      await exited;
-      clearTimeout(t);
-    }
+    if (server) await server.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -17,7 +17,7 @@ describe('DeltaDecoder', () => {
     const d = new DeltaDecoder();
     assert.equal(d.decode(snapshot), snapshot);
     const up = d.decode({ type: 'update', layer: 'aircraft', format: 'delta', epoch: 'e1', offset: 5,
-      data: [{ id: 'ae0001', c: [-100.6, 40.3], alt_ft: 31000, seen: 1796191260 }] });
+      data: [{ id: 'ae0001', c: [-100.6, 40.3], alt_ft: 31000, seen: 1796191260, leg_start: 1796190000 }] });
     assert.equal(up.format, undefined);
     assert.equal(up.offset, 5);
     assert.equal(up.data.type, 'FeatureCollection');
@@ -26,6 +26,7 @@ describe('DeltaDecoder', () => {
     assert.equal(f.properties.alt_ft, 31000);
     assert.equal(f.properties.callsign, 'RCH1', 'unchanged fields are kept');
     assert.equal(f.properties.seen, '2026-12-02T06:01:00Z');
+    assert.equal(f.properties.leg_start, '2026-12-02T05:40:00Z', 'leg_start in Unix seconds becomes RFC 3339');
     // the snapshot's feature is not changed in place
     assert.equal(snapshot.data.features[0].properties.alt_ft, 30000);
   });

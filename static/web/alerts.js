@@ -5,7 +5,10 @@
 
 import { esc, fmtTime } from './util.js';
 
-/** Badge colours per alert type. */
+/**
+ * Badge colours per alert type.
+ * @type {Record<string, string>}
+ */
 export const ALERT_COLORS = {
   departed: '#38bdf8',
   landed: '#22c55e',
@@ -21,7 +24,13 @@ export const ALERT_COLORS = {
 
 const MAX_ALERTS = 300;
 
-/** The id an alert is known by: its id, else type/hex/time. */
+/** @typedef {import('geojson').Feature} Feature */
+
+/**
+ * The id an alert is known by: its id, else type/hex/time.
+ * @param {Feature | null | undefined} f
+ * @returns {string}
+ */
 export function alertId(f) {
   const p = (f && f.properties) || {};
   return String(p.id || (f && f.id) || `${p.type}/${p.hex}/${p.time}`);
@@ -30,13 +39,13 @@ export function alertId(f) {
 export class AlertsPanel {
   /**
    * @param {object} opts
-   * @param {HTMLOListElement} opts.list
+   * @param {HTMLElement} opts.list the list (ol) the alerts are items of
    * @param {HTMLElement} opts.empty element shown while the list is empty
    * @param {HTMLElement} opts.counter element holding the number of unread alerts
    * @param {HTMLSelectElement} [opts.filter] alert type filter ('' is all)
-   * @param {HTMLButtonElement} [opts.clear] clears the list
-   * @param {HTMLButtonElement} [opts.markRead] marks every alert read
-   * @param {(feature: object) => void} opts.onSelect
+   * @param {HTMLElement} [opts.clear] button that clears the list
+   * @param {HTMLElement} [opts.markRead] button that marks every alert read
+   * @param {(feature: Feature) => void} opts.onSelect
    * @param {(t: string) => string} [opts.formatTime] how alert times are shown
    */
   constructor({ list, empty, counter, filter, clear, markRead, onSelect, formatTime = fmtTime }) {
@@ -46,14 +55,27 @@ export class AlertsPanel {
     this.filter = filter || null;
     this.onSelect = onSelect;
     this.formatTime = formatTime;
-    this.seen = new Map(); // alert id → feature
-    this.cleared = new Set(); // ids cleared by the user: not shown again
+    /** @type {Map<string, Feature>} alert id → feature */
+    this.seen = new Map();
+    /** @type {Set<string>} ids cleared by the user: not shown again */
+    this.cleared = new Set();
+    /** @type {Set<string>} */
     this.read = new Set();
-    this.passes = new Map(); // pass number → start time (ms) when known
+    /** @type {Map<number, number>} pass number → start time (ms) when known */
+    this.passes = new Map();
     this.demo = false;
     if (this.filter) this.filter.addEventListener('change', () => this.applyFilter());
     if (clear) clear.addEventListener('click', () => this.clear());
     if (markRead) markRead.addEventListener('click', () => this.markAllRead());
+  }
+
+  /**
+   * The list's items matching a selector.
+   * @param {string} selector
+   * @returns {NodeListOf<HTMLLIElement>}
+   */
+  all(selector) {
+    return this.list.querySelectorAll(selector);
   }
 
   /** All alerts listed (read or not, shown or filtered out), newest first. */
@@ -71,18 +93,21 @@ export class AlertsPanel {
   /**
    * Tells the panel the demo's scenario: pass is the current pass and
    * passStart when it began, so alerts can be grouped by pass.
+   * @param {number} pass
+   * @param {string} passStart RFC 3339
    */
   setScenario(pass, passStart) {
     this.demo = true;
     const t = Date.parse(passStart);
     if (pass > 0 && Number.isFinite(t)) this.passes.set(pass, t);
     // Alerts listed before the scenario was known: their pass and time.
-    for (const li of this.list.querySelectorAll('li.alert')) {
-      const f = this.seen.get(li.dataset.id);
+    for (const li of this.all('li.alert')) {
+      const f = this.seen.get(li.dataset.id || '');
       if (!f) continue;
       const p = f.properties || {};
       li.dataset.pass = String(this.passOf(p, Number(li.dataset.time)));
-      li.querySelector('.alert-time').textContent = this.formatTime(p.time);
+      const time = li.querySelector('.alert-time');
+      if (time) time.textContent = this.formatTime(p.time);
     }
     this.renderSeparators();
     this.applyFilter();
@@ -91,6 +116,11 @@ export class AlertsPanel {
   // passOf returns the demo pass an alert belongs to (0 outside the demo):
   // the demo suffixes plan ids with the pass number after the first; alerts
   // without a plan fall in the latest pass begun before them.
+  /**
+   * @param {Record<string, any>} p alert properties
+   * @param {number} t alert time, Unix ms
+   * @returns {number}
+   */
   passOf(p, t) {
     if (!this.demo) return 0;
     if (p.plan) {
@@ -105,8 +135,14 @@ export class AlertsPanel {
     return best;
   }
 
-  /** Adds alerts (in any order); alerts already listed are ignored. Returns how many were new. */
+  /**
+   * Adds alerts (in any order); alerts already listed are ignored. Returns how many were new.
+   * @param {Feature[]} features
+   * @param {{ fresh?: boolean }} [opts] fresh: raised now, highlighted
+   * @returns {number}
+   */
   add(features, { fresh = false } = {}) {
+    /** @type {Array<{ id: string, f: Feature, t: number }>} */
     const news = [];
     for (const f of features) {
       const id = alertId(f);
@@ -116,10 +152,10 @@ export class AlertsPanel {
     }
     news.sort((a, b) => a.t - b.t);
     for (const { id, f, t } of news) this.insert(id, f, t, fresh);
-    const items = this.list.querySelectorAll('li.alert');
+    const items = this.all('li.alert');
     for (let i = items.length - 1; i >= MAX_ALERTS; i -= 1) {
-      this.seen.delete(items[i].dataset.id);
-      this.read.delete(items[i].dataset.id);
+      this.seen.delete(items[i].dataset.id || '');
+      this.read.delete(items[i].dataset.id || '');
       items[i].remove();
     }
     if (news.length) this.renderSeparators();
@@ -127,6 +163,12 @@ export class AlertsPanel {
     return news.length;
   }
 
+  /**
+   * @param {string} id
+   * @param {Feature} f
+   * @param {number} t alert time, Unix ms
+   * @param {boolean} fresh
+   */
   insert(id, f, t, fresh) {
     const p = f.properties || {};
     const li = document.createElement('li');
@@ -147,18 +189,19 @@ export class AlertsPanel {
       </span>
       <span class="alert-msg">${esc(p.message || '')}</span>
     </button>`;
-    li.querySelector('button').addEventListener('click', () => {
+    /** @type {HTMLButtonElement} */ (li.querySelector('button')).addEventListener('click', () => {
       this.markRead(id);
       this.onSelect(f);
     });
     // Keep newest first: insert before the first alert that is older.
     let before = null;
-    for (const child of this.list.querySelectorAll('li.alert')) {
+    for (const child of this.all('li.alert')) {
       if (Number(child.dataset.time) <= t) { before = child; break; }
     }
     this.list.insertBefore(li, before);
   }
 
+  /** @param {string} id */
   markRead(id) {
     if (!this.seen.has(id)) return;
     this.read.add(id);
@@ -169,7 +212,7 @@ export class AlertsPanel {
 
   markAllRead() {
     for (const id of this.seen.keys()) this.read.add(id);
-    for (const li of this.list.querySelectorAll('li.alert.unread')) li.classList.remove('unread');
+    for (const li of this.all('li.alert.unread')) li.classList.remove('unread');
     this.renderCount();
   }
 
@@ -185,15 +228,16 @@ export class AlertsPanel {
   // renderSeparators puts a "Demo pass N" line above the newest alert of
   // each pass when the list holds more than one pass.
   renderSeparators() {
-    for (const s of this.list.querySelectorAll('li.pass-sep')) s.remove();
+    for (const s of this.all('li.pass-sep')) s.remove();
     if (!this.demo) return;
-    const items = [...this.list.querySelectorAll('li.alert')];
+    const items = [...this.all('li.alert')];
     const passes = new Set(items.map((li) => li.dataset.pass));
     if (passes.size < 2) return;
-    let last = null;
+    /** @type {string | undefined} */
+    let last;
     for (const li of items) {
       if (li.dataset.pass === last) continue;
-      last = li.dataset.pass;
+      last = li.dataset.pass || '';
       const sep = document.createElement('li');
       sep.className = 'pass-sep';
       sep.dataset.pass = last;
@@ -208,16 +252,16 @@ export class AlertsPanel {
   applyFilter() {
     const type = this.filter ? this.filter.value : '';
     let shown = 0;
-    for (const li of this.list.querySelectorAll('li.alert')) {
+    for (const li of this.all('li.alert')) {
       li.hidden = Boolean(type) && li.dataset.type !== type;
       if (!li.hidden) shown += 1;
     }
-    for (const sep of this.list.querySelectorAll('li.pass-sep')) {
-      let next = sep.nextElementSibling;
+    for (const sep of this.all('li.pass-sep')) {
+      let next = /** @type {HTMLElement | null} */ (sep.nextElementSibling);
       let any = false;
       while (next && next.classList.contains('alert')) {
         if (!next.hidden) { any = true; break; }
-        next = next.nextElementSibling;
+        next = /** @type {HTMLElement | null} */ (next.nextElementSibling);
       }
       sep.hidden = !any;
     }
@@ -234,7 +278,10 @@ export class AlertsPanel {
   }
 }
 
-/** Fills a legend list with the alert markers the map draws: a ring in the type's colour. */
+/**
+ * Fills a legend list with the alert markers the map draws: a ring in the type's colour.
+ * @param {HTMLElement} ul
+ */
 export function renderAlertLegend(ul) {
   ul.replaceChildren();
   for (const [type, color] of Object.entries(ALERT_COLORS)) {
@@ -245,7 +292,10 @@ export function renderAlertLegend(ul) {
   }
 }
 
-/** Fills the type filter with one option per alert type. */
+/**
+ * Fills the type filter with one option per alert type.
+ * @param {HTMLElement} select
+ */
 export function fillAlertFilter(select) {
   for (const type of Object.keys(ALERT_COLORS)) {
     const o = document.createElement('option');

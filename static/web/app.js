@@ -1,40 +1,38 @@
 // flightwatch browser map: wires the basemap, the live websocket stream,
-// planned routes, flown tracks, alerts and report hexagons together.
+// planned routes, flown tracks, alerts and report hexagons together. The
+// state it keeps is in state.js, aircraft and trails in aircraft.js,
+// popups in popups.js and the page around the map in controls.js.
 //
-// For tests, window.flightwatch = { map, stats, ready, stream } and
+// For tests, window.flightwatch = { map, stats, ready, stream, ... } and
 // document.body.dataset.mapIdle = "1" after the map's first "idle" event.
 
-import { baseStyle, openView, setOnlineTiles } from './basemap.js';
+import { baseStyle, openView } from './basemap.js';
 import { installLabelImages } from './icons.js';
 import { addLayers } from './layers.js';
 import { Stream } from './stream.js';
-import { AlertsPanel, renderAlertLegend, fillAlertFilter } from './alerts.js';
-import { Cells, renderLegend, cellPopupHTML } from './cells.js';
-import { esc, fetchJSON, fmtTime, fmtClock, viewBBox, collection } from './util.js';
+import { AlertsPanel, fillAlertFilter } from './alerts.js';
+import { Cells } from './cells.js';
+import { fetchJSON, viewBBox, collection, setSourceData } from './util.js';
 import { Predictions } from './prediction.js';
+import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty } from './state.js';
+import { upsertAircraft, removeAircraft, clearAircraft, trailFeatures } from './aircraft.js';
+import { showAircraftPopup, showAlertPopup, showCellPopup } from './popups.js';
+import {
+  $, narrow, viewPadding, wireControls, renderStatus, renderScenarioClock,
+  setConnection, setConnectionDetail, touched,
+} from './controls.js';
+
+/** @typedef {import('./stream.js').StreamMessage} StreamMessage */
+/** @typedef {import('geojson').Feature} Feature */
 
 const maplibregl = window.maplibregl;
-const $ = (id) => document.getElementById(id);
 
-const MAX_TRAIL_POINTS = 5000;
-const MAX_REPORT_POINTS = 5000;
 const ROUTES_REFRESH_MS = 60000;
-
-const stats = { wsMessages: 0, aircraftUpdates: 0, alerts: 0, snapshots: 0, resumes: 0 };
-
-// Live state, keyed by aircraft hex.
-const aircraft = new Map(); // hex → Feature (with label/watched properties)
-const trails = new Map(); // hex → [[lon, lat], ...]
-const trailRequests = new Map(); // hex → points received while the track is being fetched
-const trailLegs = new Map(); // hex → the flight leg its trail belongs to
-const reports = new Map(); // report id → Feature
-
-const narrow = window.matchMedia('(max-width: 760px)').matches;
 const hasHash = /^#\d/.test(window.location.hash);
 
 const map = new maplibregl.Map({
   container: 'map',
-  style: baseStyle(),
+  style: /** @type {import('maplibre-gl').StyleSpecification} */ (baseStyle()),
   center: [-92, 24],
   zoom: narrow ? 1.6 : 3,
   hash: true,
@@ -47,223 +45,75 @@ map.on('error', (e) => console.warn('flightwatch: map:', e && e.error ? e.error.
 map.once('idle', () => { document.body.dataset.mapIdle = '1'; });
 installLabelImages(map);
 
-// The demo's scenario clock from /api/v1/meta: scenario time is
-// start + (wall − passStart) × speed. Null outside the demo.
-let scenario = null;
-
-function scenarioTime(wall) {
-  if (!scenario) return null;
-  const w = wall instanceof Date ? wall.getTime() : typeof wall === 'number' ? wall : Date.parse(wall);
-  if (!Number.isFinite(w)) return null;
-  return new Date(scenario.start + (w - scenario.passStart) * scenario.speed);
-}
-
-// Alert and aircraft times: scenario time within the current demo pass,
-// otherwise UTC wall-clock time.
-function fmtAlertTime(t) {
-  const w = Date.parse(t);
-  if (scenario && Number.isFinite(w) && w >= scenario.passStart) return `${fmtTime(scenarioTime(w))} (scenario)`;
-  return fmtTime(t);
-}
-
 fillAlertFilter($('alert-filter'));
 const alertsPanel = new AlertsPanel({
   list: $('alerts'),
   empty: $('alerts-empty'),
   counter: $('alert-count'),
-  filter: $('alert-filter'),
+  filter: /** @type {HTMLSelectElement} */ ($('alert-filter')),
   clear: $('alerts-clear'),
   markRead: $('alerts-read'),
   onSelect: flyToAlert,
-  formatTime: fmtAlertTime,
+  formatTime: fmtEventTime,
 });
 
+/** @type {Stream | null} */
 let stream = null;
+/** @type {Cells | null} */
 let cells = null;
-let lastUpdate = null;
 let routesFitted = hasHash;
 
-// ---- aircraft -------------------------------------------------------------
+// ---- redraws ---------------------------------------------------------------------
 
-function prepare(f) {
-  const p = { ...(f.properties || {}) };
-  const hex = String(p.hex || f.id || '').toLowerCase();
-  p.hex = hex;
-  const tags = Array.isArray(p.tags) ? p.tags : (p.tags ? [p.tags] : []);
-  p.watched = Boolean(p.watch) || tags.length > 0;
-  p.label = String(p.callsign || '').trim() || hex.toUpperCase();
-  p.track = Number.isFinite(Number(p.track)) ? Number(p.track) : 0;
-  return { type: 'Feature', id: hex, geometry: f.geometry, properties: p };
-}
-
-function upsertAircraft(features) {
-  for (const raw of features || []) {
-    if (!raw || !raw.geometry) continue;
-    const f = prepare(raw);
-    if (!f.id) continue;
-    aircraft.set(f.id, f);
-    if (f.properties.watched) extendTrail(f);
-  }
-  stats.aircraftUpdates += (features || []).length;
-  markDirty('aircraft');
-}
-
-// legStart reads the start of a flight leg from its id ("<hex>-<unix seconds>").
-function legStart(leg) {
-  const m = /-(\d+)$/.exec(leg || '');
-  return m ? new Date(Number(m[1]) * 1000).toISOString() : '';
-}
-
-// extendTrail draws the flown track of the aircraft's current flight leg:
-// a new leg starts a new trail.
-function extendTrail(f) {
-  const hex = f.id;
-  const pt = f.geometry.coordinates;
-  const leg = f.properties.leg || '';
-  if (trailLegs.get(hex) !== leg) {
-    trailLegs.set(hex, leg);
-    trails.delete(hex);
-    trailRequests.delete(hex);
-    fetchTrail(hex, pt, legStart(leg));
-    return;
-  }
-  if (trailRequests.has(hex)) {
-    trailRequests.get(hex).push(pt);
-    return;
-  }
-  if (!trails.has(hex)) {
-    fetchTrail(hex, pt);
-    return;
-  }
-  const line = trails.get(hex);
-  const last = line[line.length - 1];
-  if (!last || last[0] !== pt[0] || last[1] !== pt[1]) line.push(pt);
-  if (line.length > MAX_TRAIL_POINTS) line.splice(0, line.length - MAX_TRAIL_POINTS);
-  markDirty('trails');
-}
-
-async function fetchTrail(hex, first, since) {
-  const pending = [first];
-  trailRequests.set(hex, pending);
-  let coords = [];
-  try {
-    const q = since ? `?since=${encodeURIComponent(since)}` : '';
-    const f = await fetchJSON(`/api/v1/aircraft/${encodeURIComponent(hex)}/track${q}`);
-    const g = f && (f.geometry || (f.features && f.features[0] && f.features[0].geometry));
-    if (g && g.type === 'LineString') coords = g.coordinates.map((c) => [c[0], c[1]]);
-  } catch (err) {
-    console.warn('flightwatch: track', hex, err.message);
-  }
-  if (trailRequests.get(hex) !== pending) return; // a newer leg took over
-  for (const pt of pending) {
-    const last = coords[coords.length - 1];
-    if (!last || last[0] !== pt[0] || last[1] !== pt[1]) coords.push(pt);
-  }
-  trailRequests.delete(hex);
-  trails.set(hex, coords.slice(-MAX_TRAIL_POINTS));
-  markDirty('trails');
-}
-
-function removeAircraft(ids) {
-  for (const id of ids || []) aircraft.delete(String(id).toLowerCase());
-  markDirty('aircraft');
-}
-
-// ---- batched source updates -------------------------------------------------
-
-const dirty = new Set();
-let flushTimer = null;
-
-function markDirty(what) {
-  dirty.add(what);
-  if (!flushTimer) flushTimer = setTimeout(flush, 200);
-}
-
-function flush() {
-  flushTimer = null;
-  if (!map.getSource('aircraft')) return;
-  if (dirty.has('aircraft')) map.getSource('aircraft').setData(collection([...aircraft.values()]));
-  if (dirty.has('trails')) {
-    const feats = [];
-    for (const [hex, coords] of trails) {
-      if (coords.length < 2) continue;
-      feats.push({ type: 'Feature', id: hex, properties: { hex }, geometry: { type: 'LineString', coordinates: coords } });
-    }
-    map.getSource('trails').setData(collection(feats));
-  }
-  if (dirty.has('reports')) map.getSource('reports').setData(collection([...reports.values()]));
-  if (dirty.has('alerts')) map.getSource('alert-points').setData(collection(alertsPanel.features().filter((f) => f.geometry)));
-  dirty.clear();
+onFlush((dirty) => {
+  if (!map.getSource('aircraft')) return false;
+  if (dirty.has('aircraft')) setSourceData(map, 'aircraft', collection([...aircraft.values()]));
+  if (dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures()));
+  if (dirty.has('reports')) setSourceData(map, 'reports', collection([...reports.values()]));
+  if (dirty.has('alerts')) setSourceData(map, 'alert-points', collection(alertsPanel.features().filter((f) => f.geometry)));
   renderStatus();
-}
-
-// ---- status line -------------------------------------------------------------
-
-let connState = 'connecting';
-let connDetail = '';
-
-function renderStatus() {
-  const el = $('status');
-  el.classList.toggle('connected', connState === 'connected');
-  el.classList.toggle('disconnected', connState === 'disconnected');
-  $('status-conn').textContent = connState === 'disconnected' && connDetail
-    ? `disconnected (${connDetail}), retrying…`
-    : connState === 'connecting' ? 'connecting…' : connState;
-  $('status-count').textContent = aircraft.size.toLocaleString('en');
-  const t = $('status-time');
-  if (lastUpdate) {
-    t.textContent = fmtClock(lastUpdate);
-    t.dateTime = lastUpdate.toISOString();
-  }
-  renderScenarioClock();
-}
-
-function renderScenarioClock() {
-  const st = scenarioTime(new Date());
-  $('scenario-clock').hidden = !st;
-  document.body.classList.toggle('has-scenario', Boolean(st));
-  if (!st) return;
-  const el = $('scenario-time');
-  el.textContent = fmtTime(st).slice(0, 16) + 'Z';
-  el.dateTime = st.toISOString();
-}
+  return true;
+});
 
 // ---- websocket messages ------------------------------------------------------
 
+/**
+ * Acts on one server message (the types and layers of stream/doc.go).
+ * @param {StreamMessage} msg
+ */
 function onMessage(msg) {
   stats.wsMessages += 1;
   if (alertLogWanted && !alertBuffer) loadAlerts();
-  lastUpdate = new Date();
-  const data = msg.data || {};
-  const features = data.features || [];
+  touched();
+  /** @type {Feature[]} */
+  const features = (msg.data && msg.data.features) || [];
   switch (msg.type) {
     case 'snapshot':
       stats.snapshots += 1;
-      if (msg.layer === 'aircraft' || !msg.layer) {
-        aircraft.clear();
+      if (msg.layer === 'aircraft') {
+        clearAircraft();
         upsertAircraft(features);
-      } else if (msg.layer === 'reports') {
-        addReports(features);
+      } else if (msg.layer === 'cells' && cells) {
+        cells.fromStream('snapshot', features);
       }
       break;
     case 'update':
       if (msg.layer === 'aircraft') upsertAircraft(features);
-      else if (msg.layer === 'reports') { addReports(features); if (cells) cells.refreshSoon(); }
-      else if (msg.layer === 'cells' && cells) cells.refreshSoon();
-      else if (msg.layer === 'alerts') addAlerts(features, true);
+      else if (msg.layer === 'reports') addReports(features);
+      else if (msg.layer === 'cells' && cells) cells.fromStream('update', features);
       break;
     case 'resumed':
       stats.resumes += 1;
       break;
     case 'remove':
-      if (!msg.layer || msg.layer === 'aircraft') removeAircraft(msg.ids);
+      if (msg.layer === 'aircraft') removeAircraft(msg.ids || []);
       break;
     case 'alert':
-      if (msg.data) addAlerts(msg.data.type === 'FeatureCollection' ? features : [msg.data], true);
+      if (msg.data) addAlerts([msg.data], true);
       break;
     case 'error':
       console.warn('flightwatch: stream:', msg.error);
-      connDetail = msg.error || '';
+      setConnectionDetail(msg.error || '');
       break;
     default:
       break;
@@ -271,16 +121,13 @@ function onMessage(msg) {
   renderStatus();
 }
 
-function addReports(features) {
-  for (const f of features) {
-    const id = (f.properties && f.properties.id) || f.id;
-    if (id === undefined || !f.geometry) continue;
-    reports.set(id, f);
-  }
-  while (reports.size > MAX_REPORT_POINTS) reports.delete(reports.keys().next().value);
-  markDirty('reports');
-}
-
+/**
+ * Lists alerts in the panel and marks them on the map; while the alert
+ * log is being read, the stream's alerts wait for it.
+ * @param {Feature[]} features
+ * @param {boolean} fresh raised now (not read from the log)
+ * @param {boolean} [fromLog]
+ */
 function addAlerts(features, fresh, fromLog = false) {
   if (!fromLog && alertBuffer) {
     alertBuffer.push(...features);
@@ -291,51 +138,22 @@ function addAlerts(features, fresh, fromLog = false) {
   if (n) markDirty('alerts');
 }
 
-// ---- alerts → map ------------------------------------------------------------
-
+/**
+ * Flies to an alert's aircraft (or where it was raised) and opens its popup.
+ * @param {Feature} f
+ */
 function flyToAlert(f) {
   const p = f.properties || {};
   const hex = String(p.hex || '').toLowerCase();
-  const live = hex && aircraft.get(hex);
-  const center = live ? live.geometry.coordinates : f.geometry && f.geometry.coordinates;
-  if (!center) return;
+  const live = hex ? aircraft.get(hex) : undefined;
+  const g = f.geometry;
+  const at = live ? live.geometry.coordinates : g && g.type === 'Point' ? g.coordinates : null;
+  if (!at) return;
+  /** @type {[number, number]} */
+  const center = [at[0], at[1]];
   map.flyTo({ center, zoom: Math.max(map.getZoom(), 6), essential: true, padding: viewPadding() });
-  if (live) showAircraftPopup(live);
-  else {
-    new maplibregl.Popup({ maxWidth: '280px' })
-      .setLngLat(center)
-      .setHTML(`<div class="popup"><h3>${esc(p.callsign || p.hex || 'Alert')}</h3><div>${esc(p.message)}</div><dl><dt>Time</dt><dd>${esc(fmtTime(p.time))}</dd></dl></div>`)
-      .addTo(map);
-  }
-}
-
-// Map padding that keeps a target clear of the panels over the map.
-function viewPadding() {
-  if (narrow) return { top: 20, bottom: $('alerts-panel').hidden ? 20 : Math.round(window.innerHeight * 0.42), left: 20, right: 20 };
-  return { top: 20, bottom: 20, left: 240, right: $('alerts-panel').hidden ? 20 : 360 };
-}
-
-function fmtNum(v, unit) {
-  const n = Number(v);
-  return v === undefined || v === null || v === '' || !Number.isFinite(n) ? '—' : `${Math.round(n).toLocaleString('en')} ${unit}`;
-}
-
-function showAircraftPopup(f) {
-  const p = f.properties;
-  let tags = p.tags;
-  if (typeof tags === 'string') { try { tags = JSON.parse(tags); } catch { tags = [tags]; } }
-  const rows = [
-    ['Hex', p.hex], ['Callsign', p.callsign], ['Reg', p.reg], ['Type', p.type],
-    ['Altitude', p.on_ground === true || p.on_ground === 'true' ? 'on ground' : fmtNum(p.alt_ft, 'ft')],
-    ['Speed', fmtNum(p.gs_kt, 'kt')], ['Track', fmtNum(p.track, '°')], ['Phase', p.phase],
-    ['Seen', p.seen || p.time ? fmtAlertTime(p.seen || p.time) : ''],
-    ['Squawk', p.squawk], ['Military', p.military === true || p.military === 'true' ? 'yes' : ''],
-    ['Watch', p.watch], ['Tags', Array.isArray(tags) ? tags.join(', ') : ''],
-  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
-  new maplibregl.Popup({ maxWidth: '280px', offset: 12 })
-    .setLngLat(f.geometry.coordinates)
-    .setHTML(`<div class="popup"><h3>${esc(p.label)}</h3><dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl></div>`)
-    .addTo(map);
+  if (live) showAircraftPopup(map, live);
+  else showAlertPopup(map, center, p);
 }
 
 // ---- initial loads -------------------------------------------------------------
@@ -343,11 +161,11 @@ function showAircraftPopup(f) {
 async function loadRoutes() {
   try {
     const fc = await fetchJSON('/api/v1/routes');
-    map.getSource('routes').setData(fc || collection([]));
+    setSourceData(map, 'routes', fc || collection([]));
     if (!routesFitted && fc && fc.features && fc.features.length) {
       routesFitted = true;
       const b = new maplibregl.LngLatBounds();
-      for (const f of fc.features) {
+      for (const f of /** @type {Feature[]} */ (fc.features)) {
         const g = f.geometry;
         if (!g) continue;
         const lines = g.type === 'MultiLineString' ? g.coordinates : g.type === 'LineString' ? [g.coordinates] : [];
@@ -355,12 +173,15 @@ async function loadRoutes() {
       }
       if (!b.isEmpty()) {
         const pad = viewPadding();
-        for (const k of Object.keys(pad)) pad[k] += 30;
+        pad.top += 30;
+        pad.bottom += 30;
+        pad.left += 30;
+        pad.right += 30;
         map.fitBounds(b, { padding: pad, maxZoom: 6, duration: 0 });
       }
     }
   } catch (err) {
-    console.warn('flightwatch: routes:', err.message);
+    console.warn('flightwatch: routes:', err instanceof Error ? err.message : err);
   }
 }
 
@@ -370,6 +191,7 @@ async function loadRoutes() {
 // stream sends meanwhile wait in alertBuffer; the panel merges both by id.
 const ALERT_LOG_LIMIT = 50;
 const ALERT_RESUME_SLACK_MS = 60000;
+/** @type {Feature[] | null} */
 let alertBuffer = null;
 let alertLogWanted = true;
 let alertLogLoads = 0;
@@ -382,7 +204,9 @@ function newestAlertTime() {
 
 async function loadAlerts() {
   alertLogWanted = false;
-  alertBuffer = alertBuffer || [];
+  /** @type {Feature[]} */
+  const buffer = alertBuffer || [];
+  alertBuffer = buffer;
   const newest = newestAlertTime();
   let q = `?limit=${ALERT_LOG_LIMIT}`;
   if (newest) q += `&since=${encodeURIComponent(new Date(newest - ALERT_RESUME_SLACK_MS).toISOString())}`;
@@ -391,12 +215,11 @@ async function loadAlerts() {
     if (fc && fc.features) addAlerts(fc.features, false, true);
     alertLogLoads += 1;
   } catch (err) {
-    console.warn('flightwatch: alerts:', err.message);
+    console.warn('flightwatch: alerts:', err instanceof Error ? err.message : err);
     alertLogWanted = true; // try again with the next message
   }
-  const buffered = alertBuffer;
   alertBuffer = null;
-  if (buffered.length) addAlerts(buffered, true);
+  if (buffer.length) addAlerts(buffer, true);
 }
 
 async function loadMeta() {
@@ -420,14 +243,12 @@ async function loadMeta() {
   } catch { /* the endpoint is optional */ }
 }
 
+/**
+ * Follows the demo's scenario clock from meta.scenario.
+ * @param {{ pass: number, start: string, pass_start: string, speed: number } | null | undefined} sc
+ */
 function applyScenario(sc) {
-  if (!sc) return;
-  const start = Date.parse(sc.start);
-  const passStart = Date.parse(sc.pass_start);
-  const speed = Number(sc.speed);
-  if (!Number.isFinite(start) || !Number.isFinite(passStart) || !(speed > 0)) return;
-  const newPass = scenario && scenario.pass !== sc.pass;
-  scenario = { pass: sc.pass, start, passStart, speed };
+  if (!sc || !setScenario(sc)) return;
   alertsPanel.setScenario(sc.pass, sc.pass_start);
   document.body.dataset.scenarioPass = String(sc.pass);
   renderScenarioClock();
@@ -437,7 +258,7 @@ function applyScenario(sc) {
 // every so often to learn when a new pass begins.
 const SCENARIO_REFRESH_MS = 15000;
 async function refreshScenario() {
-  if (!scenario) return;
+  if (!currentScenario()) return;
   try {
     const meta = await fetchJSON('/api/v1/meta');
     applyScenario(meta && meta.scenario);
@@ -453,88 +274,54 @@ async function loadInfo() {
   } catch { /* keep the default text */ }
 }
 
-// ---- controls --------------------------------------------------------------------
-
-function setPanel(panel, button, open) {
-  panel.hidden = !open;
-  button.setAttribute('aria-expanded', String(open));
-}
-
-function wireControls() {
-  const alertsPanelEl = $('alerts-panel');
-  const btnAlerts = $('btn-alerts');
-  const setAlerts = (open) => {
-    setPanel(alertsPanelEl, btnAlerts, open);
-    document.body.classList.toggle('alerts-hidden', !open);
-  };
-  if (narrow) setAlerts(false);
-  btnAlerts.addEventListener('click', () => setAlerts(alertsPanelEl.hidden));
-  $('alerts-close').addEventListener('click', () => { setAlerts(false); btnAlerts.focus(); });
-
-  const infoPanel = $('info-panel');
-  const btnInfo = $('btn-info');
-  btnInfo.addEventListener('click', () => setPanel(infoPanel, btnInfo, infoPanel.hidden));
-  $('info-close').addEventListener('click', () => { setPanel(infoPanel, btnInfo, false); btnInfo.focus(); });
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !infoPanel.hidden) setPanel(infoPanel, btnInfo, false);
-  });
-
-  const btnTiles = $('btn-tiles');
-  btnTiles.addEventListener('click', () => {
-    const on = btnTiles.getAttribute('aria-pressed') !== 'true';
-    btnTiles.setAttribute('aria-pressed', String(on));
-    setOnlineTiles(map, on);
-  });
-  renderLegend($('legend'));
-  renderAlertLegend($('alert-legend'));
-}
-
 // ---- start -----------------------------------------------------------------------
 
-wireControls();
+wireControls(map);
 // The deployment's own text (meta.info) replaces the default About text.
 loadInfo().then(loadMeta);
 setInterval(refreshScenario, SCENARIO_REFRESH_MS);
 setInterval(renderScenarioClock, 1000);
 
-let moveTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let moveTimer;
+/** @type {Predictions | null} */
 let predictions = null;
 
+/** @type {Promise<void>} */
 const ready = new Promise((resolve) => {
   map.on('load', async () => {
     addLayers(map, {
-      aircraftClick: (props, geometry) => showAircraftPopup(aircraft.get(String(props.hex)) || { geometry, properties: props }),
-      cellClick: (props, lngLat) => {
-        new maplibregl.Popup({ maxWidth: '300px' }).setLngLat(lngLat).setHTML(cellPopupHTML(props)).addTo(map);
-      },
+      aircraftClick: (props, geometry) => showAircraftPopup(map, aircraft.get(String(props.hex)) || { geometry, properties: props }),
+      cellClick: (props, lngLat) => showCellPopup(map, lngLat, props),
     });
-    cells = new Cells(map, { select: $('window'), onError: (err) => console.warn('flightwatch: cells:', err.message) });
+    const cellLayer = new Cells(map, { select: /** @type {HTMLSelectElement} */ ($('window')), onError: (err) => console.warn('flightwatch: cells:', err.message) });
+    cells = cellLayer;
     predictions = new Predictions(map, { aircraft, onError: (err) => console.warn('flightwatch: predictions:', err.message) });
     predictions.start();
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    stream = new Stream({
+    const live = new Stream({
       url: `${proto}//${window.location.host}/api/v1/stream`,
       layers: ['aircraft', 'alerts', 'reports'],
       onMessage,
       onState: (state, detail) => {
         if (state === 'connected') alertLogWanted = true;
-        connState = state;
-        connDetail = detail || '';
+        setConnection(state, detail || '');
         renderStatus();
       },
     });
+    stream = live;
     // The stream opens before the alert log is read (see loadAlerts); if
     // it does not answer soon, the log is shown anyway.
-    stream.subscribe(viewBBox(map));
-    stream.start();
+    live.subscribe(viewBBox(map));
+    live.start();
     setTimeout(() => { if (alertLogWanted && !alertBuffer && !alertLogLoads) loadAlerts(); }, 5000);
     await loadRoutes();
-    cells.refresh();
+    cellLayer.refresh();
     map.on('moveend', () => {
       clearTimeout(moveTimer);
       moveTimer = setTimeout(() => {
-        stream.subscribe(viewBBox(map));
-        cells.refresh();
+        live.subscribe(viewBBox(map));
+        cellLayer.refresh();
       }, 250);
     });
     setInterval(loadRoutes, ROUTES_REFRESH_MS);
@@ -548,7 +335,8 @@ window.flightwatch = {
   ready,
   get stream() { return stream; },
   get predictions() { return predictions; },
-  get scenario() { return scenario; },
+  get cells() { return cells; },
+  get scenario() { return currentScenario(); },
   alertsPanel,
   get alertLogLoads() { return alertLogLoads; },
 };

@@ -162,6 +162,8 @@ export function baseStyle() {
 /**
  * Moves the map to the deployment's opening view ({center: [lon, lat],
  * zoom} from /api/v1/meta's "map"); an invalid view is ignored.
+ * @param {import('maplibre-gl').Map} map
+ * @param {{center?: unknown, zoom?: unknown} | null | undefined} view
  */
 export function openView(map, view) {
   if (!view || !Array.isArray(view.center) || view.center.length !== 2) return;
@@ -174,6 +176,8 @@ export function openView(map, view) {
 /**
  * Shows or hides the optional online raster tiles under the borders and
  * labels. They are never loaded unless switched on.
+ * @param {import('maplibre-gl').Map} map
+ * @param {boolean} on
  */
 export function setOnlineTiles(map, on) {
   const layerId = ONLINE_TILES.id;

@@ -4,12 +4,28 @@
 
 const RATIO = 2; // device pixels per CSS pixel for all images
 
+/**
+ * A canvas's 2D context; every browser the map runs in has one.
+ * @param {HTMLCanvasElement} c
+ * @returns {CanvasRenderingContext2D}
+ */
+function context2d(c) {
+  const g = c.getContext('2d');
+  if (!g) throw new Error('flightwatch: no 2D canvas');
+  return g;
+}
+
+/**
+ * @param {string} fill
+ * @param {string} stroke
+ * @returns {ImageData}
+ */
 function aircraftImage(fill, stroke) {
   const size = 28 * RATIO;
   const c = document.createElement('canvas');
   c.width = size;
   c.height = size;
-  const g = c.getContext('2d');
+  const g = context2d(c);
   g.scale(RATIO, RATIO);
   // A simple airliner silhouette in a 28×28 box, nose up.
   g.beginPath();
@@ -41,7 +57,10 @@ function aircraftImage(fill, stroke) {
   return g.getImageData(0, 0, size, size);
 }
 
-/** Adds the aircraft icons "aircraft" and "aircraft-watched" to the map. */
+/**
+ * Adds the aircraft icons "aircraft" and "aircraft-watched" to the map.
+ * @param {import('maplibre-gl').Map} map
+ */
 export function addAircraftIcons(map) {
   if (!map.hasImage('aircraft')) {
     map.addImage('aircraft', aircraftImage('#7dd3fc', '#0b1420'), { pixelRatio: RATIO });
@@ -54,9 +73,14 @@ export function addAircraftIcons(map) {
 /** Prefix of label image ids: the rest of the id is the label's text. */
 export const LABEL_PREFIX = 'lbl:';
 
+/**
+ * @param {string} text
+ * @param {boolean} watched
+ * @returns {ImageData}
+ */
 function labelImage(text, watched) {
   const font = `600 ${11 * RATIO}px system-ui, "DejaVu Sans", sans-serif`;
-  const probe = document.createElement('canvas').getContext('2d');
+  const probe = context2d(document.createElement('canvas'));
   probe.font = font;
   const padX = 5 * RATIO;
   const w = Math.ceil(probe.measureText(text).width) + padX * 2;
@@ -64,7 +88,7 @@ function labelImage(text, watched) {
   const c = document.createElement('canvas');
   c.width = w;
   c.height = h;
-  const g = c.getContext('2d');
+  const g = context2d(c);
   g.fillStyle = watched ? 'rgba(69, 40, 4, 0.92)' : 'rgba(11, 20, 32, 0.85)';
   g.strokeStyle = watched ? '#f59e0b' : '#2e4660';
   g.lineWidth = RATIO;
@@ -84,6 +108,7 @@ function labelImage(text, watched) {
  * Makes the map draw label images on demand: an icon-image of
  * "lbl:<text>" (or "lbl!:<text>" for a watched aircraft) becomes <text> in a
  * small box.
+ * @param {import('maplibre-gl').Map} map
  */
 export function installLabelImages(map) {
   map.on('styleimagemissing', (e) => {

@@ -6,24 +6,27 @@ import { addCellLayers } from './cells.js';
 import { ALERT_COLORS } from './alerts.js';
 import { collection } from './util.js';
 
+/** @returns {import('maplibre-gl').ExpressionSpecification} */
 function alertColorExpr() {
+  /** @type {any[]} */
   const expr = ['match', ['get', 'type']];
   for (const [k, v] of Object.entries(ALERT_COLORS)) expr.push(k, v);
   expr.push('#9fb0c4');
-  return expr;
+  return /** @type {import('maplibre-gl').ExpressionSpecification} */ (expr);
 }
 
 /**
  * Adds the map's data sources and layers over the basemap, and the click
  * handlers of aircraft and hexagons.
- * @param {maplibregl.Map} map
+ * @param {import('maplibre-gl').Map} map
  * @param {object} on
- * @param {(props: object, geometry: object) => void} on.aircraftClick
- * @param {(props: object, lngLat: object) => void} on.cellClick
+ * @param {(props: Record<string, any>, geometry: import('geojson').Geometry) => void} on.aircraftClick
+ * @param {(props: Record<string, any>, lngLat: import('maplibre-gl').LngLat) => void} on.cellClick
  */
 export function addLayers(map, on) {
   addAircraftIcons(map);
   addCellLayers(map);
+  /** @returns {import('maplibre-gl').GeoJSONSourceSpecification} */
   const empty = () => ({ type: 'geojson', data: collection([]) });
   map.addSource('routes', empty());
   map.addSource('trails', empty());
@@ -82,7 +85,7 @@ export function addLayers(map, on) {
     source: 'aircraft',
     filter: ['any', ['get', 'watched'], ['>=', ['zoom'], 5]],
     layout: {
-      'icon-image': ['concat', ['case', ['get', 'watched'], 'lbl!:', 'lbl:'], ['get', 'label']],
+      'icon-image': ['concat', ['case', ['get', 'watched'], 'lbl!:', 'lbl:'], ['to-string', ['get', 'label']]],
       'icon-anchor': 'left',
       'icon-offset': [14, 0],
       'icon-allow-overlap': false,

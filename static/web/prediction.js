@@ -7,12 +7,13 @@
 // aircraft positions from the live aircraft map the stream keeps, so the
 // lines follow the aircraft between polls.
 
-import { esc, fetchJSON, collection } from './util.js';
+import { esc, fetchJSON, collection, setSourceData } from './util.js';
 
 const SOURCE = 'predictions';
 export const PREDICTION_LAYER = 'prediction-lines';
 const FIELD_LAYER = 'prediction-fields';
 
+/** @type {Record<string, string>} */
 const BASIS_TEXT = {
   plan: 'its flight plan',
   history: "the airframe's earlier flights",
@@ -20,28 +21,44 @@ const BASIS_TEXT = {
   course: 'the course it holds (low confidence by design)',
 };
 
-/** Returns the popup text of a prediction: field, basis and confidence. */
+/**
+ * Returns the popup text of a prediction: field, basis and confidence.
+ * @param {Record<string, any>} p a prediction line's properties
+ * @returns {{ field: string, basis: string, confidence: string }}
+ */
 export function predictionText(p) {
   const pct = Number.isFinite(Number(p.confidence)) ? `${Math.round(Number(p.confidence) * 100)}%` : '—';
   const field = p.name ? `${p.dest} (${p.name})` : p.dest;
   return { field, basis: BASIS_TEXT[p.basis] || p.basis || '—', confidence: pct };
 }
 
+/** @typedef {import('geojson').Feature<import('geojson').LineString | import('geojson').Point, Record<string, any>>} Leg */
+
 export class Predictions {
   /**
-   * @param map       the MapLibre map (after its load event)
-   * @param aircraft  Map hex → live aircraft Feature (Point)
-   * @param interval  poll interval of the airborne legs, ms
+   * @param {import('maplibre-gl').Map} map the MapLibre map (after its load event)
+   * @param {object} opts
+   * @param {Map<string, { geometry: import('geojson').Point }>} opts.aircraft hex → live aircraft Feature
+   * @param {number} [opts.interval] poll interval of the airborne legs, ms
+   * @param {(err: Error) => void} [opts.onError]
    */
-  constructor(map, { aircraft, interval = 10000, onError = () => {} } = {}) {
+  constructor(map, { aircraft, interval = 10000, onError = () => {} }) {
     this.map = map;
     this.aircraft = aircraft;
     this.interval = interval;
     this.onError = onError;
-    this.legs = []; // airborne watched legs with a prediction
-    this.fields = new Map(); // ident → {lon, lat, name} or null when unknown
-    this.timer = null;
-    this.features = []; // what the last render drew
+    /** @type {Leg[]} airborne watched legs with a prediction */
+    this.legs = [];
+    /** @type {Map<string, { lon: number, lat: number, name: string } | null>} ident → position, null when unknown */
+    this.fields = new Map();
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.timer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.redraw = undefined;
+    /** @type {import('geojson').Feature<import('geojson').LineString | import('geojson').Point, Record<string, any>>[]} what the last render drew */
+    this.features = [];
+    /** @type {string} what the map was last given, as a comparable key */
+    this.drawn = '';
     this.count = 0; // lines among them
   }
 
@@ -113,17 +130,24 @@ export class Predictions {
   async poll() {
     try {
       const fc = await fetchJSON('/api/v1/flights?status=airborne');
-      const legs = ((fc && fc.features) || []).filter((f) => f.properties && f.properties.watch && f.properties.predicted_destination);
+      /** @type {Leg[]} */
+      const all = (fc && fc.features) || [];
+      const legs = all.filter((f) => f.properties && f.properties.watch && f.properties.predicted_destination);
       await Promise.all([...new Set(legs.map((f) => f.properties.predicted_destination))].map((id) => this.field(id)));
       this.legs = legs;
       this.render();
     } catch (err) {
-      this.onError(err);
+      this.onError(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
+  /**
+   * The position and name of an airport, read once.
+   * @param {string} ident
+   */
   async field(ident) {
     if (this.fields.has(ident)) return this.fields.get(ident);
+    /** @type {{ lon: number, lat: number, name: string } | null} */
     let v = null;
     try {
       const f = await fetchJSON(`/api/v1/airports/${encodeURIComponent(ident)}`);
@@ -134,6 +158,7 @@ export class Predictions {
   }
 
   render() {
+    /** @type {import('geojson').Feature<import('geojson').LineString | import('geojson').Point, Record<string, any>>[]} */
     const out = [];
     const fieldsShown = new Set();
     for (const leg of this.legs) {
@@ -142,10 +167,8 @@ export class Predictions {
       if (!fld) continue;
       const live = this.aircraft.get(String(p.hex));
       let from = live && live.geometry ? live.geometry.coordinates : null;
-      if (!from && leg.geometry) {
-        const c = leg.geometry.coordinates;
-        from = leg.geometry.type === 'LineString' ? c[c.length - 1] : c;
-      }
+      const g = leg.geometry;
+      if (!from && g) from = g.type === 'LineString' ? g.coordinates[g.coordinates.length - 1] : g.coordinates;
       if (!from) continue;
       const props = {
         hex: p.hex, label: p.callsign || p.hex, dest: p.predicted_destination, name: fld.name,
@@ -160,12 +183,11 @@ export class Predictions {
     // Only hand the map new data when something moved: a GeoJSON update
     // costs the map a worker round trip and a repaint.
     const key = JSON.stringify(out.map((f) => [f.properties.hex, f.properties.dest, f.properties.confidence,
-      f.geometry.coordinates.flat().map((c) => Math.round(c * 100))]));
+      f.geometry.coordinates.flat().map((/** @type {number} */ c) => Math.round(c * 100))]));
     this.features = out;
     this.count = out.filter((f) => f.geometry.type === 'LineString').length;
     if (key === this.drawn) return;
     this.drawn = key;
-    const src = this.map.getSource(SOURCE);
-    if (src) src.setData(collection(out));
+    setSourceData(this.map, SOURCE, collection(out));
   }
 }

@@ -9,21 +9,64 @@ const BYS = [
   { by: 'operator', title: 'By operator (callsign prefix or watchlist entry)' },
   { by: 'class', title: 'By class' },
 ];
+/**
+ * One row of GET /api/v1/stats: a group's count in one period.
+ * @typedef {object} StatsRow
+ * @property {string} start the period's start, RFC 3339
+ * @property {string} period the period's label
+ * @property {string} group
+ * @property {number} count
+ * @property {number} change latest period against the mean of the 6 before
+ * @property {number} [change_pct]
+ */
+/**
+ * An answer of GET /api/v1/stats.
+ * @typedef {{ period: string, since: string, until: string, rows: StatsRow[] }} StatsAnswer
+ */
+/**
+ * What the report shows: per week or month, dates as YYYY-MM-DD or ''.
+ * @typedef {{ period: string, since: string, until: string }} Params
+ */
+/** @typedef {{ total: number, byStart: Map<number, StatsRow> }} Group */
+
+/** @type {Record<string, string>} */
 const CLASS_COLORS = {
   removal: '#f97316', domestic: '#38bdf8', return: '#22c55e', foreign: '#a78bfa', unknown: '#64748b',
 };
 const SVG = 'http://www.w3.org/2000/svg';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id; the page has every id the report uses.
+ * @param {string} id
+ * @returns {any} the element (an input, a form or another element)
+ */
+function $(id) {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`report: the page has no #${id}`);
+  return e;
+}
 
+/**
+ * A new HTML element, or SVG for a tag "svg:<name>".
+ * @param {string} tag
+ * @param {Record<string, string | number>} [attrs]
+ * @param {string} [text]
+ * @returns {Element}
+ */
 function el(tag, attrs = {}, text) {
   const e = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (text !== undefined) e.textContent = text;
   return e;
 }
 
-// Period starts (UTC ms) from since (inclusive) to until (exclusive).
+/**
+ * Period starts (UTC ms) from since (inclusive) to until (exclusive).
+ * @param {string} period 'week' or 'month'
+ * @param {number} since
+ * @param {number} until
+ * @returns {number[]}
+ */
 function periodStarts(period, since, until) {
   const out = [];
   const d = new Date(since);
@@ -35,8 +78,15 @@ function periodStarts(period, since, until) {
   return out;
 }
 
+/** @param {number} ms */
 const dayLabel = (ms) => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * @param {Params} params
+ * @param {string} by
+ * @param {Record<string, string>} [extra]
+ * @returns {string}
+ */
 function query(params, by, extra = {}) {
   const q = new URLSearchParams({ period: params.period, by, ...extra });
   if (params.since) q.set('since', `${params.since}T00:00:00Z`);
@@ -44,6 +94,10 @@ function query(params, by, extra = {}) {
   return `api/v1/stats?${q}`;
 }
 
+/**
+ * @param {Params} params
+ * @returns {Promise<Record<string, StatsAnswer>>} answers by grouping
+ */
 async function load(params) {
   const answers = await Promise.all(BYS.map(async ({ by }) => {
     const res = await fetch(query(params, by), { headers: { Accept: 'application/json' } });
@@ -57,25 +111,34 @@ async function load(params) {
   return Object.fromEntries(answers);
 }
 
-// counts[group][periodStart] from an answer's rows.
+/**
+ * counts[group][periodStart] from an answer's rows, largest total first.
+ * @param {StatsAnswer} ans
+ * @returns {Array<[string, Group]>}
+ */
 function pivot(ans) {
+  /** @type {Map<string, Group>} */
   const groups = new Map();
   for (const r of ans.rows) {
     const t = Date.parse(r.start);
-    if (!groups.has(r.group)) groups.set(r.group, { total: 0, byStart: new Map() });
-    const g = groups.get(r.group);
+    let g = groups.get(r.group);
+    if (!g) {
+      g = { total: 0, byStart: new Map() };
+      groups.set(r.group, g);
+    }
     g.byStart.set(t, r);
     g.total += r.count;
   }
   return [...groups.entries()].sort((a, b) => b[1].total - a[1].total || a[0].localeCompare(b[0]));
 }
 
+/** @param {StatsAnswer} ans */
 function drawStacked(ans) {
   const box = $('chart-class');
   box.replaceChildren();
   const starts = periodStarts(ans.period, Date.parse(ans.since), Date.parse(ans.until));
   const groups = pivot(ans);
-  const totals = starts.map((t) => groups.reduce((s, [, g]) => s + ((g.byStart.get(t) || {}).count || 0), 0));
+  const totals = starts.map((t) => groups.reduce((s, [, g]) => s + (g.byStart.get(t)?.count || 0), 0));
   const max = Math.max(1, ...totals);
   const W = 640, H = 240, L = 34, B = 40, T = 10;
   const bw = (W - L - 8) / Math.max(1, starts.length);
@@ -118,6 +181,7 @@ function drawStacked(ans) {
   }));
 }
 
+/** @param {StatsAnswer} ans */
 function drawTop(ans) {
   const box = $('chart-dest');
   box.replaceChildren();
@@ -142,6 +206,11 @@ function drawTop(ans) {
   box.append(svg);
 }
 
+/**
+ * The change column's text and class.
+ * @param {StatsRow | undefined} r
+ * @returns {[string, string]}
+ */
 function fmtChange(r) {
   if (!r) return ['', ''];
   const sign = r.change > 0 ? '+' : '';
@@ -149,6 +218,13 @@ function fmtChange(r) {
   return [`${sign}${r.change.toFixed(1)}${pct}`, r.change > 0 ? 'up' : r.change < 0 ? 'down' : ''];
 }
 
+/**
+ * @param {Params} params
+ * @param {string} by
+ * @param {string} title
+ * @param {StatsAnswer} ans
+ * @returns {Element}
+ */
 function drawTable(params, by, title, ans) {
   const card = el('section', { class: 'card table-card', id: `table-${by}`, 'data-by': by });
   const head = el('div', { class: 'table-head' });
@@ -163,11 +239,13 @@ function drawTable(params, by, title, ans) {
     return card;
   }
   const labels = new Map(ans.rows.map((r) => [Date.parse(r.start), r.period]));
+  /** @param {number} t */
+  const label = (t) => labels.get(t) || '';
   const table = el('table');
   const thead = el('thead');
   const hr = el('tr');
   hr.append(el('th', { scope: 'col' }, by));
-  for (const t of starts) hr.append(el('th', { scope: 'col', title: dayLabel(t) }, labels.get(t)));
+  for (const t of starts) hr.append(el('th', { scope: 'col', title: dayLabel(t) }, label(t)));
   hr.append(el('th', { scope: 'col' }, 'total'));
   hr.append(el('th', { scope: 'col', title: 'latest period against the mean of the 6 before' }, 'latest vs mean of 6 before'));
   thead.append(hr);
@@ -180,7 +258,7 @@ function drawTable(params, by, title, ans) {
     for (const t of starts) {
       const r = g.byStart.get(t);
       const n = r ? r.count : 0;
-      tr.append(el('td', { class: n ? '' : 'zero', 'data-period': labels.get(t) }, String(n)));
+      tr.append(el('td', { class: n ? '' : 'zero', 'data-period': label(t) }, String(n)));
     }
     tr.append(el('td', { class: 'total' }, String(g.total)));
     const [text, cls] = fmtChange(g.byStart.get(last));
@@ -192,13 +270,19 @@ function drawTable(params, by, title, ans) {
   return card;
 }
 
+/** @returns {Params} */
 function paramsFromURL() {
   const q = new URLSearchParams(location.search);
   const period = q.get('period') === 'month' ? 'month' : 'week';
-  const date = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || '') ? v : '');
+  /** @param {string | null} v */
+  const date = (v) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : '');
   return { period, since: date(q.get('since')), until: date(q.get('until')) };
 }
 
+/**
+ * @param {Params} params
+ * @returns {Promise<Record<string, StatsAnswer>>}
+ */
 async function render(params) {
   const status = $('status');
   status.className = 'status';
@@ -216,11 +300,12 @@ async function render(params) {
     return data;
   } catch (err) {
     status.className = 'status error';
-    status.textContent = `Could not load the report: ${err.message}`;
+    status.textContent = `Could not load the report: ${err instanceof Error ? err.message : err}`;
     throw err;
   }
 }
 
+/** @type {{ data: Record<string, StatsAnswer> | null, ready: Promise<unknown> | null, render: typeof render }} */
 const report = { data: null, ready: null, render };
 window.flightwatchReport = report;
 
@@ -228,7 +313,7 @@ const params = paramsFromURL();
 $('period').value = params.period;
 $('since').value = params.since;
 $('until').value = params.until;
-$('controls').addEventListener('submit', (ev) => {
+$('controls').addEventListener('submit', (/** @type {SubmitEvent} */ ev) => {
   ev.preventDefault();
   const next = { period: $('period').value, since: $('since').value, until: $('until').value };
   const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v));

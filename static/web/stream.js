@@ -3,6 +3,27 @@
 // It asks for the compact delta format and hands on the same messages the
 // GeoJSON format carries, with whole features, so callers see one shape.
 
+/**
+ * A server message (see stream/doc.go) as Stream hands it on: aircraft
+ * updates always carry a FeatureCollection.
+ * @typedef {object} StreamMessage
+ * @property {'snapshot' | 'update' | 'remove' | 'alert' | 'resumed' | 'error'} type
+ * @property {'aircraft' | 'reports' | 'cells'} [layer] snapshot: aircraft or cells; update: aircraft, reports or cells; remove: aircraft
+ * @property {any} [data] a FeatureCollection (snapshot, update), a Feature (alert), delta items (update, format delta)
+ * @property {Array<string>} [ids] remove: aircraft hexes
+ * @property {string} [format] 'delta' on a delta update
+ * @property {string} [epoch]
+ * @property {number} [offset]
+ * @property {number} [missed] resumed: batches replayed
+ * @property {string} [error] error: what was wrong
+ */
+
+/**
+ * A delta item: an aircraft's id and the properties that changed; c is
+ * [lon, lat], f marks a full item.
+ * @typedef {{ id: string, f?: number, c?: [number, number], [key: string]: any }} DeltaItem
+ */
+
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30000;
 
@@ -11,7 +32,7 @@ export class Stream {
    * @param {object} opts
    * @param {string} opts.url websocket URL
    * @param {string[]} opts.layers layers to subscribe to
-   * @param {(msg: object) => void} opts.onMessage called for every message
+   * @param {(msg: StreamMessage) => void} opts.onMessage called for every message
    * @param {(state: 'connecting'|'connected'|'disconnected', detail?: string) => void} opts.onState
    * @param {'delta'|'geojson'} [opts.format] wire format of aircraft updates (default delta)
    */
@@ -22,12 +43,17 @@ export class Stream {
     this.decoder = new DeltaDecoder();
     this.onMessage = onMessage;
     this.onState = onState;
+    /** @type {number[] | null} */
     this.bbox = null;
+    /** @type {WebSocket | null} */
     this.ws = null;
+    /** @type {string | null} */
     this.epoch = null;
+    /** @type {number | null} */
     this.offset = null;
     this.attempt = 0;
-    this.timer = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
     this.closed = false;
   }
 
@@ -44,7 +70,10 @@ export class Stream {
     if (this.ws) this.ws.close(1000, 'closing');
   }
 
-  /** Changes the viewport; sent at once when connected, else on connect. */
+  /**
+   * Changes the viewport; sent at once when connected, else on connect.
+   * @param {number[]} bbox [minLon, minLat, maxLon, maxLat]
+   */
   subscribe(bbox) {
     this.bbox = bbox;
     this.sendSubscribe(false);
@@ -66,6 +95,7 @@ export class Stream {
       this.sendSubscribe(true);
     };
     ws.onmessage = (ev) => {
+      /** @type {StreamMessage} */
       let msg;
       try {
         msg = JSON.parse(ev.data);
@@ -93,6 +123,7 @@ export class Stream {
     ws.onerror = () => {};
   }
 
+  /** @param {string} reason */
   retry(reason) {
     this.onState('disconnected', reason);
     const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.attempt);
@@ -102,8 +133,10 @@ export class Stream {
     this.timer = setTimeout(() => this.connect(), delay);
   }
 
+  /** @param {boolean} withResume ask to resume from the last epoch and offset */
   sendSubscribe(withResume) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN || !this.bbox) return;
+    /** @type {{ op: 'subscribe', bbox: number[], layers: string[], format?: string, resume?: { epoch: string, offset: number } }} */
     const msg = { op: 'subscribe', bbox: this.bbox, layers: this.layers };
     if (this.format === 'delta') msg.format = 'delta';
     if (withResume && this.epoch !== null && this.offset !== null) {
@@ -121,13 +154,13 @@ export class Stream {
  */
 export class DeltaDecoder {
   constructor() {
-    /** @type {Map<string, object>} aircraft features by id */
+    /** @type {Map<string, import('geojson').Feature<import('geojson').Point, Record<string, any>>>} aircraft features by id */
     this.aircraft = new Map();
   }
 
   /**
-   * @param {object} msg a server message
-   * @returns {object} the message with delta data as a FeatureCollection
+   * @param {StreamMessage} msg a server message
+   * @returns {StreamMessage} the message with delta data as a FeatureCollection
    */
   decode(msg) {
     if (!msg || (msg.layer && msg.layer !== 'aircraft')) return msg;
@@ -155,7 +188,11 @@ export class DeltaDecoder {
     return out;
   }
 
-  /** Merges one delta item; returns the whole feature, or null when it cannot. */
+  /**
+   * Merges one delta item; returns the whole feature, or null when it cannot.
+   * @param {DeltaItem} item
+   * @returns {import('geojson').Feature<import('geojson').Point, Record<string, any>> | null}
+   */
   apply(item) {
     if (!item || typeof item.id !== 'string') return null;
     let f = item.f ? null : this.aircraft.get(item.id);
@@ -168,14 +205,18 @@ export class DeltaDecoder {
     }
     for (const [k, v] of Object.entries(item)) {
       if (k === 'id' || k === 'f' || k === 'c') continue;
-      f.properties[k] = k === 'seen' && typeof v === 'number' ? unixToISO(v) : v;
+      f.properties[k] = (k === 'seen' || k === 'leg_start') && typeof v === 'number' ? unixToISO(v) : v;
     }
     this.aircraft.set(item.id, f);
     return f;
   }
 }
 
-/** Unix seconds to RFC 3339 UTC without fractions, as the GeoJSON format writes. */
+/**
+ * Unix seconds to RFC 3339 UTC without fractions, as the GeoJSON format writes.
+ * @param {number} s
+ * @returns {string}
+ */
 function unixToISO(s) {
   return new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -1,0 +1,136 @@
+// The map's live state, shared by its modules: the aircraft and report
+// points the stream has sent, counters the browser test reads, the demo's
+// scenario clock, and the batched redraw of the map's sources.
+
+import { fmtTime } from './util.js';
+
+/**
+ * A live aircraft as the map holds it: the stream's feature with its hex
+ * as id and the label and watched properties the layers style by.
+ * @typedef {object} AircraftFeature
+ * @property {'Feature'} type
+ * @property {string} id the hex, lower case
+ * @property {import('geojson').Point} geometry
+ * @property {Record<string, any>} properties
+ */
+
+/** Counters of what the stream has delivered (read by the browser test). */
+export const stats = { wsMessages: 0, aircraftUpdates: 0, alerts: 0, snapshots: 0, resumes: 0 };
+
+/** @type {Map<string, AircraftFeature>} live aircraft by hex */
+export const aircraft = new Map();
+
+/** @type {Map<string, import('geojson').Feature>} report points by report id */
+export const reports = new Map();
+
+const MAX_REPORT_POINTS = 5000;
+
+/**
+ * Keeps the report points of an update (the newest MAX_REPORT_POINTS).
+ * @param {import('geojson').Feature[]} features
+ */
+export function addReports(features) {
+  for (const f of features) {
+    const id = (f.properties && f.properties.id) || f.id;
+    if (id === undefined || !f.geometry) continue;
+    reports.set(String(id), f);
+  }
+  while (reports.size > MAX_REPORT_POINTS) {
+    const oldest = reports.keys().next().value;
+    if (oldest === undefined) break;
+    reports.delete(oldest);
+  }
+  markDirty('reports');
+}
+
+// ---- the demo's scenario clock ----------------------------------------------
+
+/**
+ * The demo's scenario clock from /api/v1/meta: scenario time is
+ * start + (wall − passStart) × speed, times in Unix milliseconds.
+ * @typedef {{ pass: number, start: number, passStart: number, speed: number }} Scenario
+ */
+
+/** @type {Scenario | null} null outside the demo */
+let scenario = null;
+
+/** @returns {Scenario | null} the scenario clock, null outside the demo */
+export function currentScenario() {
+  return scenario;
+}
+
+/**
+ * Sets the scenario clock from meta's scenario object; it reports whether
+ * the object was a valid scenario (anything else leaves the clock as it is).
+ * @param {{ pass: number, start: string, pass_start: string, speed: number } | null | undefined} sc
+ * @returns {boolean}
+ */
+export function setScenario(sc) {
+  if (!sc) return false;
+  const start = Date.parse(sc.start);
+  const passStart = Date.parse(sc.pass_start);
+  const speed = Number(sc.speed);
+  if (!Number.isFinite(start) || !Number.isFinite(passStart) || !(speed > 0)) return false;
+  scenario = { pass: sc.pass, start, passStart, speed };
+  return true;
+}
+
+/**
+ * The scenario time of a wall-clock time, or null outside the demo.
+ * @param {Date | number | string} wall
+ * @returns {Date | null}
+ */
+export function scenarioTime(wall) {
+  if (!scenario) return null;
+  const w = wall instanceof Date ? wall.getTime() : typeof wall === 'number' ? wall : Date.parse(wall);
+  if (!Number.isFinite(w)) return null;
+  return new Date(scenario.start + (w - scenario.passStart) * scenario.speed);
+}
+
+/**
+ * Alert and aircraft times: scenario time within the current demo pass,
+ * otherwise UTC wall-clock time.
+ * @param {string} t RFC 3339
+ * @returns {string}
+ */
+export function fmtEventTime(t) {
+  const w = Date.parse(t);
+  const st = scenario && Number.isFinite(w) && w >= scenario.passStart ? scenarioTime(w) : null;
+  if (st) return `${fmtTime(st)} (scenario)`;
+  return fmtTime(t);
+}
+
+// ---- batched source updates ---------------------------------------------------
+
+/** @typedef {'aircraft' | 'trails' | 'reports' | 'alerts'} Dirty */
+
+/** @type {Set<Dirty>} */
+const dirty = new Set();
+/** @type {ReturnType<typeof setTimeout> | null} */
+let flushTimer = null;
+/** @type {(what: Set<Dirty>) => boolean} */
+let flusher = () => false;
+
+/**
+ * Sets what redraws the map's sources: it gets the sources changed since
+ * the last redraw and answers false when the map cannot take them yet
+ * (they are kept for the next redraw).
+ * @param {(what: Set<Dirty>) => boolean} fn
+ */
+export function onFlush(fn) {
+  flusher = fn;
+}
+
+/**
+ * Marks a source changed; changes are drawn together, 200 ms after the first.
+ * @param {Dirty} what
+ */
+export function markDirty(what) {
+  dirty.add(what);
+  if (!flushTimer) flushTimer = setTimeout(flush, 200);
+}
+
+function flush() {
+  flushTimer = null;
+  if (flusher(dirty)) dirty.clear();
+}
