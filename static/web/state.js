@@ -134,3 +134,69 @@ function flush() {
   flushTimer = null;
   if (flusher(dirty)) dirty.clear();
 }
+
+// ---- selection and viewed time, shared by the table, panel and history ------
+
+/** @type {string | null} the selected aircraft's hex, null when none */
+let selected = null;
+/** @type {Set<(hex: string | null) => void>} */
+const selectListeners = new Set();
+
+/** @returns {string | null} the selected aircraft's hex, null when none */
+export function selectedHex() {
+  return selected;
+}
+
+/**
+ * Selects an aircraft by hex (null clears the selection) and tells every
+ * listener; selecting the selected aircraft again does nothing.
+ * @param {string | null} hex
+ */
+export function selectAircraft(hex) {
+  const h = hex ? hex.toLowerCase() : null;
+  if (h === selected) return;
+  selected = h;
+  for (const fn of selectListeners) fn(h);
+}
+
+/**
+ * Calls fn with the hex (or null) whenever the selection changes.
+ * @param {(hex: string | null) => void} fn
+ * @returns {() => void} a function that removes the listener
+ */
+export function onSelect(fn) {
+  selectListeners.add(fn);
+  return () => selectListeners.delete(fn);
+}
+
+/** @type {number | null} the viewed time in Unix ms, null when live */
+let viewed = null;
+/** @type {Set<(t: number | null) => void>} */
+const timeListeners = new Set();
+
+/** @returns {number | null} the viewed time in Unix ms, null when live */
+export function viewTime() {
+  return viewed;
+}
+
+/**
+ * Sets the viewed time (Unix ms; null goes back to live) and tells every
+ * listener.
+ * @param {number | null} t
+ */
+export function setViewTime(t) {
+  const v = t === null || !Number.isFinite(t) ? null : t;
+  if (v === viewed) return;
+  viewed = v;
+  for (const fn of timeListeners) fn(v);
+}
+
+/**
+ * Calls fn with the viewed time whenever it changes.
+ * @param {(t: number | null) => void} fn
+ * @returns {() => void} a function that removes the listener
+ */
+export function onViewTime(fn) {
+  timeListeners.add(fn);
+  return () => timeListeners.delete(fn);
+}
