@@ -69,15 +69,3 @@ type Leg struct {
 	// Class is the kind of flight; empty means not judged yet.
 	Class Class `json:"class,omitempty"`
 }
-
-// Plan is a planned flight: an origin and destination airport, the aircraft
-// if known (hex and/or callsign) and the scheduled departure.
-type Plan struct {
-	ID          string    `json:"id"`
-	Origin      string    `json:"origin"`      // airport ident, e.g. KBIF
-	Destination string    `json:"destination"` // airport ident, e.g. MGGT
-	Hex         string    `json:"hex,omitempty"`
-	Callsign    string    `json:"callsign,omitempty"`
-	Departure   time.Time `json:"departure,omitzero"` // scheduled departure, zero when unknown
-	Note        string    `json:"note,omitempty"`
-}

@@ -10,7 +10,7 @@ import (
 
 func BenchmarkObserve(b *testing.B) {
 	const fleet = 2000
-	tr := New(Config{}, Deps{Watchlist: NewWatchlist([]WatchEntry{{Name: "rch", CallsignPrefix: []string{"RCH"}}}, nil)})
+	tr := newTracker(Config{}, Deps{Watchlist: NewWatchlist([]WatchEntry{{Name: "rch", CallsignPrefix: []string{"RCH"}}}, nil)})
 	hexes := make([]string, fleet)
 	for i := range hexes {
 		hexes[i] = "a" + strings.Repeat("0", 5-len(itoa(int64(i)))) + itoa(int64(i))

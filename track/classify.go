@@ -30,7 +30,7 @@ func classify(from, to, home string) flight.Class {
 // Answers are cached per ident; it is safe for concurrent use.
 type countryOf struct {
 	airports  *geo.AirportIndex
-	countries func() *geo.CountryIndex
+	countries *geo.CountryIndex // nil: none
 
 	mu    sync.Mutex
 	cache map[string]string
@@ -48,7 +48,7 @@ func (c *countryOf) of(ident string) string {
 	}
 	code := ""
 	if a, ok := c.airports.Lookup(ident); ok {
-		ci := c.countries()
+		ci := c.countries
 		if got, ok := ci.At(a.Point()); ok {
 			code = got
 		} else if a.Country != "" {

@@ -172,11 +172,11 @@ func TestUnplannedScenarios(t *testing.T) {
 			var rt *Routes
 			if tt.routes != "" {
 				var err error
-				if rt, _, err = LoadRoutes(strings.NewReader(tt.routes), nil); err != nil {
+				if rt, _, err = LoadRoutes(strings.NewReader(tt.routes), geo.Airports()); err != nil {
 					t.Fatal(err)
 				}
 			}
-			tr := New(Config{}, Deps{Watchlist: w, Routes: rt})
+			tr := newTracker(Config{}, Deps{Watchlist: w, Routes: rt})
 			tr.Seed(tt.history)
 			var alerts []flight.Alert
 			var last flight.Leg
@@ -239,7 +239,7 @@ func TestPredictionWhileAirborne(t *testing.T) {
 			b.fly(geo.Destination(mslp.Point(), brg+180, 60), 450, 30000)
 			b.fly(geo.Destination(mslp.Point(), brg+180, 30), 300, 9000)
 			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
-			tr := New(Config{}, Deps{Watchlist: w})
+			tr := newTracker(Config{}, Deps{Watchlist: w})
 			tr.Seed(tt.history)
 			run(tr, b.obs)
 			legs := tr.Legs()
@@ -272,7 +272,7 @@ func TestSeedRestoresLiveLeg(t *testing.T) {
 	b.fly(geo.Destination(mslp.Point(), brg+180, 300), 450, 35000).land(mroc)
 	w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
 
-	first := New(Config{}, Deps{Watchlist: w})
+	first := newTracker(Config{}, Deps{Watchlist: w})
 	first.Seed(hist)
 	stored := map[string]flight.Leg{}
 	for _, o := range b.obs[:cut] {
@@ -286,7 +286,7 @@ func TestSeedRestoresLiveLeg(t *testing.T) {
 		legs = append(legs, l)
 		liveID = l.ID
 	}
-	second := New(Config{}, Deps{Watchlist: w})
+	second := newTracker(Config{}, Deps{Watchlist: w})
 	second.Seed(legs)
 	if got := second.Legs(); len(got) != 1 || got[0].ID != liveID || got[0].PredictedDestination != "MSLP" {
 		t.Fatalf("restored legs = %+v, want %s predicted MSLP", got, liveID)

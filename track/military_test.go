@@ -32,7 +32,7 @@ func TestMilitaryAgreesWithTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := New(Config{}, Deps{Watchlist: tt.list})
+			tr := newTracker(Config{}, Deps{Watchlist: tt.list})
 			o := tt.obs
 			o.Time, o.Lat, o.Lon = t0, 31.8, -106.4
 			a := tr.Observe(o).Aircraft

@@ -213,7 +213,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestCountryOf(t *testing.T) {
-	c := countryOf{airports: geo.Airports(), countries: geo.Countries}
+	c := countryOf{airports: geo.Airports(), countries: geo.Countries()}
 	tests := []struct{ ident, want string }{
 		{"KBIF", "USA"}, {"MGGT", "GTM"}, {"MSLP", "SLV"}, {"SKBO", "COL"}, {"LFPG", "FRA"}, {"ENZV", "NOR"},
 		{"PHNL", "USA"}, {"ZZZZ", ""},

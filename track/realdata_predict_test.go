@@ -51,7 +51,7 @@ func TestRealTrajectoriesUnplanned(t *testing.T) {
 			if len(obs) == 0 {
 				t.Fatalf("%s: no observations", c.file)
 			}
-			tr := New(Config{}, Deps{Watchlist: NewWatchlist([]WatchEntry{{Name: "monitor", Hex: []string{obs[0].Hex}}}, nil)})
+			tr := newTracker(Config{}, Deps{Watchlist: NewWatchlist([]WatchEntry{{Name: "monitor", Hex: []string{obs[0].Hex}}}, nil)})
 			if seeded && c.origin != "" && c.sched != "" {
 				tr.Seed(earlier(obs[0].Hex, c.origin, c.sched, 3))
 			}

@@ -97,7 +97,7 @@ func TestRealTrajectories(t *testing.T) {
 			if c.origin == "" {
 				deps.Watchlist = NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{obs[0].Hex}}}, nil)
 			}
-			tr := New(Config{}, deps)
+			tr := newTracker(Config{}, deps)
 			if c.origin != "" {
 				tr.SetPlans([]flight.Plan{{ID: "plan-" + c.file[:2], Origin: c.origin, Destination: c.dest,
 					Hex: obs[0].Hex, Departure: obs[0].Time.Add(10 * time.Minute)}})

@@ -54,14 +54,14 @@ func (r *Routes) Lookup(callsign string) ([]geo.Airport, bool) {
 // AirportCodes, where AirportCodes lists the stops joined by "-" (e.g.
 // "KBIF-MGGT", "EGLL-KJFK-KLAX"). The header row is optional; with one,
 // columns are found by name. Codes are ICAO idents or IATA codes (a
-// three-letter code is taken as IATA first), mapped through airports (nil:
-// geo.Airports()). A row with no callsign, fewer than two stops, an
+// three-letter code is taken as IATA first), mapped through airports (nil knows
+// none). A row with no callsign, fewer than two stops, an
 // unknown airport or a malformed field is bad: it is skipped, counted and
 // reported in the stats, never fatal. Only an unreadable stream is an
 // error; then the routes read so far are returned with it.
 func LoadRoutes(r io.Reader, airports *geo.AirportIndex) (*Routes, RouteStats, error) {
 	if airports == nil {
-		airports = geo.Airports()
+		airports = geo.NewAirportIndex(nil)
 	}
 	iata := iataIndex(airports)
 	cr := csv.NewReader(r)

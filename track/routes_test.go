@@ -60,7 +60,7 @@ func TestLoadRoutes(t *testing.T) {
 
 func TestRoutesExampleFile(t *testing.T) {
 	f := openFile(t, "../configs/routes.csv")
-	r, st, err := LoadRoutes(f, nil)
+	r, st, err := LoadRoutes(f, geo.Airports())
 	if err != nil || st.Bad != 0 || r.Len() != st.Rows {
 		t.Fatalf("configs/routes.csv: %d routes of %d rows, %d bad (%q), err %v", r.Len(), st.Rows, st.Bad, st.Errors, err)
 	}

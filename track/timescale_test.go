@@ -101,7 +101,7 @@ func alertCounts(alerts []flight.Alert) []string {
 func TestTimeScaleCompressed(t *testing.T) {
 	const scale = 60
 	play := func(sc scenario, cfg Config, obs []flight.Observation, tick time.Duration) []flight.Alert {
-		tr := New(cfg, Deps{})
+		tr := newTracker(cfg, Deps{})
 		tr.SetPlans([]flight.Plan{sc.plan}) // departures are at t0, which compress keeps
 		alerts := run(tr, obs)
 		if tick > 0 {

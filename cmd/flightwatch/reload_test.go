@@ -34,17 +34,15 @@ func TestWatchlistReloadOnHangup(t *testing.T) {
 	cfg.Plans = nil
 	cfg.Tracker.RoutesFile = "routes.csv"
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tr, err := newTracker(cfg, dir)
+	reg := prometheus.NewRegistry()
+	wf := newFiles(cfg, dir, testIndexes(t), nil, log, reg)
+	tr, err := newTracker(cfg, wf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	wf := newWatchFiles(cfg, dir, tr, log, reg)
-	rt, err := wf.routes()
-	if err != nil || rt.Len() != 1 {
-		t.Fatalf("routes() = %d routes, %v; want 1", rt.Len(), err)
+	if got := gauge(t, reg, "flightwatch_routes_loaded"); got != 1 {
+		t.Fatalf("flightwatch_routes_loaded = %v, want 1", got)
 	}
-	tr.SetRoutes(rt)
 
 	at := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
 	watch := func(hex string) string {
@@ -89,7 +87,7 @@ func TestWatchlistReloadOnHangup(t *testing.T) {
 
 	// A watchlist that no longer parses keeps the old one.
 	write("watchlist.yaml", "entries:\n  - name: broken\n    hex: [nothex]\n")
-	wf.reload()
+	wf.reload(context.Background())
 	if w := watch("ae0202"); w != "second" {
 		t.Errorf("after a bad reload ae0202 watched by %q, want the old entry", w)
 	}
