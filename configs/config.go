@@ -16,7 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/feeds"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
-	"github.com/flightwatch/flightwatch/track"
+	"github.com/flightwatch/flightwatch/track/geofence"
 )
 
 // Config is the whole configuration of one flightwatch process.
@@ -42,7 +42,7 @@ type Config struct {
 	// Plans are files of planned flights (see configs/flights.yaml).
 	Plans []string `yaml:"plans"`
 	// Geofences raise geofence alerts when watched aircraft enter or leave.
-	Geofences []track.GeofenceConfig `yaml:"geofences"`
+	Geofences []geofence.Config `yaml:"geofences"`
 	// Webhooks receive alerts.
 	Webhooks []Webhook `yaml:"webhooks"`
 	// Feeds are the live sources of positions and reports.

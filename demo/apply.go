@@ -9,7 +9,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/configs"
 	"github.com/flightwatch/flightwatch/server"
-	"github.com/flightwatch/flightwatch/track"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // Setup is the demo's share of a process, made by Apply: the watchlist the
@@ -17,7 +17,7 @@ import (
 // scenario clock the map reads. It is safe for concurrent use.
 type Setup struct {
 	// Watchlist is the demo's watchlist.
-	Watchlist *track.Watchlist
+	Watchlist *watch.List
 
 	mu sync.Mutex
 	sc server.Scenario

@@ -12,8 +12,8 @@ import (
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
-	"github.com/flightwatch/flightwatch/track"
 	"github.com/flightwatch/flightwatch/track/plans"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // Speed is how much faster than real time the scenario plays: a three-hour
@@ -52,13 +52,13 @@ type Deps struct {
 }
 
 // Watchlist returns the demo's watchlist.
-func Watchlist() (*track.Watchlist, error) {
+func Watchlist() (*watch.List, error) {
 	f, err := configs.Demo().Open("watchlist.yaml")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return track.LoadWatchlist(f)
+	return watch.Load(f)
 }
 
 // Plans returns the demo's flight plans with departures in scenario time,

@@ -26,6 +26,23 @@ const (
 	ClassUnknown  Class = "unknown"  // an end is not known
 )
 
+// Classify judges a leg's class from the countries (ADM0_A3, "" when
+// unknown) of its origin and of its actual or predicted destination,
+// against home.
+func Classify(from, to, home string) Class {
+	switch {
+	case from == "" || to == "":
+		return ClassUnknown
+	case from == home && to == home:
+		return ClassDomestic
+	case from == home:
+		return ClassRemoval
+	case to == home:
+		return ClassReturn
+	}
+	return ClassForeign
+}
+
 // Basis names what a predicted destination was inferred from, in order of
 // trust.
 type Basis string

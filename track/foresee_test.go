@@ -7,6 +7,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/routes"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // earlier returns n landed legs of a watched airframe from origin to dest,
@@ -168,11 +170,11 @@ func TestUnplannedScenarios(t *testing.T) {
 	for _, tt := range unplannedScenarios(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.build()
-			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
-			var rt *Routes
+			w := watch.New([]watch.Entry{{Name: "test", Hex: []string{b.hex}}}, nil)
+			var rt *routes.Table
 			if tt.routes != "" {
 				var err error
-				if rt, _, err = LoadRoutes(strings.NewReader(tt.routes), geo.Airports()); err != nil {
+				if rt, _, err = routes.Load(strings.NewReader(tt.routes), geo.Airports()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -238,7 +240,7 @@ func TestPredictionWhileAirborne(t *testing.T) {
 			b := newTraj("ae2001", "", kbif, t0).ground(time.Minute).takeoff(brg)
 			b.fly(geo.Destination(mslp.Point(), brg+180, 60), 450, 30000)
 			b.fly(geo.Destination(mslp.Point(), brg+180, 30), 300, 9000)
-			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
+			w := watch.New([]watch.Entry{{Name: "test", Hex: []string{b.hex}}}, nil)
 			tr := newTracker(Config{}, Deps{Watchlist: w})
 			tr.Seed(tt.history)
 			run(tr, b.obs)
@@ -270,7 +272,7 @@ func TestSeedRestoresLiveLeg(t *testing.T) {
 	b.fly(geo.Destination(mslp.Point(), brg+180, 500), 450, 35000)
 	cut := len(b.obs)
 	b.fly(geo.Destination(mslp.Point(), brg+180, 300), 450, 35000).land(mroc)
-	w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
+	w := watch.New([]watch.Entry{{Name: "test", Hex: []string{b.hex}}}, nil)
 
 	first := newTracker(Config{}, Deps{Watchlist: w})
 	first.Seed(hist)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // TestLegIDStable checks that a leg keeps the id given at its first
@@ -36,7 +37,7 @@ func TestLegIDStable(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hex := "a0002" + itoa(int64(i))
-			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{hex}}}, nil)
+			w := watch.New([]watch.Entry{{Name: "test", Hex: []string{hex}}}, nil)
 			tr := newTracker(Config{}, Deps{Watchlist: w})
 			b := tt.build(hex)
 			stored := map[string]flight.Leg{} // as the pipeline stores them

@@ -6,6 +6,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/geofence"
+	"github.com/flightwatch/flightwatch/track/watch"
 	"github.com/paulmach/orb"
 )
 
@@ -173,8 +175,8 @@ func TestUnwatchedRaisesOnlyEmergency(t *testing.T) {
 func TestGeofence(t *testing.T) {
 	kbif := airport(t, "KBIF")
 	box := orb.MultiPolygon{{{{-105, 31}, {-104, 31}, {-104, 33}, {-105, 33}, {-105, 31}}}}
-	w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{"abc124"}}}, nil)
-	tr := newTracker(Config{GeofenceCountries: []string{"MEX"}}, Deps{Watchlist: w, Geofences: []Geofence{{Name: "box", Area: box}}})
+	w := watch.New([]watch.Entry{{Name: "test", Hex: []string{"abc124"}}}, nil)
+	tr := newTracker(Config{GeofenceCountries: []string{"MEX"}}, Deps{Watchlist: w, Geofences: []geofence.Fence{{Name: "box", Area: box}}})
 	b := newTraj("abc124", "", kbif, t0).ground(time.Minute).takeoff(90).flyKm(90, 250, 300, 20000).
 		fly(orb.Point{-104, 29}, 300, 20000)
 	alerts := run(tr, b.obs)

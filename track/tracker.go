@@ -13,6 +13,9 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/geofence"
+	"github.com/flightwatch/flightwatch/track/routes"
+	"github.com/flightwatch/flightwatch/track/watch"
 	"github.com/paulmach/orb"
 )
 
@@ -22,10 +25,10 @@ import (
 type Deps struct {
 	Airports  *geo.AirportIndex
 	Countries *geo.CountryIndex
-	Watchlist *Watchlist
+	Watchlist *watch.List
 	// Routes is the callsign route table for predictions (nil: none).
-	Routes    *Routes
-	Geofences []Geofence
+	Routes    *routes.Table
+	Geofences []geofence.Fence
 	Logger    *slog.Logger
 }
 
@@ -70,12 +73,12 @@ type Tracker struct {
 }
 
 type routesHolder struct {
-	r   *Routes
+	r   *routes.Table
 	ver uint64
 }
 
 type watchHolder struct {
-	w   *Watchlist
+	w   *watch.List
 	ver uint64
 }
 
@@ -120,14 +123,14 @@ func New(cfg Config, deps Deps) *Tracker {
 
 // SetWatchlist replaces the watchlist; aircraft are matched again on their
 // next observation.
-func (t *Tracker) SetWatchlist(w *Watchlist) {
+func (t *Tracker) SetWatchlist(w *watch.List) {
 	old := t.watch.Load()
 	t.watch.Store(&watchHolder{w: w, ver: old.ver + 1})
 }
 
 // SetRoutes replaces the callsign route table; legs predicted from the
 // old one are predicted again on their next observation.
-func (t *Tracker) SetRoutes(r *Routes) {
+func (t *Tracker) SetRoutes(r *routes.Table) {
 	old := t.routes.Load()
 	t.routes.Store(&routesHolder{r: r, ver: old.ver + 1})
 }

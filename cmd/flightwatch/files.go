@@ -18,7 +18,10 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/track"
+	"github.com/flightwatch/flightwatch/track/geofence"
 	"github.com/flightwatch/flightwatch/track/plans"
+	"github.com/flightwatch/flightwatch/track/routes"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // files are the files the configuration names: watchlists, the callsign
@@ -29,7 +32,7 @@ type files struct {
 	cfg   configs.Config
 	base  string
 	idx   indexes
-	extra *track.Watchlist // merged into the configured watchlists (the demo's); nil: none
+	extra *watch.List // merged into the configured watchlists (the demo's); nil: none
 	log   *slog.Logger
 
 	tr  *track.Tracker // set by newTracker
@@ -39,7 +42,7 @@ type files struct {
 	routesLoaded, routesBad prometheus.Gauge
 }
 
-func newFiles(cfg configs.Config, base string, idx indexes, extra *track.Watchlist, log *slog.Logger, reg prometheus.Registerer) *files {
+func newFiles(cfg configs.Config, base string, idx indexes, extra *watch.List, log *slog.Logger, reg prometheus.Registerer) *files {
 	f := &files{cfg: cfg, base: base, idx: idx, extra: extra, log: log,
 		routesLoaded: prometheus.NewGauge(prometheus.GaugeOpts{Name: "flightwatch_routes_loaded",
 			Help: "Callsign routes loaded from tracker.routes_file."}),
@@ -61,7 +64,7 @@ func newTracker(cfg configs.Config, f *files) (*track.Tracker, error) {
 	if err != nil {
 		return nil, err
 	}
-	fences, err := track.Geofences(cfg.Geofences, f.idx.countries)
+	fences, err := geofence.Build(cfg.Geofences, f.idx.countries)
 	if err != nil {
 		return nil, err
 	}
@@ -79,14 +82,14 @@ func (f *files) path(p string) string {
 }
 
 // watchlist loads the configured watchlists, with f.extra merged in.
-func (f *files) watchlist() (*track.Watchlist, error) {
-	var all *track.Watchlist
+func (f *files) watchlist() (*watch.List, error) {
+	var all *watch.List
 	for _, p := range f.cfg.Watchlists {
-		w, err := readWith(f.path(p), func(r io.Reader) (*track.Watchlist, error) {
+		w, err := readWith(f.path(p), func(r io.Reader) (*watch.List, error) {
 			if strings.EqualFold(filepath.Ext(p), ".csv") {
-				return track.LoadPlaneAlertCSV(r)
+				return watch.LoadPlaneAlertCSV(r)
 			}
-			return track.LoadWatchlist(r)
+			return watch.Load(r)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("watchlist %s: %w", p, err)
@@ -98,17 +101,17 @@ func (f *files) watchlist() (*track.Watchlist, error) {
 
 // routes loads tracker.routes_file (nil, nil when none is configured),
 // logging and counting its bad rows.
-func (f *files) routes() (*track.Routes, error) {
+func (f *files) routes() (*routes.Table, error) {
 	if f.cfg.Tracker.RoutesFile == "" {
 		return nil, nil
 	}
 	path := f.path(f.cfg.Tracker.RoutesFile)
 	type loaded struct {
-		r  *track.Routes
-		st track.RouteStats
+		r  *routes.Table
+		st routes.Stats
 	}
 	l, err := readWith(path, func(r io.Reader) (loaded, error) {
-		rt, st, err := track.LoadRoutes(r, f.idx.airports)
+		rt, st, err := routes.Load(r, f.idx.airports)
 		return loaded{rt, st}, err
 	})
 	if err != nil {

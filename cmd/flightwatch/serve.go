@@ -30,7 +30,7 @@ import (
 	"github.com/flightwatch/flightwatch/server/ogc"
 	"github.com/flightwatch/flightwatch/static"
 	"github.com/flightwatch/flightwatch/store"
-	"github.com/flightwatch/flightwatch/track"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -122,7 +122,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	sc := serverConfig(cfg, instance)
 	var dm *demo.Setup
-	var extra *track.Watchlist
+	var extra *watch.List
 	if cfg.Demo {
 		var err error
 		if dm, err = demo.Apply(&sc); err != nil {

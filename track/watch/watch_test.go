@@ -1,4 +1,4 @@
-package track
+package watch
 
 import (
 	"errors"
@@ -22,16 +22,16 @@ func TestLoadWatchlist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadWatchlist(strings.NewReader(tt.in))
-			if (err != nil) != tt.wantErr || (err != nil && !errors.Is(err, ErrWatchlist)) {
-				t.Errorf("LoadWatchlist() error = %v, wantErr %v", err, tt.wantErr)
+			_, err := Load(strings.NewReader(tt.in))
+			if (err != nil) != tt.wantErr || (err != nil && !errors.Is(err, ErrList)) {
+				t.Errorf("Load() error = %v, wantErr %v", err, tt.wantErr)
 			}
 		})
 	}
 }
 
 func TestWatchlistMatch(t *testing.T) {
-	yml, _ := LoadWatchlist(strings.NewReader("entries:\n  - name: usaf\n    callsign_prefix: [RCH]\n    type: [C17]\n    tags: [airlift]\n  - name: one\n    hex: ae1234\n  - name: gxa\n    operator: GXA\n"))
+	yml, _ := Load(strings.NewReader("entries:\n  - name: usaf\n    callsign_prefix: [RCH]\n    type: [C17]\n    tags: [airlift]\n  - name: one\n    hex: ae1234\n  - name: gxa\n    operator: GXA\n"))
 	csvW, err := LoadPlaneAlertCSV(strings.NewReader("$ICAO,$Registration,$Operator,$Type,$ICAO Type,#CMPG,$Tag 1,$#Tag 2,$#Tag 3,Category,$#Link\nAE5678,05-5140,USAF,Boeing C-17,C17,Mil,Moose,,,Dictator Alert,http://x\nbad,,,,,,,,,,\n"))
 	if err != nil {
 		t.Fatalf("LoadPlaneAlertCSV() = %v", err)
@@ -68,7 +68,7 @@ func TestWatchlistMatch(t *testing.T) {
 func FuzzLoadWatchlist(f *testing.F) {
 	f.Add("entries:\n  - name: a\n    hex: ae1234\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		w, err := LoadWatchlist(strings.NewReader(s))
+		w, err := Load(strings.NewReader(s))
 		if err == nil {
 			w.Match(&flight.Aircraft{Observation: flight.Observation{Hex: "ae1234", Callsign: "RCH1"}})
 		}
