@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/feeds"
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/geofence"
 )
 
 // Config is the whole configuration of one flightwatch process.
@@ -39,7 +42,7 @@ type Config struct {
 	// Plans are files of planned flights (see configs/flights.yaml).
 	Plans []string `yaml:"plans"`
 	// Geofences raise geofence alerts when watched aircraft enter or leave.
-	Geofences []Geofence `yaml:"geofences"`
+	Geofences []geofence.Config `yaml:"geofences"`
 	// Webhooks receive alerts.
 	Webhooks []Webhook `yaml:"webhooks"`
 	// Feeds are the live sources of positions and reports.
@@ -123,7 +126,7 @@ func (a *Age) UnmarshalYAML(n *yaml.Node) error {
 	}
 	d, err := time.ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("retention %q: want 0 or a duration such as 720h", n.Value)
+		return fmt.Errorf("line %d: %q: want 0 or a duration such as 720h", n.Line, n.Value)
 	}
 	*a = Age{D: d, Set: true}
 	return nil
@@ -182,14 +185,6 @@ type Privacy struct {
 	// PublicRawReports publishes raw report points to everyone; false
 	// (default) needs a token with scope read:raw.
 	PublicRawReports bool `yaml:"public_raw_reports"`
-}
-
-// Geofence is a named area: a polygon ([[lon, lat], ...]) or countries by
-// Natural Earth ADM0_A3 code (e.g. MEX, COL).
-type Geofence struct {
-	Name      string       `yaml:"name"`
-	Polygon   [][2]float64 `yaml:"polygon"`
-	Countries []string     `yaml:"countries"`
 }
 
 // Webhook receives alerts as signed JSON POSTs.
@@ -252,8 +247,10 @@ func (c *Config) applyDefaults() {
 }
 
 // Load reads a configuration file, applies the environment and defaults,
-// and validates it. An empty path means Default plus the environment.
-func Load(path string, env func(string) string) (Config, error) {
+// and validates it, country codes against countries (nil: unchecked). An
+// empty path means Default plus the environment. Errors start with
+// "config" and the file, and name the offending key.
+func Load(path string, env func(string) string, countries *geo.CountryIndex) (Config, error) {
 	var c Config
 	if path != "" {
 		b, err := os.ReadFile(path)
@@ -272,19 +269,24 @@ func Load(path string, env func(string) string) (Config, error) {
 		c.applyDemo()
 	}
 	c.applyDefaults()
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(countries); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	return c, nil
 }
 
-// Parse decodes YAML strictly: unknown keys are errors.
+// Parse decodes YAML strictly: unknown keys are errors. Its errors name
+// the line and the key path (tracker.holding_turn_deg), not Go types.
 func Parse(r io.Reader) (Config, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return Config{}, err
+	}
 	var c Config
-	dec := yaml.NewDecoder(r)
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, err
+		return Config{}, yamlError(b, err)
 	}
 	return c, nil
 }
@@ -344,8 +346,9 @@ func lookup(env func(string) string, k string) (string, bool) {
 	return v, v != ""
 }
 
-// Validate checks every section and names the first offending field.
-func (c *Config) Validate() error {
+// Validate checks every section and names the first offending field;
+// country codes are checked against countries (nil: unchecked).
+func (c *Config) Validate(countries *geo.CountryIndex) error {
 	if c.Redis.URL != "" {
 		// The store parses the whole URL (store/redis.ParseURL); the
 		// scheme is checked here. A cluster URL lists several hosts, which
@@ -389,25 +392,22 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
-	if err := c.Tracker.Validate(); err != nil {
+	if err := c.Tracker.Validate(countries); err != nil {
 		return err
 	}
 	if c.Websocket.Batch > time.Second {
 		return fmt.Errorf("websocket.batch %s: at most 1s", c.Websocket.Batch)
 	}
 	for i, g := range c.Geofences {
-		if g.Name == "" {
-			return fmt.Errorf("geofences[%d]: name is required", i)
+		if err := g.Validate(); err != nil {
+			return fmt.Errorf("geofences[%d] %q: %w", i, g.Name, err)
 		}
-		if len(g.Polygon) == 0 && len(g.Countries) == 0 {
-			return fmt.Errorf("geofence %s: needs a polygon or countries", g.Name)
+		if countries == nil {
+			continue
 		}
-		if len(g.Polygon) > 0 && len(g.Polygon) < 3 {
-			return fmt.Errorf("geofence %s: polygon needs 3 or more points", g.Name)
-		}
-		for _, p := range g.Polygon {
-			if err := flight.ValidLatLon(p[1], p[0]); err != nil {
-				return fmt.Errorf("geofence %s: %w", g.Name, err)
+		for j, code := range g.Countries {
+			if _, ok := countries.Country(code); !ok {
+				return fmt.Errorf("geofences[%d] %q: countries[%d] %q: not a Natural Earth ADM0_A3 code (e.g. MEX)", i, g.Name, j, code)
 			}
 		}
 	}
@@ -429,11 +429,11 @@ func (c *Config) Validate() error {
 	for i := range c.Feeds {
 		f := &c.Feeds[i]
 		if names[f.Name] {
-			return fmt.Errorf("feeds[%d]: duplicate name %q", i, f.Name)
+			return fmt.Errorf("feeds[%d] %q: duplicate name", i, f.Name)
 		}
 		names[f.Name] = true
 		if err := f.Validate(); err != nil {
-			return fmt.Errorf("feeds[%d] %s: %w", i, f.Name, err)
+			return fmt.Errorf("feeds[%d] %q: %s", i, f.Name, feedReason(err, f.Name))
 		}
 	}
 	switch c.LogLevel {
@@ -442,6 +442,15 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("log_level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	return nil
+}
+
+// feedReason is a feed's validation error without the prefixes the feeds
+// package puts on it ("feeds: bad config: feed \"x\": "), which the
+// feeds[i] "name" of the caller already says.
+func feedReason(err error, name string) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, feeds.ErrConfig.Error()+": ")
+	return strings.TrimPrefix(msg, "feed "+strconv.Quote(name)+": ")
 }
 
 func knownAlert(t string) bool {

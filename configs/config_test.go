@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
 func noEnv(string) string { return "" }
@@ -16,7 +18,7 @@ func TestLoadTestdata(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			_, err := Load(f, noEnv)
+			_, err := Load(f, noEnv, geo.Countries())
 			good := strings.HasSuffix(f, ".good.yml")
 			if good && err != nil {
 				t.Errorf("Load(%s) = %v, want no error", f, err)
@@ -31,7 +33,7 @@ func TestLoadTestdata(t *testing.T) {
 // TestBundledFiles loads every bundled configuration: the documented
 // defaults must be valid and equal to Default().
 func TestBundledFiles(t *testing.T) {
-	c, err := Load("flightwatch.yaml", noEnv)
+	c, err := Load("flightwatch.yaml", noEnv, geo.Countries())
 	if err != nil {
 		t.Fatalf("Load(flightwatch.yaml) = %v", err)
 	}
@@ -55,7 +57,7 @@ func TestEnvOverrides(t *testing.T) {
 		"FLIGHTWATCH_INGEST_TOKENS": "a, b,,c",
 		"FLIGHTWATCH_DEMO":          "1",
 	}
-	c, err := Load("testdata/minimal.good.yml", func(k string) string { return env[k] })
+	c, err := Load("testdata/minimal.good.yml", func(k string) string { return env[k] }, geo.Countries())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestValidateRedisURL(t *testing.T) {
 	} {
 		c := Default()
 		c.Redis.URL = url
-		if err := c.Validate(); (err == nil) != ok {
+		if err := c.Validate(nil); (err == nil) != ok {
 			t.Errorf("Validate(redis.url %q) = %v, want ok %v", url, err, ok)
 		}
 	}

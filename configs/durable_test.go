@@ -3,6 +3,8 @@ package configs
 import (
 	"testing"
 	"time"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
 func TestDurabilityOptions(t *testing.T) {
@@ -11,7 +13,7 @@ func TestDurabilityOptions(t *testing.T) {
 		t.Errorf("defaults stale_after %v, write_timeout %v, takeover %v; want 1m, 2s, 30s",
 			d.Store.StaleAfter, d.Store.WriteTimeout, d.Store.Takeover)
 	}
-	c, err := Load("testdata/durable.good.yml", func(string) string { return "" })
+	c, err := Load("testdata/durable.good.yml", noEnv, geo.Countries())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +22,7 @@ func TestDurabilityOptions(t *testing.T) {
 		w.Name != "newsroom" || w.MaxAge != 12*time.Hour || w.Attempts != 20 || w.Timeout != 5*time.Second {
 		t.Errorf("loaded store %+v, webhook %+v", c.Store, w)
 	}
-	c, err = Load("testdata/minimal.good.yml", func(string) string { return "" })
+	c, err = Load("testdata/minimal.good.yml", noEnv, geo.Countries())
 	if err != nil {
 		t.Fatal(err)
 	}

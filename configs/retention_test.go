@@ -3,6 +3,8 @@ package configs
 import (
 	"testing"
 	"time"
+
+	"github.com/flightwatch/flightwatch/geo"
 )
 
 func TestRetentionPolicy(t *testing.T) {
@@ -17,7 +19,7 @@ func TestRetentionPolicy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Load(tc.file, noEnv)
+			c, err := Load(tc.file, noEnv, geo.Countries())
 			if err != nil {
 				t.Fatal(err)
 			}

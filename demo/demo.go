@@ -11,9 +11,9 @@ import (
 	"github.com/flightwatch/flightwatch/feeds/replay"
 	"github.com/flightwatch/flightwatch/feeds/reports"
 	"github.com/flightwatch/flightwatch/flight"
-	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
-	"github.com/flightwatch/flightwatch/track"
+	"github.com/flightwatch/flightwatch/track/plans"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // Speed is how much faster than real time the scenario plays: a three-hour
@@ -27,20 +27,21 @@ var Start = time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
 // Pause is the wait between the end of one pass and the next.
 const Pause = 20 * time.Second
 
-// Banner is what the map shows while the demo runs.
-const Banner = "Demo: simulated tracks reconstructed from news reports of 23–26 January 2025 (times compressed 60×). Not live data."
-
 // Sink takes the replayed observations.
 type Sink interface {
 	Ingest(ctx context.Context, obs []flight.Observation) error
 	IngestReports(ctx context.Context, reps []flight.Report) (int, error)
 }
 
-// Deps are what the demo drives.
+// Deps are what the demo drives and reads.
 type Deps struct {
-	Store  store.Store
-	Bus    store.Bus
-	Sink   Sink
+	Store store.Store
+	Bus   store.Bus
+	Sink  Sink
+	// Airports checks the plans (flight.Plan.Normalize); required.
+	Airports flight.AirportIndex
+	// Places resolves the reports' places; required.
+	Places reports.Resolver
 	Logger *slog.Logger
 	// Passes bounds the number of passes; 0 loops until ctx is done.
 	Passes int
@@ -51,23 +52,24 @@ type Deps struct {
 }
 
 // Watchlist returns the demo's watchlist.
-func Watchlist() (*track.Watchlist, error) {
+func Watchlist() (*watch.List, error) {
 	f, err := configs.Demo().Open("watchlist.yaml")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return track.LoadWatchlist(f)
+	return watch.Load(f)
 }
 
-// Plans returns the demo's flight plans with departures in scenario time.
-func Plans() ([]flight.Plan, error) {
+// Plans returns the demo's flight plans with departures in scenario time,
+// checked against airports.
+func Plans(airports flight.AirportIndex) ([]flight.Plan, error) {
 	f, err := configs.Demo().Open("flights.yaml")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return track.LoadPlans(f)
+	return plans.Load(f, airports)
 }
 
 // Rebase maps a scenario time to the wall clock for a pass that began at
@@ -90,14 +92,14 @@ func Run(ctx context.Context, d Deps) error {
 	if err := loadReports(ctx, d); err != nil {
 		return err
 	}
-	plans, err := Plans()
+	pl, err := Plans(d.Airports)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	var previous []string
 	for pass := 1; d.Passes == 0 || pass <= d.Passes; pass++ {
 		start := d.Now()
-		ids, err := postPlans(ctx, d, plans, pass, start, previous)
+		ids, err := postPlans(ctx, d, pl, pass, start, previous)
 		if err != nil {
 			return err
 		}
@@ -135,7 +137,7 @@ func postPlans(ctx context.Context, d Deps, plans []flight.Plan, pass int, start
 		if !p.Departure.IsZero() {
 			p.Departure = Rebase(p.Departure, start)
 		}
-		if err := track.ValidatePlan(p, geo.Airports()); err != nil {
+		if err := p.Normalize(d.Airports); err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 		if err := d.Store.PutPlan(ctx, p); err != nil {
@@ -162,7 +164,7 @@ func loadReports(ctx context.Context, d Deps) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	defer f.Close()
-	reps, bad, err := reports.Parse(f, reports.CSV, geo.Gazetteer(), d.Now())
+	reps, bad, err := reports.Parse(f, reports.CSV, d.Places, d.Now())
 	if err != nil {
 		return fmt.Errorf("demo: reports: %w", err)
 	}

@@ -25,7 +25,7 @@ func scenario(t *testing.T, passes int) []flight.Alert {
 	ctx := context.Background()
 	cfg := configs.Default()
 	cfg.Demo = true
-	tc := configs.Tracker{TimeScale: Speed}.TrackConfig()
+	tc := track.Config{TimeScale: Speed}
 	wl, err := Watchlist()
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func scenario(t *testing.T, passes int) []flight.Alert {
 	st := memory.New(store.Config{})
 	bus := memory.NewBus()
 	p := ingest.New(st, bus, tr, ingest.Options{})
-	plans, err := Plans()
+	plans, err := Plans(geo.Airports())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func scenario(t *testing.T, passes int) []flight.Alert {
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var prev []string
 	for pass := 1; pass <= passes; pass++ {
-		ids, err := postPlans(ctx, Deps{Store: st, Bus: bus}, plans, pass, start, prev)
+		ids, err := postPlans(ctx, Deps{Store: st, Bus: bus, Airports: geo.Airports()}, plans, pass, start, prev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestReportsLoadOnce(t *testing.T) {
 	ctx := context.Background()
 	st := memory.New(store.Config{})
 	p := ingest.New(st, memory.NewBus(), nil, ingest.Options{})
-	d := Deps{Store: st, Sink: p, Now: time.Now}
+	d := Deps{Store: st, Sink: p, Now: time.Now, Places: geo.Gazetteer()}
 	for i := 0; i < 2; i++ {
 		if err := loadReports(ctx, d); err != nil {
 			t.Fatal(err)

@@ -26,6 +26,23 @@ const (
 	ClassUnknown  Class = "unknown"  // an end is not known
 )
 
+// Classify judges a leg's class from the countries (ADM0_A3, "" when
+// unknown) of its origin and of its actual or predicted destination,
+// against home.
+func Classify(from, to, home string) Class {
+	switch {
+	case from == "" || to == "":
+		return ClassUnknown
+	case from == home && to == home:
+		return ClassDomestic
+	case from == home:
+		return ClassRemoval
+	case to == home:
+		return ClassReturn
+	}
+	return ClassForeign
+}
+
 // Basis names what a predicted destination was inferred from, in order of
 // trust.
 type Basis string
@@ -68,16 +85,4 @@ type Leg struct {
 	PredictedBasis       Basis   `json:"predicted_basis,omitempty"`
 	// Class is the kind of flight; empty means not judged yet.
 	Class Class `json:"class,omitempty"`
-}
-
-// Plan is a planned flight: an origin and destination airport, the aircraft
-// if known (hex and/or callsign) and the scheduled departure.
-type Plan struct {
-	ID          string    `json:"id"`
-	Origin      string    `json:"origin"`      // airport ident, e.g. KBIF
-	Destination string    `json:"destination"` // airport ident, e.g. MGGT
-	Hex         string    `json:"hex,omitempty"`
-	Callsign    string    `json:"callsign,omitempty"`
-	Departure   time.Time `json:"departure,omitzero"` // scheduled departure, zero when unknown
-	Note        string    `json:"note,omitempty"`
 }

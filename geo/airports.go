@@ -209,6 +209,17 @@ func (x *AirportIndex) Lookup(ident string) (Airport, bool) {
 	return x.all[i], true
 }
 
+// Ident returns the ident of the airport code names (an ident or an IATA
+// code, as Lookup takes it); false when it is unknown or x is nil. It
+// makes the index a flight.AirportIndex.
+func (x *AirportIndex) Ident(code string) (string, bool) {
+	if x == nil {
+		return "", false
+	}
+	a, ok := x.Lookup(code)
+	return a.Ident, ok
+}
+
 // All returns a copy of every airport, sorted by ident.
 func (x *AirportIndex) All() []Airport {
 	out := append([]Airport(nil), x.all...)

@@ -42,20 +42,28 @@ type CountryIndex struct {
 var (
 	countriesOnce sync.Once
 	countries     *CountryIndex
+	countriesErr  error
 )
 
-// Countries returns the index of the embedded Natural Earth 1:50m country
-// outlines, parsed on first use. The embedded file is checked by the
-// package's tests; if it could not be parsed the index is empty.
-func Countries() *CountryIndex {
+// EmbeddedCountries returns the index of the embedded Natural Earth 1:50m
+// country outlines, parsed on first use, or the error that parsing them
+// gave. main calls it at startup and fails on the error, then passes the
+// index to the parts that need it.
+func EmbeddedCountries() (*CountryIndex, error) {
 	countriesOnce.Do(func() {
-		var err error
-		countries, err = LoadCountries(countriesGeoJSON)
-		if err != nil {
+		countries, countriesErr = LoadCountries(countriesGeoJSON)
+		if countriesErr != nil {
 			countries = &CountryIndex{byCode: map[string]int{}}
 		}
 	})
-	return countries
+	return countries, countriesErr
+}
+
+// Countries returns EmbeddedCountries' index for tests; it is empty when
+// the outlines do not parse. Servers take their index through their Deps.
+func Countries() *CountryIndex {
+	ix, _ := EmbeddedCountries()
+	return ix
 }
 
 // ErrCountries is wrapped by country outline parse errors.
@@ -117,6 +125,9 @@ func boundArea(b orb.Bound) float64 { return (b.Max[0] - b.Min[0]) * (b.Max[1] -
 // At returns the ADM0_A3 code of the country that contains p, or false over
 // the sea and unclaimed land.
 func (x *CountryIndex) At(p orb.Point) (string, bool) {
+	if x == nil {
+		return "", false
+	}
 	for i := range x.parts {
 		c := &x.parts[i]
 		if !c.bound.Contains(p) {
@@ -132,6 +143,9 @@ func (x *CountryIndex) At(p orb.Point) (string, bool) {
 // Polygon returns the outline of the country with the ADM0_A3 code (case
 // ignored).
 func (x *CountryIndex) Polygon(code string) (orb.MultiPolygon, bool) {
+	if x == nil {
+		return nil, false
+	}
 	i, ok := x.byCode[strings.ToUpper(strings.TrimSpace(code))]
 	if !ok {
 		return nil, false
@@ -141,6 +155,9 @@ func (x *CountryIndex) Polygon(code string) (orb.MultiPolygon, bool) {
 
 // Country returns the country with the ADM0_A3 code (case ignored).
 func (x *CountryIndex) Country(code string) (Country, bool) {
+	if x == nil {
+		return Country{}, false
+	}
 	i, ok := x.byCode[strings.ToUpper(strings.TrimSpace(code))]
 	if !ok {
 		return Country{}, false
@@ -150,6 +167,9 @@ func (x *CountryIndex) Country(code string) (Country, bool) {
 
 // Codes returns every ADM0_A3 code, sorted.
 func (x *CountryIndex) Codes() []string {
+	if x == nil {
+		return nil
+	}
 	out := make([]string, 0, len(x.countries))
 	for _, c := range x.countries {
 		out = append(out, c.Code)

@@ -37,17 +37,25 @@ type place struct {
 	lat, lon float64
 }
 
-var gazetteer = sync.OnceValue(func() *PlaceIndex {
+var gazetteer = sync.OnceValues(func() (*PlaceIndex, error) {
 	x, err := LoadPlaces(bytes.NewReader(placesCSV))
 	if err != nil {
-		return &PlaceIndex{err: err}
+		return &PlaceIndex{err: err}, err
 	}
-	return x
+	return x, nil
 })
 
-// Gazetteer returns the index of the embedded US places (GeoNames, CC BY
-// 4.0), built on first use.
-func Gazetteer() *PlaceIndex { return gazetteer() }
+// EmbeddedPlaces returns the index of the embedded US places (GeoNames,
+// CC BY 4.0), built on first use, or the error that building it gave.
+// main calls it at startup and fails on the error.
+func EmbeddedPlaces() (*PlaceIndex, error) { return gazetteer() }
+
+// Gazetteer returns EmbeddedPlaces' index for tests; when the list does
+// not load, every lookup fails with the reason.
+func Gazetteer() *PlaceIndex {
+	x, _ := gazetteer()
+	return x
+}
 
 // LoadPlaces builds an index from CSV with the header name,state,lat,lon.
 func LoadPlaces(r io.Reader) (*PlaceIndex, error) {

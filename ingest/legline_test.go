@@ -17,6 +17,7 @@ import (
 	"github.com/flightwatch/flightwatch/store/memory"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
 	"github.com/flightwatch/flightwatch/track"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // historyStores are the two backends, with a short rolling track so that
@@ -91,7 +92,7 @@ func TestLegKeepsItsWholeLine(t *testing.T) {
 			ctx := context.Background()
 			st := mk(t)
 			h := st.(store.History)
-			wl := track.NewWatchlist([]track.WatchEntry{{Name: "removals", Hex: []string{"ae5a01"}}}, nil)
+			wl := watch.New([]watch.Entry{{Name: "removals", Hex: []string{"ae5a01"}}}, nil)
 			tr := track.New(track.Config{}, track.Deps{Airports: geo.Airports(), Watchlist: wl})
 			p := New(st, memory.NewBus(), tr, Options{})
 			t0 := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)

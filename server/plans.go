@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -15,37 +14,6 @@ import (
 
 // routeStepKm is the spacing of great-circle route points.
 const routeStepKm = 50
-
-// checkPlan normalises p and checks it: an id, known origin and
-// destination airports (stored by their ident), a valid hex when given.
-func checkPlan(p *flight.Plan, airports *geo.AirportIndex) error {
-	p.ID = strings.TrimSpace(p.ID)
-	p.Hex = strings.ToLower(strings.TrimSpace(p.Hex))
-	p.Callsign = strings.ToUpper(strings.TrimSpace(p.Callsign))
-	switch {
-	case p.ID == "":
-		return errorf(http.StatusBadRequest, "plan: id is required")
-	case len(p.ID) > 128 || strings.ContainsAny(p.ID, "/ \t\r\n"):
-		return errorf(http.StatusBadRequest, "plan: id %q must be at most 128 characters without spaces or slashes", p.ID)
-	case p.Origin == "" || p.Destination == "":
-		return errorf(http.StatusBadRequest, "plan %s: origin and destination are required", p.ID)
-	case p.Hex != "" && !flight.ValidHex(p.Hex):
-		return errorf(http.StatusBadRequest, "plan %s: hex %q is not 6 hex digits", p.ID, p.Hex)
-	case len(p.Callsign) > 8:
-		return errorf(http.StatusBadRequest, "plan %s: callsign %q longer than 8", p.ID, p.Callsign)
-	}
-	for _, f := range []*string{&p.Origin, &p.Destination} {
-		a, ok := airports.Lookup(*f)
-		if !ok {
-			return errorf(http.StatusBadRequest, "plan %s: airport %q is unknown", p.ID, *f)
-		}
-		*f = a.Ident
-	}
-	if !p.Departure.IsZero() {
-		p.Departure = p.Departure.UTC()
-	}
-	return nil
-}
 
 func (s *Server) postPlan(w http.ResponseWriter, r *http.Request) error {
 	if err := s.authorize(w, r, ScopeIngest); err != nil {
@@ -64,8 +32,8 @@ func (s *Server) postPlan(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errorf(http.StatusBadRequest, "plan: %v", err)
 	}
-	if err := checkPlan(&p, s.airports); err != nil {
-		return err
+	if err := p.Normalize(s.airports); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
 	}
 	if err := s.deps.Store.PutPlan(r.Context(), p); err != nil {
 		return fmt.Errorf("put plan %s: %w", p.ID, err)

@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 func BenchmarkObserve(b *testing.B) {
 	const fleet = 2000
-	tr := New(Config{}, Deps{Watchlist: NewWatchlist([]WatchEntry{{Name: "rch", CallsignPrefix: []string{"RCH"}}}, nil)})
+	tr := newTracker(Config{}, Deps{Watchlist: watch.New([]watch.Entry{{Name: "rch", CallsignPrefix: []string{"RCH"}}}, nil)})
 	hexes := make([]string, fleet)
 	for i := range hexes {
 		hexes[i] = "a" + strings.Repeat("0", 5-len(itoa(int64(i)))) + itoa(int64(i))

@@ -7,30 +7,13 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 )
 
-// classify judges a leg's class from the countries (ADM0_A3, "" when
-// unknown) of its origin and of its actual or predicted destination,
-// against home.
-func classify(from, to, home string) flight.Class {
-	switch {
-	case from == "" || to == "":
-		return flight.ClassUnknown
-	case from == home && to == home:
-		return flight.ClassDomestic
-	case from == home:
-		return flight.ClassRemoval
-	case to == home:
-		return flight.ClassReturn
-	}
-	return flight.ClassForeign
-}
-
 // countryOf finds airports' countries: the Natural Earth outline that
 // holds the airport, else (a field on reclaimed land or a coast the 1:50m
 // outlines miss) the country with the airport's ISO 3166-1 alpha-2 code.
 // Answers are cached per ident; it is safe for concurrent use.
 type countryOf struct {
 	airports  *geo.AirportIndex
-	countries func() *geo.CountryIndex
+	countries *geo.CountryIndex // nil: none
 
 	mu    sync.Mutex
 	cache map[string]string
@@ -48,7 +31,7 @@ func (c *countryOf) of(ident string) string {
 	}
 	code := ""
 	if a, ok := c.airports.Lookup(ident); ok {
-		ci := c.countries()
+		ci := c.countries
 		if got, ok := ci.At(a.Point()); ok {
 			code = got
 		} else if a.Country != "" {
@@ -81,5 +64,5 @@ func (t *Tracker) classOf(l *flight.Leg) flight.Class {
 	if l.Origin == "" || to == "" {
 		return flight.ClassUnknown
 	}
-	return classify(t.country.of(l.Origin), t.country.of(to), t.cfg.HomeCountry)
+	return flight.Classify(t.country.of(l.Origin), t.country.of(to), t.cfg.HomeCountry)
 }

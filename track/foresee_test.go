@@ -7,6 +7,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/routes"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // earlier returns n landed legs of a watched airframe from origin to dest,
@@ -168,15 +170,15 @@ func TestUnplannedScenarios(t *testing.T) {
 	for _, tt := range unplannedScenarios(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.build()
-			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
-			var rt *Routes
+			w := watch.New([]watch.Entry{{Name: "test", Hex: []string{b.hex}}}, nil)
+			var rt *routes.Table
 			if tt.routes != "" {
 				var err error
-				if rt, _, err = LoadRoutes(strings.NewReader(tt.routes), nil); err != nil {
+				if rt, _, err = routes.Load(strings.NewReader(tt.routes), geo.Airports()); err != nil {
 					t.Fatal(err)
 				}
 			}
-			tr := New(Config{}, Deps{Watchlist: w, Routes: rt})
+			tr := newTracker(Config{}, Deps{Watchlist: w, Routes: rt})
 			tr.Seed(tt.history)
 			var alerts []flight.Alert
 			var last flight.Leg
@@ -238,8 +240,8 @@ func TestPredictionWhileAirborne(t *testing.T) {
 			b := newTraj("ae2001", "", kbif, t0).ground(time.Minute).takeoff(brg)
 			b.fly(geo.Destination(mslp.Point(), brg+180, 60), 450, 30000)
 			b.fly(geo.Destination(mslp.Point(), brg+180, 30), 300, 9000)
-			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
-			tr := New(Config{}, Deps{Watchlist: w})
+			w := watch.New([]watch.Entry{{Name: "test", Hex: []string{b.hex}}}, nil)
+			tr := newTracker(Config{}, Deps{Watchlist: w})
 			tr.Seed(tt.history)
 			run(tr, b.obs)
 			legs := tr.Legs()
@@ -270,9 +272,9 @@ func TestSeedRestoresLiveLeg(t *testing.T) {
 	b.fly(geo.Destination(mslp.Point(), brg+180, 500), 450, 35000)
 	cut := len(b.obs)
 	b.fly(geo.Destination(mslp.Point(), brg+180, 300), 450, 35000).land(mroc)
-	w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{b.hex}}}, nil)
+	w := watch.New([]watch.Entry{{Name: "test", Hex: []string{b.hex}}}, nil)
 
-	first := New(Config{}, Deps{Watchlist: w})
+	first := newTracker(Config{}, Deps{Watchlist: w})
 	first.Seed(hist)
 	stored := map[string]flight.Leg{}
 	for _, o := range b.obs[:cut] {
@@ -286,7 +288,7 @@ func TestSeedRestoresLiveLeg(t *testing.T) {
 		legs = append(legs, l)
 		liveID = l.ID
 	}
-	second := New(Config{}, Deps{Watchlist: w})
+	second := newTracker(Config{}, Deps{Watchlist: w})
 	second.Seed(legs)
 	if got := second.Legs(); len(got) != 1 || got[0].ID != liveID || got[0].PredictedDestination != "MSLP" {
 		t.Fatalf("restored legs = %+v, want %s predicted MSLP", got, liveID)

@@ -11,6 +11,18 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// newTracker is New on the embedded airports and countries, unless d
+// names its own.
+func newTracker(cfg Config, d Deps) *Tracker {
+	if d.Airports == nil {
+		d.Airports = geo.Airports()
+	}
+	if d.Countries == nil {
+		d.Countries = geo.Countries()
+	}
+	return New(cfg, d)
+}
+
 // traj builds a synthetic trajectory sampled every 10 s.
 type traj struct {
 	hex, call, squawk string

@@ -5,6 +5,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/detect"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -28,7 +29,7 @@ func (t *Tracker) legs(s *acState, res *Result, p orb.Point, wasAir bool) {
 		if l != nil { // took off again after a landing: a take-off seen
 			nl.leg.Departed = at
 		} else if a, _, ok := t.airports.Nearest(p, t.cfg.AirportNearKm, ""); ok &&
-			lowNearAirport(p, s.ac.AltFt, s.ac.Has&flight.HasAlt != 0, a, t.cfg.AirportNearKm, 1000) &&
+			detect.LowNearAirport(p, s.ac.AltFt, s.ac.Has&flight.HasAlt != 0, a, t.cfg.AirportNearKm, 1000) &&
 			s.phase0(t) == flight.PhaseClimb {
 			// first seen climbing out low near a field: the take-off itself
 			nl.leg.Departed, nl.leg.Origin, nl.start, nl.hasStart = at, a.Ident, a.Point(), true
@@ -163,11 +164,11 @@ func (t *Tracker) land(s *acState, res *Result, at time.Time, p orb.Point) {
 	t.raise(s, res, l.leg.ID+"/landed", flight.AlertLanded, p, name(s)+" landed at "+where)
 	origin, hasO := l.origin()
 	sameEnds := l.plan != nil && l.plan.sameEndpoints
-	if hasO && !sameEnds && landedBack(p, origin, l.back.maxFromOrigin, t.cfg.LandedNearKm, t.cfg.TurnBackMinKm) {
+	if hasO && !sameEnds && detect.LandedBack(p, origin, l.back.MaxFromOrigin, t.cfg.LandedNearKm, t.cfg.TurnBackMinKm) {
 		t.raise(s, res, l.leg.ID+"/turned_back", flight.AlertTurnedBack, p, name(s)+" turned back and landed at its origin "+l.leg.Origin)
 		return
 	}
-	if l.plan != nil && l.plan.hasD && diverted(l.leg.ActualDestination, p, l.plan.plan.Destination, l.plan.dest, t.cfg.LandedNearKm) {
+	if l.plan != nil && l.plan.hasD && detect.Diverted(l.leg.ActualDestination, p, l.plan.plan.Destination, l.plan.dest, t.cfg.LandedNearKm) {
 		t.raise(s, res, l.leg.ID+"/diverted", flight.AlertDiverted, p,
 			name(s)+" diverted: planned "+l.plan.plan.Destination+", landed at "+where)
 	}
@@ -182,7 +183,7 @@ func (t *Tracker) land(s *acState, res *Result, at time.Time, p orb.Point) {
 func (t *Tracker) silenceVerdict(s *acState, res *Result) bool {
 	l := s.leg
 	p := s.pos
-	if ap, ok := t.landingAirport(l, p); ok && lowNearAirport(p, s.ac.AltFt, s.ac.Has&flight.HasAlt != 0, ap, t.cfg.LandedNearKm, t.cfg.LandedBelowFt) {
+	if ap, ok := t.landingAirport(l, p); ok && detect.LowNearAirport(p, s.ac.AltFt, s.ac.Has&flight.HasAlt != 0, ap, t.cfg.LandedNearKm, t.cfg.LandedBelowFt) {
 		t.land(s, res, s.ac.Time, p)
 		return true
 	}
@@ -202,7 +203,7 @@ func (t *Tracker) checkSilence(s *acState, silent time.Duration) (Result, bool) 
 	}
 	p := s.pos
 	res := Result{Accepted: true}
-	if ap, ok := t.landingAirport(l, p); ok && lowNearAirport(p, s.ac.AltFt, s.ac.Has&flight.HasAlt != 0, ap, t.cfg.LandedNearKm, t.cfg.LandedBelowFt) {
+	if ap, ok := t.landingAirport(l, p); ok && detect.LowNearAirport(p, s.ac.AltFt, s.ac.Has&flight.HasAlt != 0, ap, t.cfg.LandedNearKm, t.cfg.LandedBelowFt) {
 		t.land(s, &res, s.ac.Time, p)
 	} else if silent > t.cfg.SignalLost {
 		t.silenceVerdict(s, &res)
@@ -224,8 +225,8 @@ func (t *Tracker) checkSilence(s *acState, silent time.Duration) (Result, bool) 
 func (t *Tracker) detect(s *acState, res *Result, p orb.Point, newTrack bool) {
 	l := s.leg
 	at := s.ac.Time
-	l.hold.add(at, p, s.track, newTrack && s.hasTrack, t.lowForHold(s, l, p), t.cfg.realSpan(holdSampleEvery), t.cfg.HoldingWindow)
-	if holding(&l.hold, p, t.cfg.HoldingTurnDeg, t.cfg.HoldingMaxProgress) {
+	l.hold.Add(at, p, s.track, newTrack && s.hasTrack, t.lowForHold(s, l, p), t.cfg.realSpan(detect.HoldSampleEvery), t.cfg.HoldingWindow)
+	if detect.Holding(&l.hold, p, t.cfg.HoldingTurnDeg, t.cfg.HoldingMaxProgress) {
 		t.raise(s, res, l.leg.ID+"/holding", flight.AlertHolding, p, name(s)+" is holding")
 	}
 	origin, hasO := l.origin()
@@ -238,8 +239,8 @@ func (t *Tracker) detect(s *acState, res *Result, p orb.Point, newTrack bool) {
 			_, dest, hasD = l.heldDest()
 		}
 		if (l.plan == nil || !l.plan.sameEndpoints) && s.hasTrack &&
-			turnBack(&l.back, at, p, s.track, origin, dest, hasD,
-				turnBackParams{t.cfg.TurnBackMinKm, t.cfg.TurnBackMinFraction, t.cfg.TurnBackDuration, t.cfg.TurnBackMaxOffDeg}) {
+			detect.TurnBack(&l.back, at, p, s.track, origin, dest, hasD,
+				detect.TurnBackParams{MinKm: t.cfg.TurnBackMinKm, MinFrac: t.cfg.TurnBackMinFraction, Duration: t.cfg.TurnBackDuration, MaxOffDeg: t.cfg.TurnBackMaxOffDeg}) {
 			toward := l.leg.Origin
 			if toward == "" && l.plan != nil {
 				toward = l.plan.plan.Origin
@@ -248,7 +249,7 @@ func (t *Tracker) detect(s *acState, res *Result, p orb.Point, newTrack bool) {
 		}
 	}
 	if pl := l.plan; pl != nil && pl.hasO && pl.hasD && !pl.sameEndpoints {
-		out := offRoute(p, pl.origin, pl.dest, t.cfg.OffRouteMinNM, t.cfg.OffRouteFraction)
+		out := detect.OffRoute(p, pl.origin, pl.dest, t.cfg.OffRouteMinNM, t.cfg.OffRouteFraction)
 		switch {
 		case out && !l.offRoute:
 			l.offRoute = true
@@ -292,7 +293,7 @@ func (t *Tracker) lowForHold(s *acState, l *legState, p orb.Point) bool {
 			return true
 		}
 	}
-	a, ok := l.hold.nearField(t.airports, p, near)
+	a, ok := l.hold.NearField(t.airports, p, near)
 	return ok && geo.DistanceKm(p, a.Point()) <= near && s.ac.AltFt-a.ElevFt < t.cfg.HoldingLowFt
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // TestLegIDStable checks that a leg keeps the id given at its first
@@ -36,8 +37,8 @@ func TestLegIDStable(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hex := "a0002" + itoa(int64(i))
-			w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{hex}}}, nil)
-			tr := New(Config{}, Deps{Watchlist: w})
+			w := watch.New([]watch.Entry{{Name: "test", Hex: []string{hex}}}, nil)
+			tr := newTracker(Config{}, Deps{Watchlist: w})
 			b := tt.build(hex)
 			stored := map[string]flight.Leg{} // as the pipeline stores them
 			var alerts []flight.Alert
@@ -116,7 +117,7 @@ func TestOffRouteAgain(t *testing.T) {
 	kbif, ktus := airport(t, "KBIF"), airport(t, "KTUS")
 	brg := geo.BearingDeg(kbif.Point(), ktus.Point())
 	plan := flight.Plan{ID: "off", Origin: "KBIF", Destination: "KTUS", Hex: "a00030", Departure: t0}
-	tr := New(Config{}, Deps{})
+	tr := newTracker(Config{}, Deps{})
 	tr.SetPlans([]flight.Plan{plan})
 	b := newTraj("a00030", "", kbif, t0).ground(time.Minute).takeoff(brg).flyKm(brg, 80, 420, 30000)
 	b.flyKm(brg+90, 160, 420, 30000).fly(geo.Destination(kbif.Point(), brg, 200), 420, 30000) // out and back

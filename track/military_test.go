@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // TestMilitaryAgreesWithTags: an aircraft's military flag and its
@@ -13,13 +14,13 @@ import (
 // watchlist entry tagged it, and a watchlist reload that drops the tag
 // drops the flag (unless the feed flags it).
 func TestMilitaryAgreesWithTags(t *testing.T) {
-	mil := NewWatchlist([]WatchEntry{{Name: "airlifters", Type: []string{"C17"}, Tags: []string{"military"}},
+	mil := watch.New([]watch.Entry{{Name: "airlifters", Type: []string{"C17"}, Tags: []string{"military"}},
 		{Name: "charters", CallsignPrefix: []string{"GXA"}, Tags: []string{"removal-charter"}}}, nil)
-	plain := NewWatchlist([]WatchEntry{{Name: "airlifters", Type: []string{"C17"}}}, nil)
+	plain := watch.New([]watch.Entry{{Name: "airlifters", Type: []string{"C17"}}}, nil)
 	tests := []struct {
 		name     string
-		list     *Watchlist
-		reload   *Watchlist
+		list     *watch.List
+		reload   *watch.List
 		obs      flight.Observation
 		military bool
 	}{
@@ -32,7 +33,7 @@ func TestMilitaryAgreesWithTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := New(Config{}, Deps{Watchlist: tt.list})
+			tr := newTracker(Config{}, Deps{Watchlist: tt.list})
 			o := tt.obs
 			o.Time, o.Lat, o.Lon = t0, 31.8, -106.4
 			a := tr.Observe(o).Aircraft

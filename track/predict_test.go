@@ -193,27 +193,8 @@ func TestDivertedUnplanned(t *testing.T) {
 	}
 }
 
-func TestClassify(t *testing.T) {
-	tests := []struct {
-		from, to string
-		want     flight.Class
-	}{
-		{"USA", "GTM", flight.ClassRemoval},
-		{"USA", "USA", flight.ClassDomestic},
-		{"MEX", "USA", flight.ClassReturn},
-		{"GTM", "SLV", flight.ClassForeign},
-		{"", "GTM", flight.ClassUnknown},
-		{"USA", "", flight.ClassUnknown},
-	}
-	for _, tt := range tests {
-		if got := classify(tt.from, tt.to, "USA"); got != tt.want {
-			t.Errorf("classify(%q, %q) = %q, want %q", tt.from, tt.to, got, tt.want)
-		}
-	}
-}
-
 func TestCountryOf(t *testing.T) {
-	c := countryOf{airports: geo.Airports(), countries: geo.Countries}
+	c := countryOf{airports: geo.Airports(), countries: geo.Countries()}
 	tests := []struct{ ident, want string }{
 		{"KBIF", "USA"}, {"MGGT", "GTM"}, {"MSLP", "SLV"}, {"SKBO", "COL"}, {"LFPG", "FRA"}, {"ENZV", "NOR"},
 		{"PHNL", "USA"}, {"ZZZZ", ""},

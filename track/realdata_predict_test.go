@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // TestRealTrajectoriesUnplanned replays the recorded flights in
@@ -51,7 +52,7 @@ func TestRealTrajectoriesUnplanned(t *testing.T) {
 			if len(obs) == 0 {
 				t.Fatalf("%s: no observations", c.file)
 			}
-			tr := New(Config{}, Deps{Watchlist: NewWatchlist([]WatchEntry{{Name: "monitor", Hex: []string{obs[0].Hex}}}, nil)})
+			tr := newTracker(Config{}, Deps{Watchlist: watch.New([]watch.Entry{{Name: "monitor", Hex: []string{obs[0].Hex}}}, nil)})
 			if seeded && c.origin != "" && c.sched != "" {
 				tr.Seed(earlier(obs[0].Hex, c.origin, c.sched, 3))
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/track/watch"
 )
 
 // readTrajectory reads a realdata trajectory CSV (time_unix,icao24,
@@ -95,9 +96,9 @@ func TestRealTrajectories(t *testing.T) {
 			}
 			deps := Deps{}
 			if c.origin == "" {
-				deps.Watchlist = NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{obs[0].Hex}}}, nil)
+				deps.Watchlist = watch.New([]watch.Entry{{Name: "test", Hex: []string{obs[0].Hex}}}, nil)
 			}
-			tr := New(Config{}, deps)
+			tr := newTracker(Config{}, deps)
 			if c.origin != "" {
 				tr.SetPlans([]flight.Plan{{ID: "plan-" + c.file[:2], Origin: c.origin, Destination: c.dest,
 					Hex: obs[0].Hex, Departure: obs[0].Time.Add(10 * time.Minute)}})

@@ -6,6 +6,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/geofence"
+	"github.com/flightwatch/flightwatch/track/watch"
 	"github.com/paulmach/orb"
 )
 
@@ -124,7 +126,7 @@ func scenarios(t testing.TB) []scenario {
 func TestScenarios(t *testing.T) {
 	for _, tt := range scenarios(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := New(Config{}, Deps{})
+			tr := newTracker(Config{}, Deps{})
 			tr.SetPlans([]flight.Plan{tt.plan})
 			b := tt.build()
 			alerts := run(tr, b.obs)
@@ -157,7 +159,7 @@ func TestScenarios(t *testing.T) {
 
 func TestUnwatchedRaisesOnlyEmergency(t *testing.T) {
 	kbif := airport(t, "KBIF")
-	tr := New(Config{}, Deps{})
+	tr := newTracker(Config{}, Deps{})
 	b := newTraj("abc123", "AAL1", kbif, t0).ground(time.Minute).takeoff(90).flyKm(90, 50, 300, 20000)
 	b.squawk = "7700"
 	b.flyKm(90, 20, 300, 20000)
@@ -173,8 +175,8 @@ func TestUnwatchedRaisesOnlyEmergency(t *testing.T) {
 func TestGeofence(t *testing.T) {
 	kbif := airport(t, "KBIF")
 	box := orb.MultiPolygon{{{{-105, 31}, {-104, 31}, {-104, 33}, {-105, 33}, {-105, 31}}}}
-	w := NewWatchlist([]WatchEntry{{Name: "test", Hex: []string{"abc124"}}}, nil)
-	tr := New(Config{GeofenceCountries: []string{"MEX"}}, Deps{Watchlist: w, Geofences: []Geofence{{Name: "box", Area: box}}})
+	w := watch.New([]watch.Entry{{Name: "test", Hex: []string{"abc124"}}}, nil)
+	tr := newTracker(Config{GeofenceCountries: []string{"MEX"}}, Deps{Watchlist: w, Geofences: []geofence.Fence{{Name: "box", Area: box}}})
 	b := newTraj("abc124", "", kbif, t0).ground(time.Minute).takeoff(90).flyKm(90, 250, 300, 20000).
 		fly(orb.Point{-104, 29}, 300, 20000)
 	alerts := run(tr, b.obs)
@@ -196,7 +198,7 @@ func TestGeofence(t *testing.T) {
 }
 
 func TestObserveDrops(t *testing.T) {
-	tr := New(Config{}, Deps{})
+	tr := newTracker(Config{}, Deps{})
 	o := flight.Observation{Hex: "abc125", Time: t0, Lat: 31, Lon: -106, AltFt: 30000, Has: flight.HasAlt}
 	tests := []struct {
 		name   string

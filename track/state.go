@@ -1,11 +1,13 @@
 package track
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/detect"
 	"github.com/paulmach/orb"
 )
 
@@ -55,8 +57,8 @@ type legState struct {
 	triedCall string
 	triedDep  time.Time
 
-	hold      holdState
-	back      backState
+	hold      detect.Hold
+	back      detect.Back
 	offRoute  bool // outside the planned corridor now
 	offRouteN int  // excursions from the corridor so far
 	pred      predState
@@ -234,7 +236,7 @@ func (t *Tracker) merge(s *acState, o flight.Observation) {
 	}
 	// The military flag and the tags agree: a watchlist entry tagged
 	// military (a C-17 matched by type) makes the aircraft military too.
-	s.ac.Military = s.feedMil || hasTag(s.ac.Tags, "military")
+	s.ac.Military = s.feedMil || slices.Contains(s.ac.Tags, "military")
 }
 
 // updateTrack sets s.track from the reported track, or from the bearing

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/track/detect"
 )
 
 func TestConfigTimeScale(t *testing.T) {
@@ -39,8 +40,8 @@ func TestConfigTimeScale(t *testing.T) {
 				c.TurnBackMinFraction != 0.1 || c.HoldingLowFt != 3000 || c.HoldingLowNearKm != 15 {
 				t.Errorf("thresholds changed: %+v", c)
 			}
-			if got := c.realSpan(holdSampleEvery); got != holdSampleEvery/10 {
-				t.Errorf("realSpan(%v) = %v, want %v", holdSampleEvery, got, holdSampleEvery/10)
+			if got := c.realSpan(detect.HoldSampleEvery); got != detect.HoldSampleEvery/10 {
+				t.Errorf("realSpan(%v) = %v, want %v", detect.HoldSampleEvery, got, detect.HoldSampleEvery/10)
 			}
 		}},
 	}
@@ -101,7 +102,7 @@ func alertCounts(alerts []flight.Alert) []string {
 func TestTimeScaleCompressed(t *testing.T) {
 	const scale = 60
 	play := func(sc scenario, cfg Config, obs []flight.Observation, tick time.Duration) []flight.Alert {
-		tr := New(cfg, Deps{})
+		tr := newTracker(cfg, Deps{})
 		tr.SetPlans([]flight.Plan{sc.plan}) // departures are at t0, which compress keeps
 		alerts := run(tr, obs)
 		if tick > 0 {

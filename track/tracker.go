@@ -4,43 +4,31 @@ import (
 	"fmt"
 	"hash/fnv"
 	"hash/maphash"
-	"io"
 	"log/slog"
 	"math"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/track/geofence"
+	"github.com/flightwatch/flightwatch/track/routes"
+	"github.com/flightwatch/flightwatch/track/watch"
 	"github.com/paulmach/orb"
 )
 
-// Geofence is a named area; watched or planned aircraft raise a geofence
-// alert on entering it and a cleared one on leaving.
-type Geofence struct {
-	Name string
-	Area orb.MultiPolygon
-}
-
-type fence struct {
-	Geofence
-	bound orb.Bound
-}
-
-// Deps are the tracker's collaborators. Nil Airports means geo.Airports();
-// nil Countries means geo.Countries() (read only when
-// Config.GeofenceCountries is set); nil Watchlist watches nothing; nil
-// Logger discards.
+// Deps are the tracker's collaborators. Airports and Countries are the
+// indexes it resolves airports and countries in; nil knows none. Nil
+// Watchlist watches nothing; nil Logger discards.
 type Deps struct {
 	Airports  *geo.AirportIndex
 	Countries *geo.CountryIndex
-	Watchlist *Watchlist
+	Watchlist *watch.List
 	// Routes is the callsign route table for predictions (nil: none).
-	Routes    *Routes
-	Geofences []Geofence
+	Routes    *routes.Table
+	Geofences []geofence.Fence
 	Logger    *slog.Logger
 }
 
@@ -85,12 +73,12 @@ type Tracker struct {
 }
 
 type routesHolder struct {
-	r   *Routes
+	r   *routes.Table
 	ver uint64
 }
 
 type watchHolder struct {
-	w   *Watchlist
+	w   *watch.List
 	ver uint64
 }
 
@@ -115,56 +103,34 @@ func New(cfg Config, deps Deps) *Tracker {
 	t := &Tracker{cfg: cfg.withDefaults(), airports: deps.Airports, log: deps.Logger,
 		seed: maphash.MakeSeed(), planUse: map[string]*legState{}, planDep: map[string]bool{}, notDep: map[string]bool{}}
 	if t.airports == nil {
-		t.airports = geo.Airports()
+		t.airports = geo.NewAirportIndex(nil)
 	}
 	if t.log == nil {
-		t.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		t.log = slog.New(slog.DiscardHandler)
 	}
 	t.log = t.log.With("component", "track")
 	for i := range t.shards {
 		t.shards[i].m = map[string]*acState{}
 	}
-	for _, g := range deps.Geofences {
-		t.fences = append(t.fences, fence{g, g.Area.Bound()})
-	}
-	if len(t.cfg.GeofenceCountries) > 0 {
-		ci := deps.Countries
-		if ci == nil {
-			ci = geo.Countries()
-		}
-		for _, code := range t.cfg.GeofenceCountries {
-			mp, ok := ci.Polygon(code)
-			if !ok {
-				t.log.Warn("unknown geofence country", "code", code)
-				continue
-			}
-			t.fences = append(t.fences, fence{Geofence{Name: strings.ToUpper(code), Area: mp}, mp.Bound()})
-		}
-	}
+	t.buildFences(deps.Geofences, deps.Countries)
 	t.watch.Store(&watchHolder{w: deps.Watchlist, ver: 1})
 	t.routes.Store(&routesHolder{r: deps.Routes, ver: 1})
 	t.hist = map[string][]pastLeg{}
-	ci := deps.Countries
-	t.country = countryOf{airports: t.airports, countries: func() *geo.CountryIndex {
-		if ci != nil {
-			return ci
-		}
-		return geo.Countries()
-	}}
+	t.country = countryOf{airports: t.airports, countries: deps.Countries}
 	t.plans.Store(&planSet{ver: 1})
 	return t
 }
 
 // SetWatchlist replaces the watchlist; aircraft are matched again on their
 // next observation.
-func (t *Tracker) SetWatchlist(w *Watchlist) {
+func (t *Tracker) SetWatchlist(w *watch.List) {
 	old := t.watch.Load()
 	t.watch.Store(&watchHolder{w: w, ver: old.ver + 1})
 }
 
 // SetRoutes replaces the callsign route table; legs predicted from the
 // old one are predicted again on their next observation.
-func (t *Tracker) SetRoutes(r *Routes) {
+func (t *Tracker) SetRoutes(r *routes.Table) {
 	old := t.routes.Load()
 	t.routes.Store(&routesHolder{r: r, ver: old.ver + 1})
 }
@@ -177,7 +143,9 @@ func (t *Tracker) SetPlans(plans []flight.Plan) {
 	old := t.plans.Load()
 	ps := &planSet{ver: old.ver + 1, byHex: map[string][]*planInfo{}, byCall: map[string][]*planInfo{}}
 	for _, p := range plans {
-		p = NormalizePlan(p)
+		if err := p.Normalize(t.airports); err != nil {
+			t.log.Debug("plan does not check; it matches, unchecked where its airports are unknown", "plan", p.ID, "err", err)
+		}
 		pi := &planInfo{plan: p}
 		if a, ok := t.airports.Lookup(p.Origin); ok {
 			pi.origin, pi.hasO = a.Point(), true

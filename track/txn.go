@@ -183,7 +183,7 @@ func (l *legState) clone() legState {
 	if l.raised != nil {
 		c.raised = maps.Clone(l.raised)
 	}
-	c.hold.samples = slices.Clone(l.hold.samples)
+	c.hold = l.hold.Clone()
 	c.pred.samples = slices.Clone(l.pred.samples)
 	return c
 }

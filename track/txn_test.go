@@ -27,7 +27,7 @@ func TestTxnRollbackRestores(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tr := New(Config{}, Deps{Airports: geo.Airports()})
+			tr := newTracker(Config{}, Deps{Airports: geo.Airports()})
 			tx := tr.Begin()
 			for i := range tc.before {
 				if r := tx.Observe(txnObs("ae0001", t0, i)); !r.Accepted {
@@ -58,7 +58,7 @@ func TestTxnRollbackRestores(t *testing.T) {
 }
 
 func TestTxnConcurrent(t *testing.T) {
-	tr := New(Config{}, Deps{Airports: geo.Airports()})
+	tr := newTracker(Config{}, Deps{Airports: geo.Airports()})
 	t0 := time.Date(2025, 1, 24, 15, 0, 0, 0, time.UTC)
 	var wg sync.WaitGroup
 	for g := range 4 {

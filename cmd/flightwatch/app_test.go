@@ -72,7 +72,7 @@ func startApp(t *testing.T, cfg configs.Config) string {
 		out = os.Stderr // the app's log, for debugging a failing test
 	}
 	log := slog.New(slog.NewTextHandler(out, nil))
-	a, err := newApp(ctx, cfg, ".", log)
+	a, err := newApp(ctx, cfg, ".", testIndexes(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func TestFeedsReachAPI(t *testing.T) {
 		{Name: "tar1090", Kind: "readsb", URL: rx.URL + "/data/aircraft.json", Interval: feeds.Duration(200 * time.Millisecond)},
 		{Name: "receiver", Kind: "sbs", Address: ln.Addr().String()},
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(testIndexes(t).countries); err != nil {
 		t.Fatal(err)
 	}
 	base := startApp(t, cfg)

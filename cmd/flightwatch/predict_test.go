@@ -31,7 +31,7 @@ import (
 func runApp(t *testing.T, cfg configs.Config, base string) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := newApp(ctx, cfg, base, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := newApp(ctx, cfg, base, testIndexes(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,11 @@ func record(ctx context.Context, args []string) error {
 	if *path == "" || *out == "" {
 		return errors.New("record: --config and --out are required")
 	}
-	cfg, err := configs.Load(*path, os.Getenv)
+	idx, err := loadIndexes()
+	if err != nil {
+		return err
+	}
+	cfg, err := configs.Load(*path, os.Getenv, idx.countries)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +17,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/configs"
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/memory"
 )
 
 // TestWatchlistReloadOnHangup edits the watchlist and the routes file of
@@ -34,17 +38,15 @@ func TestWatchlistReloadOnHangup(t *testing.T) {
 	cfg.Plans = nil
 	cfg.Tracker.RoutesFile = "routes.csv"
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tr, err := newTracker(cfg, dir)
+	reg := prometheus.NewRegistry()
+	wf := newFiles(cfg, dir, testIndexes(t), nil, log, reg)
+	tr, err := newTracker(cfg, wf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	wf := newWatchFiles(cfg, dir, tr, log, reg)
-	rt, err := wf.routes()
-	if err != nil || rt.Len() != 1 {
-		t.Fatalf("routes() = %d routes, %v; want 1", rt.Len(), err)
+	if got := gauge(t, reg, "flightwatch_routes_loaded"); got != 1 {
+		t.Fatalf("flightwatch_routes_loaded = %v, want 1", got)
 	}
-	tr.SetRoutes(rt)
 
 	at := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
 	watch := func(hex string) string {
@@ -89,7 +91,7 @@ func TestWatchlistReloadOnHangup(t *testing.T) {
 
 	// A watchlist that no longer parses keeps the old one.
 	write("watchlist.yaml", "entries:\n  - name: broken\n    hex: [nothex]\n")
-	wf.reload()
+	wf.reload(context.Background())
 	if w := watch("ae0202"); w != "second" {
 		t.Errorf("after a bad reload ae0202 watched by %q, want the old entry", w)
 	}
@@ -108,4 +110,61 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	}
 	t.Fatalf("metric %s not registered", name)
 	return 0
+}
+
+// TestPlansReload: the plan files load into the store at start and again
+// on reload, through the one plan loader (IATA codes become idents); a
+// file that no longer loads keeps the stored plans.
+func TestPlansReload(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) {
+		if err := os.WriteFile(filepath.Join(dir, "flights.yaml"), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("plans:\n  - {id: a, origin: KBIF, destination: MGGT}\n")
+	cfg := configs.Default()
+	cfg.Plans = []string{"flights.yaml"}
+	wf := newFiles(cfg, dir, testIndexes(t), nil, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if _, err := newTracker(cfg, wf); err != nil {
+		t.Fatal(err)
+	}
+	st, bus := memory.New(store.Config{}), memory.NewBus()
+	wf.st, wf.bus = st, bus
+	ctx := context.Background()
+	events, err := bus.Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := wf.putPlans(ctx); n != 1 || err != nil {
+		t.Fatalf("putPlans() = %d, %v; want 1", n, err)
+	}
+	ids := func() string {
+		ps, err := st.Plans(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.ID+":"+p.Origin+"-"+p.Destination)
+		}
+		slices.Sort(out)
+		return strings.Join(out, ",")
+	}
+	if got := ids(); got != "a:KBIF-MGGT" {
+		t.Errorf("plans after start = %s", got)
+	}
+	write("plans:\n  - {id: a, origin: KBIF, destination: MGGT}\n  - {id: b, origin: elp, destination: gua}\n")
+	wf.reload(ctx)
+	if got := ids(); got != "a:KBIF-MGGT,b:KELP-MGGT" {
+		t.Errorf("plans after reload = %s, want a and b with idents", got)
+	}
+	if e := <-events; e.Kind != store.EventPlans {
+		t.Errorf("reload published %v, want a plans event", e.Kind)
+	}
+	write("plans:\n  - {id: c/d, origin: KBIF, destination: MGGT}\n")
+	wf.reload(ctx)
+	if got := ids(); got != "a:KBIF-MGGT,b:KELP-MGGT" {
+		t.Errorf("plans after a bad reload = %s, want the old ones", got)
+	}
 }

@@ -42,11 +42,12 @@ type leg struct {
 	path               []orb.Point   // [lon, lat], first = origin runway, last = landing runway
 	originElev         float64
 	destElev           float64
-	land               bool // false: never takes off (only taxi observations)
+	land               bool      // false: never takes off (only taxi observations)
+	parked             orb.Point // where a leg with no path stands
 }
 
-func ap(ident string) (orb.Point, float64) {
-	a, ok := geo.Airports().Lookup(ident)
+func ap(airports *geo.AirportIndex, ident string) (orb.Point, float64) {
+	a, ok := airports.Lookup(ident)
 	if !ok {
 		panic("unknown airport " + ident)
 	}
@@ -54,11 +55,15 @@ func ap(ident string) (orb.Point, float64) {
 }
 
 func main() {
-	kbif, kbifE := ap("KBIF")
-	kdma, kdmaE := ap("KDMA")
-	mggt, mggtE := ap("MGGT")
-	knkx, knkxE := ap("KNKX")
-	kefd, kefdE := ap("KEFD")
+	airports, err := geo.EmbeddedAirports()
+	if err != nil {
+		panic(err)
+	}
+	kbif, kbifE := ap(airports, "KBIF")
+	kdma, kdmaE := ap(airports, "KDMA")
+	mggt, mggtE := ap(airports, "MGGT")
+	knkx, knkxE := ap(airports, "KNKX")
+	kefd, kefdE := ap(airports, "KEFD")
 
 	legs := []leg{
 		{hex: "ae5a01", callsign: "RCH821", start: 0, taxi: 4 * time.Minute, originElev: kbifE, destElev: mggtE, land: true,
@@ -66,7 +71,7 @@ func main() {
 		{hex: "ae5a02", callsign: "RCH822", start: 12 * time.Minute, taxi: 4 * time.Minute, originElev: kdmaE, destElev: mggtE, land: true,
 			path: []orb.Point{kdma, {-108.0, 28.5}, {-100.0, 21.0}, {-93.5, 16.2}, mggt}},
 		// The flight to Mexico: parked at Biggs, never takes off.
-		{hex: "ae5a03", callsign: "RCH823", start: 20 * time.Minute, taxi: 12 * time.Minute, originElev: kbifE},
+		{hex: "ae5a03", callsign: "RCH823", start: 20 * time.Minute, taxi: 12 * time.Minute, originElev: kbifE, parked: kbif},
 		// REACH 538: Miramar toward Bogota, east over Texas, turns back near
 		// the Gulf coast and lands in Houston (Ellington, as the field is
 		// not reported).
@@ -195,8 +200,7 @@ func (l leg) path0() orb.Point {
 	if len(l.path) > 0 {
 		return l.path[0]
 	}
-	p, _ := ap("KBIF")
-	return p
+	return l.parked
 }
 
 func pathKm(path []orb.Point) float64 {

@@ -1,4 +1,4 @@
-package track
+package watch
 
 import (
 	"errors"
@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/flightwatch/flightwatch/flight"
-	"github.com/flightwatch/flightwatch/geo"
 )
 
 func TestLoadWatchlist(t *testing.T) {
@@ -23,16 +22,16 @@ func TestLoadWatchlist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadWatchlist(strings.NewReader(tt.in))
-			if (err != nil) != tt.wantErr || (err != nil && !errors.Is(err, ErrWatchlist)) {
-				t.Errorf("LoadWatchlist() error = %v, wantErr %v", err, tt.wantErr)
+			_, err := Load(strings.NewReader(tt.in))
+			if (err != nil) != tt.wantErr || (err != nil && !errors.Is(err, ErrList)) {
+				t.Errorf("Load() error = %v, wantErr %v", err, tt.wantErr)
 			}
 		})
 	}
 }
 
 func TestWatchlistMatch(t *testing.T) {
-	yml, _ := LoadWatchlist(strings.NewReader("entries:\n  - name: usaf\n    callsign_prefix: [RCH]\n    type: [C17]\n    tags: [airlift]\n  - name: one\n    hex: ae1234\n  - name: gxa\n    operator: GXA\n"))
+	yml, _ := Load(strings.NewReader("entries:\n  - name: usaf\n    callsign_prefix: [RCH]\n    type: [C17]\n    tags: [airlift]\n  - name: one\n    hex: ae1234\n  - name: gxa\n    operator: GXA\n"))
 	csvW, err := LoadPlaneAlertCSV(strings.NewReader("$ICAO,$Registration,$Operator,$Type,$ICAO Type,#CMPG,$Tag 1,$#Tag 2,$#Tag 3,Category,$#Link\nAE5678,05-5140,USAF,Boeing C-17,C17,Mil,Moose,,,Dictator Alert,http://x\nbad,,,,,,,,,,\n"))
 	if err != nil {
 		t.Fatalf("LoadPlaneAlertCSV() = %v", err)
@@ -66,41 +65,10 @@ func TestWatchlistMatch(t *testing.T) {
 	}
 }
 
-func TestLoadPlans(t *testing.T) {
-	tests := []struct {
-		name, in string
-		n        int
-		wantErr  bool
-	}{
-		{"good", "plans:\n  - id: cbp-1\n    origin: kbif\n    destination: MGGT\n    hex: AE1234\n    callsign: rch821\n    departure: 2025-01-24T14:00:00Z\n", 1, false},
-		{"unknown key", "plans:\n  - id: a\n    origin: KBIF\n    destination: MGGT\n    gate: 3\n", 0, true},
-		{"missing destination", "plans:\n  - id: a\n    origin: KBIF\n", 0, true},
-		{"bad time", "plans:\n  - id: a\n    origin: KBIF\n    destination: MGGT\n    departure: tomorrow\n", 0, true},
-		{"duplicate", "plans:\n  - {id: a, origin: KBIF, destination: MGGT}\n  - {id: a, origin: KBIF, destination: MGGT}\n", 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ps, err := LoadPlans(strings.NewReader(tt.in))
-			if (err != nil) != tt.wantErr || len(ps) != tt.n {
-				t.Fatalf("LoadPlans() = %d plans, %v; want %d, err %v", len(ps), err, tt.n, tt.wantErr)
-			}
-			if tt.n > 0 && (ps[0].Origin != "KBIF" || ps[0].Hex != "ae1234" || ps[0].Callsign != "RCH821") {
-				t.Errorf("LoadPlans() = %+v, not normalised", ps[0])
-			}
-		})
-	}
-	if err := ValidatePlan(flight.Plan{ID: "x", Origin: "KBIF", Destination: "ZZZZ"}, geo.Airports()); err == nil {
-		t.Errorf("ValidatePlan(unknown destination) = nil")
-	}
-	if err := ValidatePlan(flight.Plan{ID: "x", Origin: "kbif", Destination: "MGGT"}, geo.Airports()); err != nil {
-		t.Errorf("ValidatePlan(good) = %v", err)
-	}
-}
-
 func FuzzLoadWatchlist(f *testing.F) {
 	f.Add("entries:\n  - name: a\n    hex: ae1234\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		w, err := LoadWatchlist(strings.NewReader(s))
+		w, err := Load(strings.NewReader(s))
 		if err == nil {
 			w.Match(&flight.Aircraft{Observation: flight.Observation{Hex: "ae1234", Callsign: "RCH1"}})
 		}
@@ -110,9 +78,4 @@ func FuzzLoadWatchlist(f *testing.F) {
 func FuzzLoadPlaneAlertCSV(f *testing.F) {
 	f.Add("$ICAO,$Registration\nae1234,X\n")
 	f.Fuzz(func(t *testing.T, s string) { LoadPlaneAlertCSV(strings.NewReader(s)) })
-}
-
-func FuzzLoadPlans(f *testing.F) {
-	f.Add("plans:\n  - {id: a, origin: KBIF, destination: MGGT}\n")
-	f.Fuzz(func(t *testing.T, s string) { LoadPlans(strings.NewReader(s)) })
 }

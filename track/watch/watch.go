@@ -1,4 +1,8 @@
-package track
+// Package watch holds watchlists: which aircraft flightwatch watches, read
+// from its YAML layout (configs/watchlist.yaml) or plane-alert-db CSV, and
+// matched against an aircraft by hex, registration, callsign prefix, type
+// or operator. A List is read-only once built and safe for concurrent use.
+package watch
 
 import (
 	"encoding/csv"
@@ -12,16 +16,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// ErrWatchlist is wrapped by watchlist parse errors.
-var ErrWatchlist = errors.New("track: bad watchlist")
+// ErrList is wrapped by watchlist parse errors.
+var ErrList = errors.New("watch: bad watchlist")
 
-// WatchEntry is one watchlist entry. An aircraft matches it when any of its
+// Entry is one watchlist entry. An aircraft matches it when any of its
 // matchers does: Hex (ICAO addresses), Reg (registrations), CallsignPrefix
 // (e.g. "RCH"), Type (ICAO type designators, e.g. "C17") or Operator (an
 // operator name known for the aircraft's hex from a plane-alert list, or a
 // three-letter ICAO airline designator compared with the callsign's first
 // three letters). Matching ignores case.
-type WatchEntry struct {
+type Entry struct {
 	Name           string
 	Hex            []string
 	Reg            []string
@@ -34,10 +38,10 @@ type WatchEntry struct {
 	Source string
 }
 
-// Watchlist matches aircraft against entries. It is read-only once built
+// List matches aircraft against entries. It is read-only once built
 // and safe for concurrent use; Merge returns a new one.
-type Watchlist struct {
-	entries   []WatchEntry
+type List struct {
+	entries   []Entry
 	hex       map[string]int // lower-case hex -> entry
 	reg       map[string]int // upper-case
 	prefixes  []prefixRule   // longest first
@@ -83,7 +87,7 @@ type watchlistFile struct {
 	} `yaml:"entries"`
 }
 
-// LoadWatchlist reads a watchlist from YAML. The layout:
+// Load reads a watchlist from YAML. The layout:
 //
 //	entries:
 //	  - name: usaf-airlift          # required, unique
@@ -97,37 +101,37 @@ type watchlistFile struct {
 //
 // Unknown keys, an entry without a name, a duplicate name, an entry with no
 // matcher and a malformed hex are errors.
-func LoadWatchlist(r io.Reader) (*Watchlist, error) {
+func Load(r io.Reader) (*List, error) {
 	var f watchlistFile
 	dec := yaml.NewDecoder(r)
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: %w", ErrWatchlist, err)
+		return nil, fmt.Errorf("%w: %w", ErrList, err)
 	}
 	seen := map[string]bool{}
-	var entries []WatchEntry
+	var entries []Entry
 	for i, e := range f.Entries {
 		name := strings.TrimSpace(e.Name)
 		if name == "" {
-			return nil, fmt.Errorf("%w: entry %d: name is required", ErrWatchlist, i+1)
+			return nil, fmt.Errorf("%w: entry %d: name is required", ErrList, i+1)
 		}
 		if seen[name] {
-			return nil, fmt.Errorf("%w: entry %q: duplicate name", ErrWatchlist, name)
+			return nil, fmt.Errorf("%w: entry %q: duplicate name", ErrList, name)
 		}
 		seen[name] = true
-		w := WatchEntry{Name: name, Hex: e.Hex, Reg: e.Reg, CallsignPrefix: e.CallsignPrefix,
+		w := Entry{Name: name, Hex: e.Hex, Reg: e.Reg, CallsignPrefix: e.CallsignPrefix,
 			Type: e.Type, Operator: e.Operator, Tags: e.Tags, Source: strings.TrimSpace(e.Source)}
 		if len(w.Hex)+len(w.Reg)+len(w.CallsignPrefix)+len(w.Type)+len(w.Operator) == 0 {
-			return nil, fmt.Errorf("%w: entry %q: no hex, reg, callsign_prefix, type or operator", ErrWatchlist, name)
+			return nil, fmt.Errorf("%w: entry %q: no hex, reg, callsign_prefix, type or operator", ErrList, name)
 		}
 		for _, h := range w.Hex {
 			if !flight.ValidHex(strings.ToLower(strings.TrimSpace(h))) {
-				return nil, fmt.Errorf("%w: entry %q: hex %q is not 6 hex digits", ErrWatchlist, name, h)
+				return nil, fmt.Errorf("%w: entry %q: hex %q is not 6 hex digits", ErrList, name, h)
 			}
 		}
 		entries = append(entries, w)
 	}
-	return NewWatchlist(entries, nil), nil
+	return New(entries, nil), nil
 }
 
 // LoadPlaneAlertCSV reads a plane-alert-db CSV ($ICAO,$Registration,
@@ -137,12 +141,12 @@ func LoadWatchlist(r io.Reader) (*Watchlist, error) {
 // its tags and category (lower case), plus "military" when CMPG is Mil.
 // Rows with a bad hex are skipped and counted in the error only when no row
 // is good; a missing ICAO column is an error.
-func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
+func LoadPlaneAlertCSV(r io.Reader) (*List, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: read header: %w", ErrWatchlist, err)
+		return nil, fmt.Errorf("%w: read header: %w", ErrList, err)
 	}
 	col := map[string]int{}
 	for i, h := range head {
@@ -152,7 +156,7 @@ func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
 	}
 	icao, ok := col["icao"]
 	if !ok {
-		return nil, fmt.Errorf("%w: no $ICAO column", ErrWatchlist)
+		return nil, fmt.Errorf("%w: no $ICAO column", ErrList)
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -160,7 +164,7 @@ func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
 		}
 		return ""
 	}
-	var entries []WatchEntry
+	var entries []Entry
 	operators := map[string]string{}
 	bad := 0
 	for {
@@ -169,7 +173,7 @@ func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrWatchlist, err)
+			return nil, fmt.Errorf("%w: %w", ErrList, err)
 		}
 		if icao >= len(rec) {
 			bad++
@@ -197,7 +201,7 @@ func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
 		if strings.EqualFold(get(rec, "cmpg"), "mil") {
 			tags = append(tags, "military")
 		}
-		w := WatchEntry{Name: name, Hex: []string{hex}, Tags: dedupeTags(tags)}
+		w := Entry{Name: name, Hex: []string{hex}, Tags: dedupeTags(tags)}
 		if reg != "" {
 			w.Reg = []string{reg}
 		}
@@ -207,15 +211,15 @@ func LoadPlaneAlertCSV(r io.Reader) (*Watchlist, error) {
 		entries = append(entries, w)
 	}
 	if len(entries) == 0 && bad > 0 {
-		return nil, fmt.Errorf("%w: no valid rows (%d bad)", ErrWatchlist, bad)
+		return nil, fmt.Errorf("%w: no valid rows (%d bad)", ErrList, bad)
 	}
-	return NewWatchlist(entries, operators), nil
+	return New(entries, operators), nil
 }
 
-// NewWatchlist builds a watchlist from entries; operators maps a hex to its
+// New builds a watchlist from entries; operators maps a hex to its
 // operator's name for Operator matchers (nil for none).
-func NewWatchlist(entries []WatchEntry, operators map[string]string) *Watchlist {
-	w := &Watchlist{entries: entries, hex: map[string]int{}, reg: map[string]int{},
+func New(entries []Entry, operators map[string]string) *List {
+	w := &List{entries: entries, hex: map[string]int{}, reg: map[string]int{},
 		typ: map[string]int{}, operator: map[string]int{}, operators: map[string]string{}}
 	for h, op := range operators {
 		w.operators[strings.ToLower(h)] = strings.ToUpper(op)
@@ -260,10 +264,10 @@ func normReg(r string) string {
 
 // Merge returns a watchlist holding w's entries followed by other's (w's
 // win where both match the same key). Either may be nil.
-func (w *Watchlist) Merge(other *Watchlist) *Watchlist {
-	var entries []WatchEntry
+func (w *List) Merge(other *List) *List {
+	var entries []Entry
 	ops := map[string]string{}
-	for _, x := range []*Watchlist{other, w} {
+	for _, x := range []*List{other, w} {
 		if x == nil {
 			continue
 		}
@@ -277,11 +281,11 @@ func (w *Watchlist) Merge(other *Watchlist) *Watchlist {
 	if other != nil {
 		entries = append(entries, other.entries...)
 	}
-	return NewWatchlist(entries, ops)
+	return New(entries, ops)
 }
 
 // Len returns the number of entries.
-func (w *Watchlist) Len() int {
+func (w *List) Len() int {
 	if w == nil {
 		return 0
 	}
@@ -292,8 +296,8 @@ func (w *Watchlist) Len() int {
 // registration, callsign prefix (longest first), type and operator. It
 // returns the entry's name and tags; tags also carry "military" when the
 // aircraft is flagged military, even when no entry matched (ok false).
-// The returned slice must not be modified. A nil Watchlist matches nothing.
-func (w *Watchlist) Match(a *flight.Aircraft) (entry string, tags []string, ok bool) {
+// The returned slice must not be modified. A nil List matches nothing.
+func (w *List) Match(a *flight.Aircraft) (entry string, tags []string, ok bool) {
 	i := w.find(a)
 	if i < 0 {
 		if a.Military {
@@ -330,7 +334,7 @@ func dedupeTags(tags []string) []string {
 	return out
 }
 
-func (w *Watchlist) find(a *flight.Aircraft) int {
+func (w *List) find(a *flight.Aircraft) int {
 	if w == nil || len(w.entries) == 0 {
 		return -1
 	}

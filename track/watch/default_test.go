@@ -1,6 +1,7 @@
-package track
+package watch
 
 import (
+	"os"
 	"testing"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -9,7 +10,7 @@ import (
 // TestDefaultWatchlist loads the monitor's default watchlist: every entry
 // names its source, and it watches what public monitors watch.
 func TestDefaultWatchlist(t *testing.T) {
-	w, err := LoadWatchlist(openFile(t, "../configs/watchlist.yaml"))
+	w, err := Load(openFile(t, "../../configs/watchlist.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,12 +49,22 @@ func TestDefaultWatchlist(t *testing.T) {
 // operator entry for the same aircraft, whatever the order of entries or
 // lists merged.
 func TestHexWinsOverCallsign(t *testing.T) {
-	byCall := NewWatchlist([]WatchEntry{{Name: "charter", Operator: []string{"GXA"}, CallsignPrefix: []string{"GXA"}, Type: []string{"A320"}}}, nil)
-	byHex := NewWatchlist([]WatchEntry{{Name: "tail", Hex: []string{"a1b2c3"}, Tags: []string{"removal-flight"}}}, nil)
-	for _, w := range []*Watchlist{byCall.Merge(byHex), byHex.Merge(byCall)} {
+	byCall := New([]Entry{{Name: "charter", Operator: []string{"GXA"}, CallsignPrefix: []string{"GXA"}, Type: []string{"A320"}}}, nil)
+	byHex := New([]Entry{{Name: "tail", Hex: []string{"a1b2c3"}, Tags: []string{"removal-flight"}}}, nil)
+	for _, w := range []*List{byCall.Merge(byHex), byHex.Merge(byCall)} {
 		got, tags, _ := w.Match(&flight.Aircraft{Observation: flight.Observation{Hex: "a1b2c3", Callsign: "GXA123", Type: "A320"}})
 		if got != "tail" || len(tags) != 1 {
 			t.Errorf("Match() = %q %v, want the hex entry", got, tags)
 		}
 	}
+}
+
+func openFile(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -1,4 +1,8 @@
-package track
+// Package routes reads callsign route tables in the Virtual Radar Server
+// standing-data layout (Callsign,Code,Number,AirlineCode,AirportCodes) for
+// the route basis of the tracker's destination predictions. A Table is
+// read-only once built and safe for concurrent use.
+package routes
 
 import (
 	"encoding/csv"
@@ -10,29 +14,29 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 )
 
-// ErrRoutes is wrapped by route table errors that stop the whole file
+// ErrTable is wrapped by route table errors that stop the whole file
 // (unreadable input); bad rows are counted instead.
-var ErrRoutes = errors.New("track: bad routes file")
+var ErrTable = errors.New("routes: bad routes file")
 
-// Routes is a callsign route table: each callsign's stops in order. It is
-// read-only once built and safe for concurrent use; a nil *Routes has no
+// Table is a callsign route table: each callsign's stops in order. It is
+// read-only once built and safe for concurrent use; a nil *Table has no
 // routes.
-type Routes struct {
+type Table struct {
 	byCall map[string][]geo.Airport
 }
 
-// RouteStats says how a route table loaded: rows read, routes kept, rows
+// Stats says how a route table loaded: rows read, routes kept, rows
 // skipped as bad (Errors holds the first few reasons, with line numbers).
-type RouteStats struct {
+type Stats struct {
 	Rows, Loaded, Bad int
 	Errors            []string
 }
 
-// maxRouteErrors bounds RouteStats.Errors.
-const maxRouteErrors = 10
+// maxErrors bounds Stats.Errors.
+const maxErrors = 10
 
 // Len returns the number of callsigns with a route.
-func (r *Routes) Len() int {
+func (r *Table) Len() int {
 	if r == nil {
 		return 0
 	}
@@ -41,7 +45,7 @@ func (r *Routes) Len() int {
 
 // Lookup returns the stops of a callsign's route (upper case, trimmed).
 // The slice must not be modified.
-func (r *Routes) Lookup(callsign string) ([]geo.Airport, bool) {
+func (r *Table) Lookup(callsign string) ([]geo.Airport, bool) {
 	if r == nil {
 		return nil, false
 	}
@@ -49,30 +53,30 @@ func (r *Routes) Lookup(callsign string) ([]geo.Airport, bool) {
 	return s, ok
 }
 
-// LoadRoutes reads a route table in the Virtual Radar Server standing-data
+// Load reads a route table in the Virtual Radar Server standing-data
 // layout: CSV with the columns Callsign,Code,Number,AirlineCode,
 // AirportCodes, where AirportCodes lists the stops joined by "-" (e.g.
 // "KBIF-MGGT", "EGLL-KJFK-KLAX"). The header row is optional; with one,
 // columns are found by name. Codes are ICAO idents or IATA codes (a
-// three-letter code is taken as IATA first), mapped through airports (nil:
-// geo.Airports()). A row with no callsign, fewer than two stops, an
+// three-letter code is taken as IATA first), mapped through airports (nil knows
+// none). A row with no callsign, fewer than two stops, an
 // unknown airport or a malformed field is bad: it is skipped, counted and
 // reported in the stats, never fatal. Only an unreadable stream is an
 // error; then the routes read so far are returned with it.
-func LoadRoutes(r io.Reader, airports *geo.AirportIndex) (*Routes, RouteStats, error) {
+func Load(r io.Reader, airports *geo.AirportIndex) (*Table, Stats, error) {
 	if airports == nil {
-		airports = geo.Airports()
+		airports = geo.NewAirportIndex(nil)
 	}
 	iata := iataIndex(airports)
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	cr.LazyQuotes = true
-	out := &Routes{byCall: map[string][]geo.Airport{}}
-	var st RouteStats
+	out := &Table{byCall: map[string][]geo.Airport{}}
+	var st Stats
 	bad := func(line int, format string, args ...any) {
 		st.Bad++
-		if len(st.Errors) < maxRouteErrors {
+		if len(st.Errors) < maxErrors {
 			st.Errors = append(st.Errors, fmt.Sprintf("line %d: ", line)+fmt.Sprintf(format, args...))
 		}
 	}
@@ -91,7 +95,7 @@ func LoadRoutes(r io.Reader, airports *geo.AirportIndex) (*Routes, RouteStats, e
 				bad(pe.StartLine, "%v", pe.Err)
 				continue
 			}
-			return out, st, fmt.Errorf("%w: %w", ErrRoutes, err)
+			return out, st, fmt.Errorf("%w: %w", ErrTable, err)
 		}
 		if first {
 			first = false
@@ -106,7 +110,7 @@ func LoadRoutes(r io.Reader, airports *geo.AirportIndex) (*Routes, RouteStats, e
 					}
 				}
 				if callCol < 0 || codesCol < 0 {
-					return out, st, fmt.Errorf("%w: header has no Callsign or AirportCodes column", ErrRoutes)
+					return out, st, fmt.Errorf("%w: header has no Callsign or AirportCodes column", ErrTable)
 				}
 				continue
 			}

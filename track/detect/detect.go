@@ -1,19 +1,21 @@
-package track
+// Package detect holds the tracker's alert detectors: pure functions over a
+// leg's detector state (Hold, Back) and its new position. The tracker
+// keeps one state per leg and turns the verdicts into alerts. Nothing here
+// is safe for concurrent use; distances are km, angles degrees.
+package detect
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/paulmach/orb"
 )
 
-// The detectors are pure functions over a leg's detector state and the new
-// position; the tracker turns their verdicts into alerts.
-
-// holdSampleEvery spaces the samples kept for the holding window (in real
+// HoldSampleEvery spaces the samples kept for the holding window (in real
 // time; Config.TimeScale divides it).
-const holdSampleEvery = 15 * time.Second
+const HoldSampleEvery = 15 * time.Second
 
 type holdSample struct {
 	t    time.Time
@@ -22,8 +24,8 @@ type holdSample struct {
 	path float64 // cumulative path, km
 }
 
-// holdState accumulates turns and path for the holding detector.
-type holdState struct {
+// Hold accumulates turns and path for the holding detector.
+type Hold struct {
 	samples   []holdSample
 	turn      float64
 	path      float64
@@ -38,11 +40,11 @@ type holdState struct {
 	hasField bool
 }
 
-// add records a position (and a new track when newTrack) at t, keeping
+// Add records a position (and a new track when newTrack) at t, keeping
 // samples every sampleEvery that span window. A position flown low near an
 // airport (low) restarts the window: turns flown there never count toward
 // a hold.
-func (h *holdState) add(t time.Time, p orb.Point, track float64, newTrack, low bool, sampleEvery, window time.Duration) {
+func (h *Hold) Add(t time.Time, p orb.Point, track float64, newTrack, low bool, sampleEvery, window time.Duration) {
 	if h.hasPt {
 		h.path += geo.DistanceKm(h.lastPt, p)
 	}
@@ -70,10 +72,10 @@ func (h *holdState) add(t time.Time, p orb.Point, track float64, newTrack, low b
 	}
 }
 
-// holding reports whether, over the window ending at p, the aircraft turned
+// Holding reports whether, over the window ending at p, the aircraft turned
 // at least turnDeg in one direction while its straight-line progress was
 // at most maxProgress of the path it flew.
-func holding(h *holdState, p orb.Point, turnDeg, maxProgress float64) bool {
+func Holding(h *Hold, p orb.Point, turnDeg, maxProgress float64) bool {
 	if len(h.samples) == 0 {
 		return false
 	}
@@ -85,10 +87,10 @@ func holding(h *holdState, p orb.Point, turnDeg, maxProgress float64) bool {
 	return path > 0 && geo.DistanceKm(b.p, p) <= maxProgress*path
 }
 
-// nearField returns the nearest airport (small or larger) within nearKm+2
+// NearField returns the nearest airport (small or larger) within nearKm+2
 // of the last look-up point, looked up again once the aircraft has moved
 // 2 km from it; callers check the distance from p themselves.
-func (h *holdState) nearField(airports *geo.AirportIndex, p orb.Point, nearKm float64) (geo.Airport, bool) {
+func (h *Hold) NearField(airports *geo.AirportIndex, p orb.Point, nearKm float64) (geo.Airport, bool) {
 	if !h.fieldSet || geo.DistanceKm(h.fieldAt, p) >= 2 {
 		h.fieldAt, h.fieldSet = p, true
 		h.field, _, h.hasField = airports.Nearest(p, nearKm+2, geo.SmallAirport)
@@ -96,39 +98,39 @@ func (h *holdState) nearField(airports *geo.AirportIndex, p orb.Point, nearKm fl
 	return h.field, h.hasField
 }
 
-// backState follows distances to the origin and destination for the
+// Back follows distances to the origin and destination for the
 // turn-back detector.
-type backState struct {
-	maxFromOrigin float64
+type Back struct {
+	MaxFromOrigin float64
 	minToDest     float64
 	since         time.Time // heading back since, zero when not
 	sinceDist     float64   // distance to origin at since
 	init          bool
 }
 
-// turnBackParams are the turn-back thresholds from Config.
-type turnBackParams struct {
-	minKm     float64
-	minFrac   float64
-	duration  time.Duration
-	maxOffDeg float64
+// TurnBackParams are the turn-back thresholds from Config.
+type TurnBackParams struct {
+	MinKm     float64
+	MinFrac   float64
+	Duration  time.Duration
+	MaxOffDeg float64
 }
 
-// turnBack updates b with a position, track and time and reports a
+// TurnBack updates b with a position, track and time and reports a
 // sustained reversal: having flown at least minKm from origin, the aircraft
 // has headed toward it (track within maxOffDeg of the bearing to it) for
 // duration, has won back max(minKm, minFrac × its greatest distance) and half
 // of minKm since it turned, and (with a destination) has moved at least
 // half of minKm away from its closest approach to the destination. A
 // go-around or circuit near the destination fails the distance tests.
-func turnBack(b *backState, t time.Time, p orb.Point, track float64, origin, dest orb.Point, hasDest bool, c turnBackParams) bool {
+func TurnBack(b *Back, t time.Time, p orb.Point, track float64, origin, dest orb.Point, hasDest bool, c TurnBackParams) bool {
 	dO := geo.DistanceKm(p, origin)
 	if !b.init {
 		b.minToDest = math.Inf(1)
 		b.init = true
 	}
-	if dO > b.maxFromOrigin {
-		b.maxFromOrigin = dO
+	if dO > b.MaxFromOrigin {
+		b.MaxFromOrigin = dO
 	}
 	awayFromDest := true
 	if hasDest {
@@ -136,48 +138,55 @@ func turnBack(b *backState, t time.Time, p orb.Point, track float64, origin, des
 		if dD < b.minToDest {
 			b.minToDest = dD
 		}
-		awayFromDest = dD-b.minToDest >= c.minKm/2
+		awayFromDest = dD-b.minToDest >= c.MinKm/2
 	}
 	off := math.Abs(geo.TurnDeg(track, geo.BearingDeg(p, origin)))
-	if b.maxFromOrigin < c.minKm || off > c.maxOffDeg {
+	if b.MaxFromOrigin < c.MinKm || off > c.MaxOffDeg {
 		b.since = time.Time{}
 		return false
 	}
 	if b.since.IsZero() {
 		b.since, b.sinceDist = t, dO
 	}
-	return t.Sub(b.since) >= c.duration && b.maxFromOrigin-dO >= math.Max(c.minKm, c.minFrac*b.maxFromOrigin) &&
-		b.sinceDist-dO >= c.minKm/2 && awayFromDest
+	return t.Sub(b.since) >= c.Duration && b.MaxFromOrigin-dO >= math.Max(c.MinKm, c.MinFrac*b.MaxFromOrigin) &&
+		b.sinceDist-dO >= c.MinKm/2 && awayFromDest
 }
 
-// offRoute reports whether p lies outside the corridor around the great
+// OffRoute reports whether p lies outside the corridor around the great
 // circle origin→dest: farther than max(minNM, fraction × its length).
-func offRoute(p, origin, dest orb.Point, minNM, fraction float64) bool {
+func OffRoute(p, origin, dest orb.Point, minNM, fraction float64) bool {
 	width := math.Max(minNM*geo.KmPerNM, fraction*geo.DistanceKm(origin, dest))
 	return geo.RouteDistanceKm(p, origin, dest) > width
 }
 
-// diverted reports whether a landing at landed (airport ident actual, ""
+// Diverted reports whether a landing at landed (airport ident actual, ""
 // when unknown) is away from the planned destination: a different airport
 // farther than nearKm from it.
-func diverted(actual string, landed orb.Point, planned string, plannedPt orb.Point, nearKm float64) bool {
+func Diverted(actual string, landed orb.Point, planned string, plannedPt orb.Point, nearKm float64) bool {
 	if planned == "" || actual == planned {
 		return false
 	}
 	return geo.DistanceKm(landed, plannedPt) > nearKm
 }
 
-// landedBack reports whether a landing at landed is back at the origin
+// LandedBack reports whether a landing at landed is back at the origin
 // after having flown at least minKm from it.
-func landedBack(landed, origin orb.Point, maxFromOrigin, nearKm, minKm float64) bool {
+func LandedBack(landed, origin orb.Point, maxFromOrigin, nearKm, minKm float64) bool {
 	return maxFromOrigin >= minKm && geo.DistanceKm(landed, origin) <= nearKm
 }
 
-// lowNearAirport reports whether a fix at altFt (known when hasAlt) lies
+// LowNearAirport reports whether a fix at altFt (known when hasAlt) lies
 // within nearKm of the airport and below belowFt above its elevation.
-func lowNearAirport(p orb.Point, altFt float64, hasAlt bool, ap geo.Airport, nearKm, belowFt float64) bool {
+func LowNearAirport(p orb.Point, altFt float64, hasAlt bool, ap geo.Airport, nearKm, belowFt float64) bool {
 	if geo.DistanceKm(p, ap.Point()) > nearKm {
 		return false
 	}
 	return hasAlt && altFt-ap.ElevFt < belowFt
+}
+
+// Clone returns a copy of h that shares nothing mutable with it.
+func (h *Hold) Clone() Hold {
+	c := *h
+	c.samples = slices.Clone(h.samples)
+	return c
 }

@@ -1,4 +1,4 @@
-package track
+package routes
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 )
 
-func TestLoadRoutes(t *testing.T) {
+func TestLoad(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
@@ -33,12 +33,12 @@ func TestLoadRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, st, err := LoadRoutes(strings.NewReader(tt.in), geo.Airports())
+			r, st, err := Load(strings.NewReader(tt.in), geo.Airports())
 			if (err != nil) != tt.wantErr {
-				t.Fatalf("LoadRoutes() err = %v, want error %v", err, tt.wantErr)
+				t.Fatalf("Load() err = %v, want error %v", err, tt.wantErr)
 			}
 			if st.Loaded != tt.loaded || st.Bad != tt.bad || r.Len() != tt.loaded {
-				t.Errorf("LoadRoutes() loaded %d (len %d) bad %d, want %d and %d (errors %q)", st.Loaded, r.Len(), st.Bad, tt.loaded, tt.bad, st.Errors)
+				t.Errorf("Load() loaded %d (len %d) bad %d, want %d and %d (errors %q)", st.Loaded, r.Len(), st.Bad, tt.loaded, tt.bad, st.Errors)
 			}
 			if st.Bad > 0 && (len(st.Errors) == 0 || !strings.HasPrefix(st.Errors[0], "line ")) {
 				t.Errorf("errors = %q, want reasons with line numbers", st.Errors)
@@ -58,21 +58,21 @@ func TestLoadRoutes(t *testing.T) {
 	}
 }
 
-func TestRoutesExampleFile(t *testing.T) {
-	f := openFile(t, "../configs/routes.csv")
-	r, st, err := LoadRoutes(f, nil)
+func TestExampleFile(t *testing.T) {
+	f := openFile(t, "../../configs/routes.csv")
+	r, st, err := Load(f, geo.Airports())
 	if err != nil || st.Bad != 0 || r.Len() != st.Rows {
 		t.Fatalf("configs/routes.csv: %d routes of %d rows, %d bad (%q), err %v", r.Len(), st.Rows, st.Bad, st.Errors, err)
 	}
 }
 
-func FuzzLoadRoutes(f *testing.F) {
+func FuzzLoad(f *testing.F) {
 	f.Add("Callsign,Code,Number,AirlineCode,AirportCodes\nAAL1,AA,1,AAL,KJFK-KLAX\n")
 	f.Add("GXA1,,,,AEX-SAL-\n\"x,\"y\n")
 	f.Add("a,b,c,d,e,f\n,,,,\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		r, st, _ := LoadRoutes(strings.NewReader(in), geo.Airports())
-		if st.Loaded != r.Len() || st.Loaded+st.Bad > st.Rows || len(st.Errors) > maxRouteErrors {
+		r, st, _ := Load(strings.NewReader(in), geo.Airports())
+		if st.Loaded != r.Len() || st.Loaded+st.Bad > st.Rows || len(st.Errors) > maxErrors {
 			t.Fatalf("stats %+v inconsistent with %d routes", st, r.Len())
 		}
 	})
