@@ -87,12 +87,15 @@ type ancestor struct {
 	layers []layer
 }
 
-var embedded = sync.OnceValues(func() (*Basemap, error) {
-	return Load(bytes.NewReader(basemapGz), geo.Airports().All())
-})
-
-// Embedded returns the basemap of the embedded data, decoded on first use.
-func Embedded() (*Basemap, error) { return embedded() }
+// Embedded decodes the basemap of the embedded data, with the airports of
+// the index given (nil: no airports layer).
+func Embedded(airports *geo.AirportIndex) (*Basemap, error) {
+	var list []geo.Airport
+	if airports != nil {
+		list = airports.All()
+	}
+	return Load(bytes.NewReader(basemapGz), list)
+}
 
 // Load builds a basemap from gzip-compressed pack data and a list of
 // airports.

@@ -11,7 +11,7 @@ import (
 // Americas, the z9 Houston tile, and a z0 world tile. It reports the
 // encoded size.
 func BenchmarkTile(b *testing.B) {
-	bm, err := Embedded()
+	bm, err := Embedded(testAirports(b))
 	if err != nil {
 		b.Fatal(err)
 	}

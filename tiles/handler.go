@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/server/httperr"
 )
 
@@ -23,8 +25,10 @@ type Config struct {
 	// 64 MB.
 	CacheBytes int
 	// Basemap draws the tiles. Nil: the embedded basemap, decoded on the
-	// first tile request.
+	// first tile request, with the airports of Airports.
 	Basemap *Basemap
+	// Airports are drawn on the embedded basemap. Nil: no airports layer.
+	Airports *geo.AirportIndex
 	// Logger receives errors. Nil: discarded.
 	Logger *slog.Logger
 }
@@ -38,10 +42,11 @@ type Config struct {
 // with ETag and Cache-Control headers; tiles are gzip-compressed for
 // clients that accept it. Errors are the API's JSON answers.
 type Handler struct {
-	cfg   Config
-	cache *cache
-	mux   *http.ServeMux
-	log   *slog.Logger
+	cfg      Config
+	cache    *cache
+	embedded func() (*Basemap, error)
+	mux      *http.ServeMux
+	log      *slog.Logger
 }
 
 // New returns a Handler.
@@ -54,6 +59,7 @@ func New(cfg Config) *Handler {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	h.log = h.log.With("component", "tiles")
+	h.embedded = sync.OnceValues(func() (*Basemap, error) { return Embedded(cfg.Airports) })
 	h.mux.HandleFunc("GET /tiles/basemap/{z}/{x}/{y}", h.serveTile)
 	h.mux.HandleFunc("GET /tiles/basemap.json", h.serveTileJSON)
 	h.mux.HandleFunc("GET /fonts/{fontstack}/{range}", h.serveGlyphs)
@@ -70,7 +76,7 @@ func (h *Handler) basemap() (*Basemap, error) {
 	if h.cfg.Basemap != nil {
 		return h.cfg.Basemap, nil
 	}
-	return Embedded()
+	return h.embedded()
 }
 
 func (h *Handler) serveTile(w http.ResponseWriter, r *http.Request) {

@@ -68,7 +68,7 @@ func has(l *mvt.Layer, key, value string) bool {
 }
 
 func TestHoustonTile(t *testing.T) {
-	h := New(Config{})
+	h := New(Config{Airports: testAirports(t)})
 	rec := get(t, h, tilePath(houston), nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET %s = %d %s, want 200", tilePath(houston), rec.Code, rec.Body)
@@ -153,7 +153,7 @@ func keys(m map[string]*mvt.Layer) []string {
 }
 
 func TestZoomThinsLabels(t *testing.T) {
-	b, err := Embedded()
+	b, err := Embedded(testAirports(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestZoomThinsLabels(t *testing.T) {
 }
 
 func TestTileErrors(t *testing.T) {
-	h := New(Config{})
+	h := New(Config{Airports: testAirports(t)})
 	tests := []struct {
 		path string
 		want int
@@ -232,7 +232,7 @@ func TestTileErrors(t *testing.T) {
 }
 
 func TestCacheAndConditional(t *testing.T) {
-	h := New(Config{})
+	h := New(Config{Airports: testAirports(t)})
 	path := tilePath(maptile.New(0, 0, 1))
 	first := get(t, h, path, map[string]string{"Accept-Encoding": "gzip, deflate"})
 	if first.Code != http.StatusOK || first.Header().Get("Content-Encoding") != "gzip" {
@@ -285,7 +285,7 @@ func TestCacheEvicts(t *testing.T) {
 }
 
 func TestTileJSON(t *testing.T) {
-	rec := get(t, New(Config{}), "/tiles/basemap.json", nil)
+	rec := get(t, New(Config{Airports: testAirports(t)}), "/tiles/basemap.json", nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /tiles/basemap.json = %d", rec.Code)
 	}
@@ -316,7 +316,7 @@ func TestTileJSON(t *testing.T) {
 }
 
 func TestGlyphs(t *testing.T) {
-	h := New(Config{})
+	h := New(Config{Airports: testAirports(t)})
 	for _, tt := range []struct {
 		path      string
 		minGlyphs int
@@ -396,7 +396,7 @@ func TestConcurrentTiles(t *testing.T) {
 	for _, p := range paths {
 		want[p] = get(t, ref, p, nil).Body.Bytes()
 	}
-	h := New(Config{CacheBytes: 1 << 10}) // tiny: evictions under way
+	h := New(Config{CacheBytes: 1 << 10, Airports: testAirports(t)}) // tiny: evictions under way
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
 	for g := 0; g < 8; g++ {
@@ -424,9 +424,19 @@ func TestConcurrentTiles(t *testing.T) {
 // mustLoad decodes the embedded data into a Basemap of its own.
 func mustLoad(t *testing.T) *Basemap {
 	t.Helper()
-	b, err := Load(bytes.NewReader(basemapGz), geo.Airports().All())
+	b, err := Load(bytes.NewReader(basemapGz), testAirports(t).All())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// testAirports is the embedded airport list, as main loads it.
+func testAirports(tb testing.TB) *geo.AirportIndex {
+	tb.Helper()
+	ix, err := geo.EmbeddedAirports()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ix
 }

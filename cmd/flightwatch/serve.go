@@ -195,7 +195,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 		Resolver:   idx.places, Logger: log, Registry: reg,
 		Deliveries: a.hooks,
 		Airports:   idx.airports,
-		Basemap:    &server.Basemap{Tiles: tiles.New(tiles.Config{Logger: log}), View: server.MapView(cfg.Map.View(cfg.Feeds))},
+		Basemap:    &server.Basemap{Tiles: tiles.New(tiles.Config{Logger: log, Airports: idx.airports}), View: server.MapView(cfg.Map.View(cfg.Feeds))},
 	})
 	if err != nil {
 		return fail(err)
