@@ -207,9 +207,29 @@ var Plan = Table[flight.Plan]{
 	{Name: "note", Type: String, Desc: "note", Get: func(p *flight.Plan) any { return str(p.Note) }},
 }
 
-// Route is the property table of a planned route: a plan drawn as a
-// great-circle line, with the plan's properties.
-var Route = Plan
+// PlannedRoute is a plan drawn as a great-circle line from its origin to
+// its destination.
+type PlannedRoute struct {
+	Plan flight.Plan
+	// DistanceKm is the great-circle distance between the airports;
+	// meaningful only when Known.
+	DistanceKm float64
+	// Known is false when either airport is not in the index.
+	Known bool
+}
+
+// Route is the property table of a planned route: the plan's properties,
+// then its great-circle distance.
+var Route = func() Table[PlannedRoute] {
+	t := make(Table[PlannedRoute], 0, len(Plan)+1)
+	for i := range Plan {
+		p := Plan[i]
+		t = append(t, Prop[PlannedRoute]{Name: p.Name, Type: p.Type, Format: p.Format, Desc: p.Desc, Prec: p.Prec, Enum: p.Enum,
+			Get: func(r *PlannedRoute) any { return p.Get(&r.Plan) }})
+	}
+	return append(t, numProp("distance_km", "great-circle distance from origin to destination, km", 1,
+		func(r *PlannedRoute) (float64, bool) { return r.DistanceKm, r.Known }))
+}()
 
 // Track summarises an aircraft's recorded track.
 type Track struct {

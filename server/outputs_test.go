@@ -60,6 +60,10 @@ func TestOutputsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	cellID := geo.CellString(geo.Cell(rep.Lat, rep.Lon, 5))
+	plan := flight.Plan{ID: "p42", Origin: "KBIF", Destination: "MGGT", Callsign: "RCH42", Departure: start, Note: "n"}
+	if err := in.st.PutPlan(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
 
 	tables := map[string][]string{
 		"aircraft": feature.Aircraft.Names(),
@@ -68,6 +72,7 @@ func TestOutputsAgree(t *testing.T) {
 		"report":   feature.Report.Names(),
 		"cell":     feature.Cell.Names(),
 		"track":    feature.TrackTable.Names(),
+		"route":    feature.Route.Names(),
 	}
 	got := map[string]map[string][]string{} // kind → output → names
 	add := func(kind, output string, names []string) {
@@ -81,6 +86,7 @@ func TestOutputsAgree(t *testing.T) {
 	lists := []struct{ kind, path string }{
 		{"aircraft", "/api/v1/aircraft"}, {"leg", "/api/v1/flights"}, {"alert", "/api/v1/alerts"},
 		{"report", "/api/v1/reports"}, {"cell", "/api/v1/cells?res=5"}, {"track", "/api/v1/aircraft/ae0042/track"},
+		{"route", "/api/v1/routes"},
 	}
 	for _, l := range lists {
 		sep := "?"
@@ -121,10 +127,11 @@ func TestOutputsAgree(t *testing.T) {
 	add("aircraft", "rest item", propNames(t, b))
 
 	// OGC API: items and one item of each collection
-	og := newHTTPTest(t, http.StripPrefix("/ogc", ogc.New(ogc.Config{PublicRawReports: true}, ogc.Deps{Store: in.st})))
+	og := newHTTPTest(t, http.StripPrefix("/ogc", ogc.New(ogc.Config{PublicRawReports: true}, ogc.Deps{Store: in.st, Airports: geo.Airports()})))
 	colls := []struct{ kind, coll, id string }{
 		{"aircraft", "aircraft", ac.Hex}, {"leg", "flights", legID}, {"alert", "alerts", ""},
 		{"report", "reports", rep.ID}, {"cell", "report-cells", cellID}, {"track", "tracks", ac.Hex},
+		{"route", "routes", plan.ID},
 	}
 	for _, c := range colls {
 		u := og + "/ogc/collections/" + c.coll + "/items?f=json"

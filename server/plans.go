@@ -7,8 +7,10 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/flightwatch/flightwatch/feature"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/store"
 )
 
@@ -76,24 +78,17 @@ func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
 
 // routeSet is the planned routes as great-circle features.
 type routeSet struct {
-	plans []flight.Plan
-	geoms []orb.Geometry
-	dists []float64
+	routes []feature.PlannedRoute
+	geoms  []orb.Geometry
 }
 
-func (s routeSet) Len() int { return len(s.plans) }
+func (s routeSet) Len() int { return len(s.routes) }
 func (s routeSet) AppendFeature(b []byte, i int) []byte {
-	return appendFeature(b, s.plans[i].ID, s.geoms[i], s.Props(i))
+	return export.AppendTableFeature(b, s.routes[i].Plan.ID, s.geoms[i], feature.Route, &s.routes[i])
 }
 func (s routeSet) Geometry(i int) orb.Geometry { return s.geoms[i] }
-func (s routeSet) Props(i int) []kv {
-	p := &s.plans[i]
-	return []kv{{"id", p.ID}, {"origin", p.Origin}, {"destination", p.Destination}, {"hex", str(p.Hex)},
-		{"callsign", str(p.Callsign)}, {"departure", p.Departure}, {"distance_km", float64(int(s.dists[i]*10)) / 10}}
-}
-func (routeSet) Columns() []string {
-	return []string{"id", "origin", "destination", "hex", "callsign", "departure", "distance_km"}
-}
+func (s routeSet) Props(i int) []kv            { return export.TableProps(nil, feature.Route, &s.routes[i]) }
+func (routeSet) Columns() []string             { return feature.Route.Names() }
 
 func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) error {
 	plans, err := s.deps.Store.Plans(r.Context())
@@ -113,9 +108,8 @@ func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) error {
 		if len(mls) == 1 {
 			g = mls[0]
 		}
-		set.plans = append(set.plans, p)
+		set.routes = append(set.routes, feature.PlannedRoute{Plan: p, DistanceKm: geo.DistanceKm(a.Point(), b.Point()), Known: true})
 		set.geoms = append(set.geoms, g)
-		set.dists = append(set.dists, geo.DistanceKm(a.Point(), b.Point()))
 	}
 	return writeFeatures(w, r, set)
 }

@@ -272,11 +272,14 @@ func legFeat(l *flight.Leg) feat {
 }
 
 func planFeat(p flight.Plan, airports *geo.AirportIndex) feat {
-	f := feat{id: p.ID, t0: p.Departure, t1: p.Departure, vals: valuesOf(feature.Route, &p)}
+	r := feature.PlannedRoute{Plan: p}
 	o, ok1 := airports.Lookup(p.Origin)
 	d, ok2 := airports.Lookup(p.Destination)
+	f := feat{id: p.ID, t0: p.Departure, t1: p.Departure}
 	if ok1 && ok2 {
 		f.geom = geo.GreatCircle(o.Point(), d.Point(), routeStepKm)
+		r.DistanceKm, r.Known = geo.DistanceKm(o.Point(), d.Point()), true
 	}
+	f.vals = valuesOf(feature.Route, &r)
 	return f
 }
