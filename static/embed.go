@@ -9,7 +9,7 @@ import (
 var files embed.FS
 
 // FS returns the browser map's files, rooted so that index.html is at the
-// top ("index.html", "app.js", "vendor/maplibre-gl.js", "data/...").
+// top ("index.html", "app.js", "vendor/maplibre-gl.js").
 // The returned file system is read-only and safe for concurrent use; serve it
 // with http.FileServerFS.
 func FS() fs.FS {

@@ -1,7 +1,6 @@
 package static
 
 import (
-	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -25,7 +24,7 @@ func TestFSFiles(t *testing.T) {
 		{name: "style", path: "style.css", contains: ":root"},
 		{name: "maplibre", path: "vendor/maplibre-gl.js", contains: "maplibregl"},
 		{name: "maplibre css", path: "vendor/maplibre-gl.css", contains: ".maplibregl-map"},
-		{name: "basemap", path: "data/countries-110m.geojson", contains: `"FeatureCollection"`},
+		{name: "basemap", path: "basemap.js", contains: "/tiles/basemap/{z}/{x}/{y}.mvt"},
 		{name: "report page", path: "report.html", contains: `id="tables"`},
 		{name: "report script", path: "report.js", contains: "window.flightwatchReport"},
 		{name: "report style", path: "report.css", contains: ".table-card"},
@@ -93,32 +92,6 @@ func TestNoRemoteResources(t *testing.T) {
 	}
 }
 
-func TestBasemapData(t *testing.T) {
-	b, err := fs.ReadFile(FS(), "data/countries-110m.geojson")
-	if err != nil {
-		t.Fatalf("ReadFile() error = %v", err)
-	}
-	var fc struct {
-		Type     string `json:"type"`
-		Features []struct {
-			Geometry struct {
-				Type string `json:"type"`
-			} `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(b, &fc); err != nil {
-		t.Fatalf("countries-110m.geojson: %v", err)
-	}
-	if fc.Type != "FeatureCollection" || len(fc.Features) < 100 {
-		t.Fatalf("countries-110m.geojson: type %q with %d features, want a FeatureCollection of >= 100", fc.Type, len(fc.Features))
-	}
-	for i, f := range fc.Features {
-		if g := f.Geometry.Type; g != "Polygon" && g != "MultiPolygon" {
-			t.Errorf("feature %d geometry = %q, want Polygon or MultiPolygon", i, g)
-		}
-	}
-}
-
 func TestServeHTTP(t *testing.T) {
 	srv := httptest.NewServer(http.FileServerFS(FS()))
 	defer srv.Close()
@@ -132,7 +105,6 @@ func TestServeHTTP(t *testing.T) {
 		// Module scripts need a JavaScript content type or browsers refuse them.
 		{name: "module", path: "/app.js", wantType: "javascript", contains: "import"},
 		{name: "css", path: "/vendor/maplibre-gl.css", wantType: "text/css", contains: "maplibregl"},
-		{name: "geojson", path: "/data/countries-110m.geojson", wantType: "", contains: "Feature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
