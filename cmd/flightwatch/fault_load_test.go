@@ -218,8 +218,11 @@ func TestFaultRedisStopAndHang(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d of %d acknowledged fixes are not stored", lost, acked)
 	}
-	if maxLat > 3*time.Second {
-		t.Errorf("slowest POST answered after %v, want within 3 s during a hang", maxLat)
+	// A POST during the hang must be answered (202 from the spool or 503),
+	// not held until Redis comes back: well inside the outage, whatever
+	// the machine's load.
+	if maxLat >= outage/2 {
+		t.Errorf("slowest POST answered after %v of a %v hang: held by the hang, want an answer well before it ends", maxLat, outage)
 	}
 }
 
