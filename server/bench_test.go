@@ -17,6 +17,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	"github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/stream"
 )
 
 // fleet returns n aircraft spread over the world, about a fifth of them
@@ -104,7 +105,7 @@ func BenchmarkPostNDJSON(b *testing.B) {
 // world-wide websocket clients and waits until every client has them.
 func BenchmarkWSFanout(b *testing.B) {
 	const clients, per = 20, 1000
-	in := startServer(b, Config{WSBatch: 10 * time.Millisecond, WSQueueBytes: 64 << 20}, nil, nil)
+	in := startServer(b, Config{Stream: stream.Config{Batch: 10 * time.Millisecond, QueueBytes: 64 << 20}}, nil, nil)
 	conns := make([]*websocket.Conn, clients)
 	for i := range conns {
 		conns[i] = dialWS(b, in, "")

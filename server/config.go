@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/stream"
 )
 
 // Token scopes.
@@ -32,30 +33,14 @@ type Config struct {
 	// timeouts. Defaults 30 s, 60 s and 120 s. The websocket endpoint
 	// manages its own deadlines.
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// WSQueueBytes bounds each websocket connection's outgoing queue; a
-	// client whose queue overflows is closed with a reason. Default 4 MB.
-	WSQueueBytes int
-	// WSBatch is the update batching tick. Default 250 ms; at most 1 s.
-	WSBatch time.Duration
-	// WSHistory is how many update batches are kept for resuming clients.
-	// Default 240.
-	WSHistory int
-	// WSHistoryBytes bounds the encoded size of those batches. Default
-	// 64 MB.
-	WSHistoryBytes int
-	// WSCompression offers permessage-deflate on the websocket. Default
-	// false.
-	WSCompression bool
-	// WSCellRes is the H3 resolution of the websocket cells layer; it must
-	// be one of the store's report resolutions. Default 5.
-	WSCellRes int
+	// Stream configures the websocket hub at /api/v1/stream (queues,
+	// batching tick, resume history, compression, allowed origins, the
+	// cells layer's resolution); zero fields take stream's defaults.
+	Stream stream.Config
 	// CellRes lists the resolutions the store aggregates reports at
 	// (store.Config.ReportRes); /api/v1/cells snaps a zoom to the nearest.
 	// Default [3, 5, 7].
 	CellRes []int
-	// AllowedOrigins lists the Origin header values a websocket may come
-	// from ("*" allows any). Empty: the request's own host, or no Origin.
-	AllowedOrigins []string
 	// MinCellCount is the privacy threshold k: cells counting fewer people
 	// are not published by /api/v1/cells or the websocket. Default 3.
 	MinCellCount int
@@ -98,21 +83,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = 120 * time.Second
-	}
-	if c.WSQueueBytes <= 0 {
-		c.WSQueueBytes = 4 << 20
-	}
-	if c.WSBatch <= 0 {
-		c.WSBatch = 250 * time.Millisecond
-	}
-	if c.WSBatch > time.Second {
-		c.WSBatch = time.Second
-	}
-	if c.WSHistory <= 0 {
-		c.WSHistory = 240
-	}
-	if c.WSCellRes <= 0 {
-		c.WSCellRes = 5
 	}
 	if len(c.CellRes) == 0 {
 		c.CellRes = []int{3, 5, 7}

@@ -111,8 +111,8 @@ func startServerOn(t testing.TB, cfg Config, st store.Store, bus store.Bus, setu
 	if cfg.Tokens == nil {
 		cfg.Tokens = testTokens()
 	}
-	if cfg.WSBatch == 0 {
-		cfg.WSBatch = 20 * time.Millisecond
+	if cfg.Stream.Batch == 0 {
+		cfg.Stream.Batch = 20 * time.Millisecond
 	}
 	s, err := New(cfg, Deps{Store: st, Bus: bus, Ingest: &testIngester{st: st, bus: bus, id: cfg.InstanceID}, Airports: geo.Airports()})
 	if err != nil {

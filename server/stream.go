@@ -39,11 +39,7 @@ func (p streamPrivacy) RawAllowed(r *http.Request) bool { return p.s.rawAllowed(
 
 // newStream builds the websocket hub mounted at /api/v1/stream.
 func (s *Server) newStream() (*stream.Hub, error) {
-	return stream.New(stream.Config{
-		QueueBytes: s.cfg.WSQueueBytes, Batch: s.cfg.WSBatch, History: s.cfg.WSHistory,
-		HistoryBytes: s.cfg.WSHistoryBytes, CellRes: s.cfg.WSCellRes, AllowedOrigins: s.cfg.AllowedOrigins,
-		Compression: s.cfg.WSCompression,
-	}, stream.Deps{
+	return stream.New(s.cfg.Stream, stream.Deps{
 		Bus: s.deps.Bus, Source: s.deps.Store, Privacy: streamPrivacy{s}, Encoder: streamEncoder{},
 		Logger: s.log, Registry: s.reg, Error: httperr.Write,
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/flightwatch/flightwatch/server"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
+	"github.com/flightwatch/flightwatch/stream"
 )
 
 func TestStamp(t *testing.T) {
@@ -126,7 +127,7 @@ func (in *ingester) IngestReports(context.Context, []flight.Report) (int, error)
 func TestRun(t *testing.T) {
 	st, bus := memory.New(store.Config{}), memory.NewBus()
 	srv, err := server.New(server.Config{Tokens: []server.Token{{Value: "tok", Scopes: []string{server.ScopeIngest}}},
-		WSBatch: 50 * time.Millisecond}, server.Deps{Store: st, Bus: bus, Ingest: &ingester{st: st, bus: bus}})
+		Stream: stream.Config{Batch: 50 * time.Millisecond}}, server.Deps{Store: st, Bus: bus, Ingest: &ingester{st: st, bus: bus}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/flightwatch/flightwatch/server/ogc"
 	"github.com/flightwatch/flightwatch/static"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/stream"
 	"github.com/flightwatch/flightwatch/tiles"
 	"github.com/flightwatch/flightwatch/track/watch"
 )
@@ -250,9 +251,9 @@ func storeName(cfg configs.Config) string {
 func serverConfig(cfg configs.Config, instance string) server.Config {
 	sc := server.Config{
 		Listen: cfg.Listen, MaxBodyBytes: cfg.HTTP.MaxBodyBytes,
-		WSQueueBytes: cfg.Websocket.QueueBytes, WSBatch: cfg.Websocket.Batch, WSHistory: cfg.Websocket.History,
-		WSHistoryBytes: cfg.Websocket.HistoryBytes, WSCompression: cfg.Websocket.Compression,
-		CellRes: store.Config{ReportRes: cfg.Store.ReportRes}.WithDefaults().ReportRes, AllowedOrigins: cfg.HTTP.AllowedOrigins,
+		Stream: stream.Config{QueueBytes: cfg.Websocket.QueueBytes, Batch: cfg.Websocket.Batch, History: cfg.Websocket.History,
+			HistoryBytes: cfg.Websocket.HistoryBytes, Compression: cfg.Websocket.Compression, AllowedOrigins: cfg.HTTP.AllowedOrigins},
+		CellRes:      store.Config{ReportRes: cfg.Store.ReportRes}.WithDefaults().ReportRes,
 		MinCellCount: cfg.Privacy.MinCellCount, PublicRawReports: cfg.Privacy.PublicRawReports,
 		InstanceID: instance, Banner: cfg.HTTP.Banner,
 	}
