@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -433,7 +432,7 @@ func (c *Config) Validate(countries *geo.CountryIndex) error {
 		}
 		names[f.Name] = true
 		if err := f.Validate(); err != nil {
-			return fmt.Errorf("feeds[%d] %q: %s", i, f.Name, feedReason(err, f.Name))
+			return fmt.Errorf("feeds[%d] %q: %s", i, f.Name, feedReason(err))
 		}
 	}
 	switch c.LogLevel {
@@ -444,13 +443,13 @@ func (c *Config) Validate(countries *geo.CountryIndex) error {
 	return nil
 }
 
-// feedReason is a feed's validation error without the prefixes the feeds
-// package puts on it ("feeds: bad config: feed \"x\": "), which the
-// feeds[i] "name" of the caller already says.
-func feedReason(err error, name string) string {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, feeds.ErrConfig.Error()+": ")
-	return strings.TrimPrefix(msg, "feed "+strconv.Quote(name)+": ")
+// feedReason is a feed's validation error without the feed's name, which
+// the feeds[i] "name" of the caller already says.
+func feedReason(err error) string {
+	if ce, ok := errors.AsType[*feeds.ConfigError](err); ok {
+		return ce.Reason
+	}
+	return err.Error()
 }
 
 func knownAlert(t string) bool {

@@ -24,6 +24,24 @@ const (
 // ErrConfig is wrapped by every configuration error.
 var ErrConfig = errors.New("feeds: bad config")
 
+// ConfigError is what is wrong with a feed entry; errors.Is(err,
+// ErrConfig) holds for it. Reason carries no prefix, so a caller that
+// names the entry itself can print just the reason.
+type ConfigError struct {
+	Feed   string // the entry's name; empty for an error about the list
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Feed == "" {
+		return ErrConfig.Error() + ": " + e.Reason
+	}
+	return fmt.Sprintf("%s: feed %q: %s", ErrConfig, e.Feed, e.Reason)
+}
+
+// Is reports ErrConfig as the error's kind.
+func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
+
 // Duration is a time.Duration read from YAML as "1s", "500ms" (or a plain
 // number of seconds).
 type Duration time.Duration
@@ -100,7 +118,7 @@ type Config struct {
 // known time zone.
 func (c *Config) Validate() error {
 	fail := func(format string, a ...any) error {
-		return fmt.Errorf("%w: feed %q: %s", ErrConfig, c.Name, fmt.Sprintf(format, a...))
+		return &ConfigError{Feed: c.Name, Reason: fmt.Sprintf(format, a...)}
 	}
 	if c.Name == "" {
 		return fail("name is required")
@@ -171,7 +189,7 @@ func ValidateAll(cfgs []Config) error {
 			return err
 		}
 		if seen[cfgs[i].Name] {
-			return fmt.Errorf("%w: feed name %q used twice", ErrConfig, cfgs[i].Name)
+			return &ConfigError{Reason: fmt.Sprintf("feed name %q used twice", cfgs[i].Name)}
 		}
 		seen[cfgs[i].Name] = true
 	}
