@@ -199,6 +199,7 @@ func TestCluster(t *testing.T) {
 		})
 	})
 	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })
+	t.Run("Spread", func(t *testing.T) { testSpread(t, c) })
 	// Last: it stops a node.
 	t.Run("PingUnhealthy", func(t *testing.T) { testPingUnhealthy(t, c) })
 }
