@@ -35,8 +35,8 @@ func TestKeyTags(t *testing.T) {
 				{k.aircraft(p), k.part(p)}, {k.aircraftCell(p), k.part(p)}, {k.seen(p), k.part(p)},
 				{k.track("abc123"), k.part(p)}, {k.legLine("abc123-1"), k.part(p)}, {k.legSources("abc123-1"), k.part(p)},
 				{k.cell(cell), k.cellTag(cell)},
-				{k.reports(2024*12+9), k.monthTag(2024*12+9)}, {k.reportDay(20000), k.monthTag(2024*12+9)},
-				{k.agg(5, 20000), k.monthTag(2024*12+9)}, {k.monthAgg(5, 2024*12+9), k.monthTag(2024*12+9)},
+				{k.reports(2024*12 + 9), k.monthTag(2024*12 + 9)}, {k.reportDay(20000), k.monthTag(2024*12 + 9)},
+				{k.agg(5, 20000), k.monthTag(2024*12 + 9)}, {k.monthAgg(5, 2024*12+9), k.monthTag(2024*12 + 9)},
 				{k.legs(), k.tag}, {k.legTimes(), k.tag}, {k.plans(), k.tag}, {k.alerts(), k.tag},
 				{k.alertKeys(), k.tag}, {k.alertSeq(), k.tag}, {k.days(), k.tag}, {k.months(), k.tag},
 				{k.legStatKeys(), k.tag}, {k.statDays(), k.tag}, {k.statDay(1, 20000), k.tag}, {k.failed("g"), k.tag},
@@ -121,7 +121,7 @@ func TestPatterns(t *testing.T) {
 			}
 		})
 	}
-	for _, key := range []string{k.aircraft(3), k.cell(0x83283ffffffffff), k.reports(2024*12+9), k.legs()} {
+	for _, key := range []string{k.aircraft(3), k.cell(0x83283ffffffffff), k.reports(2024*12 + 9), k.legs()} {
 		n := 0
 		for _, p := range k.patterns() {
 			if match(p, key) {
