@@ -200,6 +200,9 @@ func TestCluster(t *testing.T) {
 	})
 	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })
 	t.Run("Spread", func(t *testing.T) { testSpread(t, c) })
+	t.Run("Migrate", func(t *testing.T) {
+		testMigrate(t, newClusterStore(t, c.url(), randomPrefix(t), storetest.HistoryConfig()))
+	})
 	// Last: it stops a node.
 	t.Run("PingUnhealthy", func(t *testing.T) { testPingUnhealthy(t, c) })
 }

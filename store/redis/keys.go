@@ -171,3 +171,34 @@ func parseCell(s string) uint64 {
 	}
 	return c
 }
+
+// The layout before keys spread over a cluster kept every key under the
+// store-wide tag, "{p}:<name>". Migrate moves the families below from
+// it; the store-wide keys kept their names and stay. A name ending in
+// ':' is followed by the key's subject (cell, hex, day, leg...).
+var oldFamilies = []string{"ac", "acell", "seen", "rep", "cell:", "trk:", "rday:", "agg:", "magg:", "lline:", "lsrc:"}
+
+// old is the single-tag layout's key "{p}:<name>".
+func (k keys) old(name string) string { return k.tag + ":" + name }
+
+// oldPattern matches every key of the single-tag layout, for SCAN.
+func (k keys) oldPattern() string { return "{" + glob(k.prefix) + "}:*" }
+
+// oldFamily splits a single-tag key into its family (one of oldFamilies)
+// and subject; ok is false for the store-wide keys, which do not move.
+func (k keys) oldFamily(key string) (family, subject string, ok bool) {
+	name, found := strings.CutPrefix(key, k.tag+":")
+	if !found {
+		return "", "", false
+	}
+	for _, f := range oldFamilies {
+		if strings.HasSuffix(f, ":") {
+			if s, ok := strings.CutPrefix(name, f); ok && s != "" {
+				return strings.TrimSuffix(f, ":"), s, true
+			}
+		} else if name == f {
+			return f, "", true
+		}
+	}
+	return "", "", false
+}
