@@ -91,7 +91,6 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 	}
 }
 
-
 // migrateKey copies one old key to the new layout and reports whether it
 // may be deleted.
 func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subject string, dryRun bool) (bool, error) {
