@@ -11,8 +11,11 @@ import (
 
 // Partitions is how many partitions the aircraft keys are spread over:
 // an aircraft's keys carry the hash tag of its partition, a hash of its
-// hex, so that a Redis Cluster spreads them over its slots and nodes.
-const Partitions = 256
+// hex, so that a Redis Cluster spreads them over its slots and nodes. A
+// batch of aircraft costs about three commands per partition it touches,
+// so more partitions spread wider but cost more per batch: 64 spread
+// evenly over a cluster of up to about 16 masters (docs/scaling.md).
+const Partitions = 64
 
 // cellTagRes is the H3 resolution of the parent cell whose tag a cell
 // index key carries: neighbouring cells share a slot, so that a bbox
