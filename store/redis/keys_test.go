@@ -156,3 +156,32 @@ func match(pattern, s string) bool {
 	}
 	return s != "" && s[0] == pattern[0] && match(pattern[1:], s[1:])
 }
+
+// FuzzOldFamily checks that reading any key name as a single-tag key
+// never panics, and names only the known families.
+func FuzzOldFamily(f *testing.F) {
+	k := newKeys("fw")
+	for _, s := range []string{"{fw}:ac", "{fw}:trk:abc123", "{fw}:agg:5:20250101", "{fw}:legs", "{fw}:cell:", "{fw}", "", "{fw:p:01}:ac"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		family, subject, ok := k.oldFamily(key)
+		if !ok {
+			return
+		}
+		known := false
+		for _, fam := range oldFamilies {
+			known = known || strings.TrimSuffix(fam, ":") == family
+		}
+		if !known {
+			t.Errorf("oldFamily(%q) = %q, not a known family", key, family)
+		}
+		want := k.tag + ":" + family
+		if subject != "" {
+			want += ":" + subject
+		}
+		if key != want {
+			t.Errorf("oldFamily(%q) = %q, %q, which name %q", key, family, subject, want)
+		}
+	})
+}
