@@ -30,6 +30,8 @@ func main() {
 		err = serve(ctx, os.Args[2:])
 	case "record":
 		err = record(ctx, os.Args[2:])
+	case "migrate-keys":
+		err = migrateKeys(ctx, os.Args[2:])
 	case "version":
 		fmt.Println(versionString())
 	case "-h", "--help", "help":

@@ -27,13 +27,15 @@ func (s *Store) PutAircraft(ctx context.Context, batch []flight.Aircraft) error 
 
 // PutWithTrack does PutAircraft(batch) and AppendTrack(points) in one
 // pipeline: the states, the last-seen times, the track points and the read
-// of the cells the batch was indexed in go together, and a second pipeline
-// moves the index entries of the aircraft that changed cell, when any did
-// (most updates stay in their cell).
+// of the cells the batch was indexed in go together (on a cluster, one
+// pipeline per node, sent in parallel), and a second pipeline moves the
+// index entries of the aircraft that changed cell, when any did (most
+// updates stay in their cell).
 //
 // A failure may leave part of the batch written: the states can then be
 // newer than their index entries, which the next put of those aircraft
-// repairs.
+// repairs (an aircraft's recorded cell is written only after its cell
+// sets).
 func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, points []flight.TrackPoint) error {
 	if len(batch) == 0 && len(points) == 0 {
 		return nil
@@ -43,15 +45,11 @@ func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, point
 		op, subject = "append track", strconv.Itoa(len(points))
 	}
 	pipe := s.client.Pipeline()
-	var old *goredis.SliceCmd
-	var hexes []string
+	groups := groupAircraft(batch)
+	var reads cellReads
 	if len(batch) > 0 {
-		hexes = make([]string, len(batch))
-		for i := range batch {
-			hexes[i] = batch[i].Hex
-		}
-		old = pipe.HMGet(ctx, s.k.aircraftCell(), hexes...)
-		s.queueStates(ctx, pipe, batch)
+		reads = s.queueCellReads(ctx, pipe, batch, groups)
+		s.queueStates(ctx, pipe, batch, groups)
 	}
 	s.queueKeyedTrack(ctx, pipe, points)
 	if _, err := pipe.Exec(ctx); err != nil {
@@ -60,55 +58,117 @@ func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, point
 	if len(batch) == 0 {
 		return nil
 	}
-	return wrap(ctx, op, subject, s.moveCells(ctx, batch, hexes, old.Val()))
+	return wrap(ctx, op, subject, s.moveCells(ctx, batch, reads.cells()))
+}
+
+// groupAircraft lists the indexes of batch's aircraft per partition.
+func groupAircraft(batch []flight.Aircraft) [][]int {
+	if len(batch) == 0 {
+		return nil
+	}
+	groups := make([][]int, Partitions)
+	for i := range batch {
+		p := partition(batch[i].Hex)
+		groups[p] = append(groups[p], i)
+	}
+	return groups
+}
+
+// cellReads are the reads of the cells a batch's aircraft are indexed in,
+// one HMGET per partition.
+type cellReads []cellRead
+
+type cellRead struct {
+	hexes []string
+	cmd   *goredis.SliceCmd
+}
+
+// queueCellReads queues on pipe the reads of the recorded cells of batch.
+func (s *Store) queueCellReads(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft, groups [][]int) cellReads {
+	var out cellReads
+	for p, idx := range groups {
+		if len(idx) == 0 {
+			continue
+		}
+		hexes := make([]string, len(idx))
+		for j, i := range idx {
+			hexes[j] = batch[i].Hex
+		}
+		out = append(out, cellRead{hexes: hexes, cmd: pipe.HMGet(ctx, s.k.aircraftCell(p), hexes...)})
+	}
+	return out
+}
+
+// cells returns the cell each read aircraft is indexed in, 0 for none.
+func (r cellReads) cells() map[string]uint64 {
+	cur := make(map[string]uint64)
+	for _, rd := range r {
+		for i, v := range rd.cmd.Val() {
+			if str, ok := v.(string); ok {
+				cur[rd.hexes[i]] = parseCell(str)
+			} else if _, ok := cur[rd.hexes[i]]; !ok {
+				cur[rd.hexes[i]] = 0
+			}
+		}
+	}
+	return cur
 }
 
 // queueStates queues the writes of the batch's states and last-seen
-// times on pipe.
-func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft) {
+// times on pipe, one HSET and one ZADD per partition.
+func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft, groups [][]int) {
 	buf := make([]byte, 0, len(batch)*96)
 	ends := make([]int, len(batch))
 	for i := range batch {
 		buf = codec.AppendAircraft(buf, &batch[i])
 		ends[i] = len(buf)
 	}
-	state := make([]any, 0, 2*len(batch))
-	seen := make([]goredis.Z, 0, len(batch))
-	start := 0
-	for i := range batch {
-		a := &batch[i]
-		state = append(state, a.Hex, buf[start:ends[i]:ends[i]])
-		start = ends[i]
-		seen = append(seen, goredis.Z{Score: float64(a.Time.UnixMicro()), Member: a.Hex})
+	for p, idx := range groups {
+		if len(idx) == 0 {
+			continue
+		}
+		state := make([]any, 0, 2*len(idx))
+		seen := make([]goredis.Z, 0, len(idx))
+		for _, i := range idx {
+			a := &batch[i]
+			start := 0
+			if i > 0 {
+				start = ends[i-1]
+			}
+			state = append(state, a.Hex, buf[start:ends[i]:ends[i]])
+			seen = append(seen, goredis.Z{Score: float64(a.Time.UnixMicro()), Member: a.Hex})
+		}
+		pipe.HSet(ctx, s.k.aircraft(p), state...)
+		pipe.ZAdd(ctx, s.k.seen(p), seen...)
 	}
-	pipe.HSet(ctx, s.k.aircraft(), state...)
-	pipe.ZAdd(ctx, s.k.seen(), seen...)
 }
 
 // moveCells moves the index entries of the aircraft of batch whose cell
-// differs from the one they are indexed in, old (HMGET's answer for
-// hexes).
-func (s *Store) moveCells(ctx context.Context, batch []flight.Aircraft, hexes []string, old []any) error {
+// differs from the one they are indexed in, cur (by hex): the cell sets
+// first, then the recorded cells (in a second step on a cluster, where
+// one pipeline's nodes run in parallel).
+func (s *Store) moveCells(ctx context.Context, batch []flight.Aircraft, cur map[string]uint64) error {
 	pipe := s.client.Pipeline()
-	if !s.queueMoves(ctx, pipe, batch, hexes, old) {
+	names := s.queueMoves(ctx, pipe, batch, cur)
+	if names == nil {
 		return nil
 	}
+	if s.cluster {
+		if _, err := pipe.Exec(ctx); err != nil {
+			return err
+		}
+		pipe = s.client.Pipeline()
+	}
+	s.queueCellNames(ctx, pipe, names)
 	_, err := pipe.Exec(ctx)
 	return err
 }
 
-// queueMoves queues on pipe the index moves moveCells makes; it reports
-// whether there were any.
-func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft, hexes []string, old []any) bool {
-	cur := make(map[string]uint64, len(batch))
-	for i, v := range old {
-		if str, ok := v.(string); ok {
-			cur[hexes[i]] = parseCell(str)
-		} else if _, ok := cur[hexes[i]]; !ok {
-			cur[hexes[i]] = 0
-		}
-	}
-	var cells []any
+// queueMoves queues on pipe the cell set moves moveCells makes, and
+// returns the recorded cells to write after them, as HSET fields per
+// partition (nil when no aircraft changed cell).
+func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []flight.Aircraft, cur map[string]uint64) map[int][]any {
+	var names map[int][]any
 	var add, rem map[uint64][]any
 	for i := range batch {
 		a := &batch[i]
@@ -118,33 +178,38 @@ func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []
 			continue
 		}
 		if add == nil {
-			add, rem = make(map[uint64][]any), make(map[uint64][]any)
+			add, rem, names = make(map[uint64][]any), make(map[uint64][]any), make(map[int][]any)
 		}
 		if prev != 0 {
 			rem[prev] = append(rem[prev], a.Hex)
 		}
 		add[c] = append(add[c], a.Hex)
 		cur[a.Hex] = c
-		cells = append(cells, a.Hex, cellName(c))
+		p := partition(a.Hex)
+		names[p] = append(names[p], a.Hex, cellName(c))
 	}
-	if len(cells) == 0 {
-		return false
-	}
-	pipe.HSet(ctx, s.k.aircraftCell(), cells...)
 	for c, members := range rem {
 		pipe.SRem(ctx, s.k.cell(c), members...)
 	}
 	for c, members := range add {
 		pipe.SAdd(ctx, s.k.cell(c), members...)
 	}
-	return true
+	return names
+}
+
+// queueCellNames queues the HSETs of the recorded cells queueMoves
+// returned.
+func (s *Store) queueCellNames(ctx context.Context, pipe goredis.Pipeliner, names map[int][]any) {
+	for p, fields := range names {
+		pipe.HSet(ctx, s.k.aircraftCell(p), fields...)
+	}
 }
 
 // Aircraft returns one aircraft's state, or an error wrapping
 // store.ErrNotFound.
 func (s *Store) Aircraft(ctx context.Context, hex string) (flight.Aircraft, error) {
 	var a flight.Aircraft
-	b, err := s.client.HGet(ctx, s.k.aircraft(), hex).Bytes()
+	b, err := s.client.HGet(ctx, s.k.aircraft(partition(hex)), hex).Bytes()
 	if err != nil {
 		return a, wrap(ctx, "get aircraft", hex, err)
 	}
@@ -162,7 +227,9 @@ const maxCellReads = 1024
 // AircraftIn returns the aircraft inside bbox: it reads the members of the
 // cells covering bbox, then their states, and filters them exactly. An
 // empty bbox, or one covered by more than maxCellReads cells, reads every
-// aircraft and filters them.
+// aircraft and filters them. Each read is one pipeline; on a cluster it
+// fans out to the nodes serving the cells, or the partitions, in
+// parallel.
 func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, error) {
 	var cells []uint64
 	ok := false
@@ -171,11 +238,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 		ok = ok && len(cells) <= maxCellReads
 	}
 	if !ok {
-		vals, err := s.client.HVals(ctx, s.k.aircraft()).Result()
-		if err != nil {
-			return nil, wrap(ctx, "aircraft in", "all", err)
-		}
-		return decodeIn(vals, bbox)
+		return s.allIn(ctx, bbox)
 	}
 	pipe := s.client.Pipeline()
 	members := make([]*goredis.StringSliceCmd, len(cells))
@@ -186,27 +249,32 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 		return nil, wrap(ctx, "aircraft in", "cells", err)
 	}
 	seen := make(map[string]struct{})
-	var hexes []string
+	groups := make([][]string, Partitions)
+	n := 0
 	for _, m := range members {
 		for _, h := range m.Val() {
 			if _, dup := seen[h]; !dup {
 				seen[h] = struct{}{}
-				hexes = append(hexes, h)
+				p := partition(h)
+				groups[p] = append(groups[p], h)
+				n++
 			}
 		}
 	}
-	if len(hexes) == 0 {
+	if n == 0 {
 		return []flight.Aircraft{}, nil
 	}
 	pipe = s.client.Pipeline()
 	var gets []*goredis.SliceCmd
-	for i := 0; i < len(hexes); i += chunk {
-		gets = append(gets, pipe.HMGet(ctx, s.k.aircraft(), hexes[i:min(i+chunk, len(hexes))]...))
+	for p, hexes := range groups {
+		for i := 0; i < len(hexes); i += chunk {
+			gets = append(gets, pipe.HMGet(ctx, s.k.aircraft(p), hexes[i:min(i+chunk, len(hexes))]...))
+		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "aircraft in", "states", err)
 	}
-	out := make([]flight.Aircraft, 0, len(hexes))
+	out := make([]flight.Aircraft, 0, n)
 	for _, g := range gets {
 		for _, v := range g.Val() {
 			str, ok := v.(string)
@@ -225,61 +293,133 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 	return out, nil
 }
 
-func decodeIn(vals []string, bbox orb.Bound) ([]flight.Aircraft, error) {
-	out := make([]flight.Aircraft, 0, len(vals))
-	for _, v := range vals {
-		var a flight.Aircraft
-		if err := codec.DecodeAircraftString(v, &a); err != nil {
-			return nil, fmt.Errorf("redis: aircraft in: %w", err)
-		}
-		if geo.InBound(bbox, orb.Point{a.Lon, a.Lat}) {
-			out = append(out, a)
+// allIn reads every partition's states and keeps those in bbox (all of
+// them for an empty bbox).
+func (s *Store) allIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, error) {
+	pipe := s.client.Pipeline()
+	cmds := make([]*goredis.StringSliceCmd, Partitions)
+	for p := range cmds {
+		cmds[p] = pipe.HVals(ctx, s.k.aircraft(p))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(ctx, "aircraft in", "all", err)
+	}
+	n := 0
+	for _, c := range cmds {
+		n += len(c.Val())
+	}
+	out := make([]flight.Aircraft, 0, n)
+	for _, c := range cmds {
+		for _, v := range c.Val() {
+			var a flight.Aircraft
+			if err := codec.DecodeAircraftString(v, &a); err != nil {
+				return nil, fmt.Errorf("redis: aircraft in: %w", err)
+			}
+			if geo.InBound(bbox, orb.Point{a.Lon, a.Lat}) {
+				out = append(out, a)
+			}
 		}
 	}
 	return out, nil
 }
 
-// removeScript deletes one aircraft and its index entries if it has not
-// been seen since the cut-off (ARGV[2], Unix µs) meanwhile.
-// KEYS: seen, aircraft, aircraftCell[, cell]. ARGV: hex, cut.
+// removeScript deletes one aircraft's state, last-seen time and recorded
+// cell if it has not been seen since the cut-off (ARGV[2], Unix µs)
+// meanwhile, all keys of its partition. It returns {states deleted, the
+// recorded cell or ""}, or false when the aircraft was seen since.
+// KEYS: seen, aircraft, aircraftCell. ARGV: hex, cut.
 var removeScript = goredis.NewScript(removeLua)
 
 //go:embed scripts/remove_aircraft.lua
 var removeLua string
 
 // RemoveAircraft deletes the aircraft whose last observation is older than
-// before, with their index entries, and returns their hexes.
+// before, with their index entries, and returns their hexes. Each
+// aircraft goes in one script on its partition; its cell set entry is
+// removed after, and put back when the aircraft was stored again
+// meanwhile.
 func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string, error) {
 	cut := before.UnixMicro()
-	stale, err := s.client.ZRangeByScore(ctx, s.k.seen(), &goredis.ZRangeBy{
-		Min: "-inf", Max: "(" + strconv.FormatInt(cut, 10)}).Result()
-	if err != nil {
-		return nil, wrap(ctx, "remove aircraft", before.Format(time.RFC3339), err)
+	subject := before.Format(time.RFC3339)
+	pipe := s.client.Pipeline()
+	lists := make([]*goredis.StringSliceCmd, Partitions)
+	for p := range lists {
+		lists[p] = pipe.ZRangeByScore(ctx, s.k.seen(p), &goredis.ZRangeBy{
+			Min: "-inf", Max: "(" + strconv.FormatInt(cut, 10)})
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(ctx, "remove aircraft", subject, err)
 	}
 	var gone []string
-	for i := 0; i < len(stale); i += chunk {
-		hexes := stale[i:min(i+chunk, len(stale))]
-		cells, err := s.client.HMGet(ctx, s.k.aircraftCell(), hexes...).Result()
-		if err != nil {
-			return gone, wrap(ctx, "remove aircraft", before.Format(time.RFC3339), err)
-		}
-		calls := make([]call, len(hexes))
-		for j, hex := range hexes {
-			keys := []string{s.k.seen(), s.k.aircraft(), s.k.aircraftCell()}
-			if c, ok := cells[j].(string); ok {
-				keys = append(keys, s.k.cell(parseCell(c)))
-			}
-			calls[j] = call{keys: keys, args: []any{hex, cut}}
-		}
-		if err := s.runScript(ctx, removeScript, calls); err != nil {
-			return gone, wrap(ctx, "remove aircraft", before.Format(time.RFC3339), err)
-		}
-		for j, c := range calls {
-			if n, _ := c.cmd.Int(); n > 0 {
-				gone = append(gone, hexes[j])
+	for p, l := range lists {
+		stale := l.Val()
+		for i := 0; i < len(stale); i += chunk {
+			hexes := stale[i:min(i+chunk, len(stale))]
+			removed, err := s.removeStale(ctx, p, hexes, cut)
+			gone = append(gone, removed...)
+			if err != nil {
+				return gone, wrap(ctx, "remove aircraft", subject, err)
 			}
 		}
 	}
 	slices.Sort(gone)
+	return gone, nil
+}
+
+// removeStale runs removeScript for hexes of partition p, then takes the
+// removed ones out of their cell sets. It returns the hexes whose states
+// it deleted.
+func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int64) ([]string, error) {
+	calls := make([]call, len(hexes))
+	for j, hex := range hexes {
+		calls[j] = call{keys: []string{s.k.seen(p), s.k.aircraft(p), s.k.aircraftCell(p)}, args: []any{hex, cut}}
+	}
+	if err := s.runScript(ctx, removeScript, calls); err != nil {
+		return nil, err
+	}
+	var gone, unindexed []string
+	rem := map[uint64][]any{}
+	for j, c := range calls {
+		res, _ := c.cmd.Slice()
+		if len(res) != 2 {
+			continue // seen since
+		}
+		if n, _ := res[0].(int64); n > 0 {
+			gone = append(gone, hexes[j])
+		}
+		if cs, _ := res[1].(string); cs != "" {
+			rem[parseCell(cs)] = append(rem[parseCell(cs)], hexes[j])
+			unindexed = append(unindexed, hexes[j])
+		}
+	}
+	if len(unindexed) == 0 {
+		return gone, nil
+	}
+	pipe := s.client.Pipeline()
+	for c, members := range rem {
+		pipe.SRem(ctx, s.k.cell(c), members...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return gone, err
+	}
+	// An aircraft stored again between the script and the SREM has a
+	// recorded cell again: put it back in that cell's set.
+	now, err := s.client.HMGet(ctx, s.k.aircraftCell(p), unindexed...).Result()
+	if err != nil {
+		return gone, err
+	}
+	pipe = s.client.Pipeline()
+	back := false
+	for j, v := range now {
+		if cs, ok := v.(string); ok {
+			pipe.SAdd(ctx, s.k.cell(parseCell(cs)), unindexed[j])
+			back = true
+		}
+	}
+	if back {
+		if _, err := pipe.Exec(ctx); err != nil {
+			return gone, err
+		}
+	}
 	return gone, nil
 }

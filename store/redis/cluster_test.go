@@ -199,18 +199,22 @@ func TestCluster(t *testing.T) {
 		})
 	})
 	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })
+	t.Run("Spread", func(t *testing.T) { testSpread(t, c) })
+	t.Run("Migrate", func(t *testing.T) {
+		testMigrate(t, newClusterStore(t, c.url(), randomPrefix(t), storetest.HistoryConfig()))
+	})
 	// Last: it stops a node.
 	t.Run("PingUnhealthy", func(t *testing.T) { testPingUnhealthy(t, c) })
 }
 
 // testSeedNotOwningSlot points the URL at one node that does not serve the
-// store's slot: a plain client there gets MOVED, the cluster store follows
-// it, and Ping (what /readyz calls) is healthy.
+// slot of an aircraft's keys: a plain client there gets MOVED, the cluster
+// store follows it, and Ping (what /readyz calls) is healthy.
 func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	ctx := context.Background()
 	prefix := randomPrefix(t)
 	k := newKeys(prefix)
-	own := owner(t, c.addrs[0], k.aircraft())
+	own := owner(t, c.addrs[0], k.aircraft(partition("abc123")))
 	var seed string
 	for _, a := range c.addrs {
 		if a != own {
@@ -220,7 +224,7 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	}
 	plain := goredis.NewClient(&goredis.Options{Addr: seed})
 	defer plain.Close()
-	if err := plain.HGet(ctx, k.aircraft(), "abc123").Err(); err == nil || !strings.HasPrefix(err.Error(), "MOVED") {
+	if err := plain.HGet(ctx, k.aircraft(partition("abc123")), "abc123").Err(); err == nil || !strings.HasPrefix(err.Error(), "MOVED") {
 		t.Fatalf("plain client at %s (slot owner %s): HGET = %v, want MOVED", seed, own, err)
 	}
 
@@ -245,28 +249,35 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	if added, err := s.AddAlert(ctx, &flight.Alert{Key: "k1", Type: flight.AlertDeparted, Time: t0}); err != nil || added {
 		t.Fatalf("AddAlert(same key) = %v, %v; want not added", added, err)
 	}
-	// The keys are on the slot's owner, none on the seed.
-	ocl := goredis.NewClient(&goredis.Options{Addr: own})
-	defer ocl.Close()
-	if n, err := ocl.Exists(ctx, k.aircraft(), k.alerts()).Result(); err != nil || n != 2 {
-		t.Errorf("keys on the owner %s: EXISTS = %d, %v; want 2", own, n, err)
-	}
-	if n, err := plain.DBSize(ctx).Result(); err != nil || n != 0 {
-		t.Errorf("keys on the seed %s: DBSIZE = %d, %v; want 0", seed, n, err)
+	// Each key is on its slot's owner.
+	for _, key := range []string{k.aircraft(partition("abc123")), k.alerts()} {
+		addr := owner(t, c.addrs[0], key)
+		cl := goredis.NewClient(&goredis.Options{Addr: addr})
+		n, err := cl.Exists(ctx, key).Result()
+		cl.Close()
+		if err != nil || n != 1 {
+			t.Errorf("%s on its owner %s: EXISTS = %d, %v; want 1", key, addr, n, err)
+		}
 	}
 }
 
 // testPingUnhealthy stops one master, neither the seed nor the one
-// serving the store's slot: Ping must fail although the seed and the
-// store's own node still answer.
+// serving the store-wide keys: Ping must fail although the seed and that
+// node still answer.
 func testPingUnhealthy(t *testing.T, c *testCluster) {
 	prefix := randomPrefix(t)
-	s := newClusterStore(t, c.url(c.addrs[0]), prefix, store.Config{})
 	ctx := context.Background()
+	// Not newClusterStore: its cleanup drops keys on every master, and
+	// one is stopped here. This store writes nothing.
+	s, err := New(ctx, c.url(c.addrs[0]), prefix, store.Config{})
+	if err != nil {
+		t.Fatalf("New() = %v", err)
+	}
+	defer s.Close()
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping() before = %v", err)
 	}
-	own := owner(t, c.addrs[0], newKeys(prefix).aircraft())
+	own := owner(t, c.addrs[0], newKeys(prefix).alerts())
 	v := len(c.addrs) - 1
 	for c.addrs[v] == own || v == 0 {
 		v--
@@ -287,13 +298,13 @@ func testPingUnhealthy(t *testing.T, c *testCluster) {
 }
 
 // BenchmarkClusterStore runs the store benchmarks on a 3-node cluster,
-// reached through a seed that does not serve the store's slot, to compare
-// with BenchmarkStore on the single Redis.
+// reached through a seed that does not serve the store-wide keys, to
+// compare with BenchmarkStore on the single Redis.
 func BenchmarkClusterStore(b *testing.B) {
 	c := startCluster(b, 3)
 	storetest.Bench(b, func(b *testing.B) store.Store {
 		prefix := randomPrefix(b)
-		own := owner(b, c.addrs[0], newKeys(prefix).aircraft())
+		own := owner(b, c.addrs[0], newKeys(prefix).alerts())
 		seed := c.addrs[0]
 		if seed == own {
 			seed = c.addrs[1]

@@ -1,44 +1,187 @@
 package redis
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
 
-func TestKeysShareOneTag(t *testing.T) {
+// tagOf returns the hash tag of key: what lies between its first "{" and
+// the next "}".
+func tagOf(key string) string {
+	i := strings.IndexByte(key, '{')
+	j := strings.IndexByte(key[i+1:], '}')
+	if i < 0 || j < 0 {
+		return ""
+	}
+	return key[i+1 : i+1+j]
+}
+
+func TestKeyTags(t *testing.T) {
 	tests := []struct {
-		name, prefix, tag string
+		name, prefix, want string
 	}{
-		{"plain", "fw", "{fw}"},
-		{"braces replaced", "a{b}c", "{a_b_c}"},
+		{"plain", "fw", "fw"},
+		{"braces replaced", "a{b}c", "a_b_c"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			k := newKeys(tc.prefix)
-			all := []string{k.aircraft(), k.aircraftCell(), k.seen(), k.cell(0x83283ffffffffff), k.track("abc123"),
-				k.legs(), k.legTimes(), k.plans(), k.alerts(), k.alertKeys(), k.alertSeq(), k.reports(),
-				k.reportDay(20000), k.days(), k.agg(5, 20000), k.months(), k.monthAgg(5, 657),
-				k.legLine("ae1234-1"), k.legSources("ae1234-1"), k.legStatKeys(), k.statDays(), k.statDay(1, 20000)}
+			p := partition("abc123")
+			const cell = 0x83283ffffffffff // resolution 3
+			all := []struct {
+				key, tag string
+			}{
+				{k.aircraft(p), k.part(p)}, {k.aircraftCell(p), k.part(p)}, {k.seen(p), k.part(p)},
+				{k.track("abc123"), k.part(p)}, {k.legLine("abc123-1"), k.part(p)}, {k.legSources("abc123-1"), k.part(p)},
+				{k.cell(cell), k.cellTag(cell)},
+				{k.reports(2024*12 + 9), k.monthTag(2024*12 + 9)}, {k.reportDay(20000), k.monthTag(2024*12 + 9)},
+				{k.agg(5, 20000), k.monthTag(2024*12 + 9)}, {k.monthAgg(5, 2024*12+9), k.monthTag(2024*12 + 9)},
+				{k.legs(), k.tag}, {k.legTimes(), k.tag}, {k.plans(), k.tag}, {k.alerts(), k.tag},
+				{k.alertKeys(), k.tag}, {k.alertSeq(), k.tag}, {k.days(), k.tag}, {k.months(), k.tag},
+				{k.legStatKeys(), k.tag}, {k.statDays(), k.tag}, {k.statDay(1, 20000), k.tag}, {k.failed("g"), k.tag},
+			}
 			seen := map[string]bool{}
-			for _, key := range all {
-				if !strings.HasPrefix(key, tc.tag+":") || strings.Count(key, "{") != 1 {
-					t.Errorf("key %q does not start with the one hash tag %s", key, tc.tag)
+			for _, e := range all {
+				if !strings.HasPrefix(e.key, e.tag+":") || strings.Count(e.key, "{") != 1 {
+					t.Errorf("key %q does not start with its one hash tag %s", e.key, e.tag)
 				}
-				if seen[key] {
-					t.Errorf("key %q used twice", key)
+				if got := tagOf(e.key); !strings.HasPrefix(got, tc.want) {
+					t.Errorf("tagOf(%q) = %q, want it to start with the prefix %q", e.key, got, tc.want)
 				}
-				seen[key] = true
+				if seen[e.key] {
+					t.Errorf("key %q used twice", e.key)
+				}
+				seen[e.key] = true
 			}
 		})
 	}
-	if got := newKeys("a*b").pattern(); got != `{a\*b}:*` {
-		t.Errorf("pattern() = %s, want {a\\*b}:*", got)
+}
+
+// TestDayInMonthTag checks that a day's report keys share its month's tag
+// (the add script touches both), at either end of a month.
+func TestDayInMonthTag(t *testing.T) {
+	k := newKeys("fw")
+	tests := []struct {
+		name  string
+		day   int64 // days since epoch
+		month int64 // year*12 + month-1
+	}{
+		{"1970-01-01", 0, 1970 * 12},
+		{"2024-12-31", 20088, 2024*12 + 11},
+		{"2025-01-01", 20089, 2025 * 12},
 	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, key := range []string{k.reportDay(tc.day), k.agg(3, tc.day)} {
+				if got, want := tagOf(key), tagOf(k.monthAgg(3, tc.month)); got != want {
+					t.Errorf("tagOf(%q) = %q, want the month's %q", key, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestPartition(t *testing.T) {
+	counts := make([]int, Partitions)
+	const n, per = 64 * Partitions, 64
+	for i := range n {
+		hex := fmt.Sprintf("%06x", i*7919)
+		p := partition(hex)
+		if p < 0 || p >= Partitions {
+			t.Fatalf("partition(%q) = %d, want 0..%d", hex, p, Partitions-1)
+		}
+		counts[p]++
+	}
+	for p, c := range counts {
+		if c < per/2 || c > 2*per {
+			t.Errorf("partition %d holds %d of %d hexes, want about %d", p, c, n, per)
+		}
+	}
+	if a, b := partition("abc123"), partition("abc123"); a != b {
+		t.Errorf("partition(abc123) = %d then %d", a, b)
+	}
+}
+
+func TestPatterns(t *testing.T) {
 	k := newKeys("a*b")
-	if got := k.trackPattern(); got != `{a\*b}:trk:*` || !strings.HasPrefix(k.track("abc123"), `{a*b}:trk:`) {
-		t.Errorf("trackPattern() = %s, want {a\\*b}:trk:*", got)
+	tests := []struct {
+		name, got, want, key string
+	}{
+		{"track", k.trackPattern(), `{a\*b:p:??}:trk:*`, k.track("abc123")},
+		{"leg line", k.legLinePattern(), `{a\*b:p:??}:lline:*`, k.legLine("abc123-1")},
+		{"cell", k.cellPattern(), `{a\*b:c:*}:cell:*`, k.cell(0x83283ffffffffff)},
 	}
-	if got := k.legLinePattern(); got != `{a\*b}:lline:*` || !strings.HasPrefix(k.legLine("x"), `{a*b}:lline:`) {
-		t.Errorf("legLinePattern() = %s, want {a\\*b}:lline:*", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("pattern = %s, want %s", tc.got, tc.want)
+			}
+			if !match(tc.got, tc.key) {
+				t.Errorf("pattern %s does not match %s", tc.got, tc.key)
+			}
+		})
 	}
+	for _, key := range []string{k.aircraft(3), k.cell(0x83283ffffffffff), k.reports(2024*12 + 9), k.legs()} {
+		n := 0
+		for _, p := range k.patterns() {
+			if match(p, key) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s matches %d of patterns(), want 1", key, n)
+		}
+	}
+}
+
+// match is the subset of Redis glob matching the key patterns use: "*",
+// "?" and backslash escapes.
+func match(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if match(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && match(pattern[1:], s[1:])
+	case '\\':
+		return len(pattern) > 1 && s != "" && s[0] == pattern[1] && match(pattern[2:], s[1:])
+	}
+	return s != "" && s[0] == pattern[0] && match(pattern[1:], s[1:])
+}
+
+// FuzzOldFamily checks that reading any key name as a single-tag key
+// never panics, and names only the known families.
+func FuzzOldFamily(f *testing.F) {
+	k := newKeys("fw")
+	for _, s := range []string{"{fw}:ac", "{fw}:trk:abc123", "{fw}:agg:5:20250101", "{fw}:legs", "{fw}:cell:", "{fw}", "", "{fw:p:01}:ac"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		family, subject, ok := k.oldFamily(key)
+		if !ok {
+			return
+		}
+		known := false
+		for _, fam := range oldFamilies {
+			known = known || strings.TrimSuffix(fam, ":") == family
+		}
+		if !known {
+			t.Errorf("oldFamily(%q) = %q, not a known family", key, family)
+		}
+		want := k.tag + ":" + family
+		if subject != "" {
+			want += ":" + subject
+		}
+		if key != want {
+			t.Errorf("oldFamily(%q) = %q, %q, which name %q", key, family, subject, want)
+		}
+	})
 }

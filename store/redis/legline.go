@@ -53,7 +53,7 @@ func (s *Store) queueLegLines(ctx context.Context, pipe goredis.Pipeliner, batch
 }
 
 // legLineCalls are the script calls that append batch to its legs' lines
-// and sources, at most legsPerCall legs each.
+// and sources, at most legsPerCall legs each, all of one partition.
 func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 	nPts, nLegs := 0, 0
 	for i := range batch {
@@ -68,17 +68,21 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 	recs := make([]byte, 0, nPts*legline.Size)
 	seen := make([]byte, 0, nLegs*48)
 	calls := make([]call, 0, (nLegs+legsPerCall-1)/legsPerCall)
-	var cur *call
+	open := map[int]int{} // partition -> index in calls of its call being filled
 	for i := range batch {
 		lp := &batch[i]
 		if lp.Leg == "" || (len(lp.Points) == 0 && len(lp.Seen) == 0) {
 			continue
 		}
-		if cur == nil || len(cur.keys) >= 2*legsPerCall {
-			calls = append(calls, call{keys: make([]string, 0, 2*legsPerCall), args: make([]any, 1, 1+2*legsPerCall)})
-			cur = &calls[len(calls)-1]
-			cur.args[0] = s.cfg.LegPoints
+		p := partition(legHex(lp.Leg))
+		ci, ok := open[p]
+		if !ok || len(calls[ci].keys) >= 2*legsPerCall {
+			calls = append(calls, call{keys: make([]string, 0, 2), args: make([]any, 1, 3)})
+			ci = len(calls) - 1
+			open[p] = ci
+			calls[ci].args[0] = s.cfg.LegPoints
 		}
+		cur := &calls[ci]
 		r0 := len(recs)
 		for j := range lp.Points {
 			recs = legline.Append(recs, &lp.Points[j])
@@ -101,29 +105,48 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 }
 
 // LegLines returns the lines of the legs ids names, in ids order, with one
-// MGET.
+// MGET per partition, in one pipeline.
 func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoint, error) {
 	out := make([][]flight.TrackPoint, len(ids))
-	for lo := 0; lo < len(ids); lo += chunk {
-		part := ids[lo:min(lo+chunk, len(ids))]
-		ks := make([]string, len(part))
-		for i, id := range part {
-			ks[i] = s.k.legLine(id)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	groups := map[int][]int{}
+	for i, id := range ids {
+		p := partition(legHex(id))
+		groups[p] = append(groups[p], i)
+	}
+	type get struct {
+		idx []int
+		cmd *goredis.SliceCmd
+	}
+	var gets []get
+	pipe := s.client.Pipeline()
+	for _, idx := range groups {
+		for lo := 0; lo < len(idx); lo += chunk {
+			part := idx[lo:min(lo+chunk, len(idx))]
+			ks := make([]string, len(part))
+			for j, i := range part {
+				ks[j] = s.k.legLine(ids[i])
+			}
+			gets = append(gets, get{idx: part, cmd: pipe.MGet(ctx, ks...)})
 		}
-		vals, err := s.client.MGet(ctx, ks...).Result()
-		if err != nil {
-			return nil, wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
-		}
-		for i, v := range vals {
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
+	}
+	for _, g := range gets {
+		for j, v := range g.cmd.Val() {
 			str, ok := v.(string)
 			if !ok || str == "" {
 				continue
 			}
-			pts, err := legline.Decode([]byte(str), legHex(part[i]))
+			id := ids[g.idx[j]]
+			pts, err := legline.Decode([]byte(str), legHex(id))
 			if err != nil {
-				return nil, fmt.Errorf("redis: leg line %s: %w", part[i], err)
+				return nil, fmt.Errorf("redis: leg line %s: %w", id, err)
 			}
-			out[lo+i] = pts
+			out[g.idx[j]] = pts
 		}
 	}
 	return out, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -19,8 +20,11 @@ var _ store.Store = (*Store)(nil)
 type Store struct {
 	client goredis.UniversalClient
 	owned  bool // Close closes client
-	k      keys
-	cfg    store.Config
+	// cluster is set on a Redis Cluster, where one step may only touch
+	// keys of one slot atomically.
+	cluster bool
+	k       keys
+	cfg     store.Config
 	// centers caches the centres of aggregated cells for Cells.
 	centers query.Centers
 	// covers caches the cell covers of recent bboxes for AircraftIn.
@@ -55,7 +59,8 @@ func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, err
 // "_" since the prefix becomes the keys' hash tag. Close leaves the client
 // open.
 func NewWithClient(client goredis.UniversalClient, prefix string, cfg store.Config) *Store {
-	return &Store{client: client, k: newKeys(prefix), cfg: cfg.WithDefaults()}
+	_, cluster := client.(*goredis.ClusterClient)
+	return &Store{client: client, k: newKeys(prefix), cfg: cfg.WithDefaults(), cluster: cluster}
 }
 
 // Client returns the Redis client the store uses.
@@ -97,32 +102,56 @@ func (s *Store) Close() error {
 }
 
 // Drop deletes every key of the store's prefix, for tests and resets. On a
-// cluster it scans the node holding the prefix's slot.
+// cluster it scans every master.
 func (s *Store) Drop(ctx context.Context) error {
-	scan := goredis.Cmdable(s.client)
-	if cc, ok := s.client.(*goredis.ClusterClient); ok {
-		node, err := cc.MasterForKey(ctx, s.k.tag)
-		if err != nil {
-			return wrap(ctx, "drop", s.k.tag, err)
-		}
-		scan = node
-	}
-	var cursor uint64
-	for {
-		found, next, err := scan.Scan(ctx, cursor, s.k.pattern(), 1000).Result()
-		if err != nil {
-			return wrap(ctx, "drop", s.k.tag, err)
-		}
-		if len(found) > 0 {
-			if err := s.client.Del(ctx, found...).Err(); err != nil {
-				return wrap(ctx, "drop", s.k.tag, err)
+	for _, pattern := range s.k.patterns() {
+		err := s.scan(ctx, pattern, 1000, func(found []string) error {
+			pipe := s.client.Pipeline()
+			for _, k := range found {
+				pipe.Unlink(ctx, k)
 			}
+			_, err := pipe.Exec(ctx)
+			return err
+		})
+		if err != nil {
+			return wrap(ctx, "drop", s.k.prefix, err)
 		}
-		if next == 0 {
-			return nil
-		}
-		cursor = next
 	}
+	return nil
+}
+
+// scan calls f with each page of the keys matching pattern, on every
+// master of a cluster (one at a time) or on the one server. f may issue
+// commands on s.client for any key.
+func (s *Store) scan(ctx context.Context, pattern string, count int64, f func(keys []string) error) error {
+	each := func(ctx context.Context, node goredis.Cmdable) error {
+		var cursor uint64
+		for {
+			found, next, err := node.Scan(ctx, cursor, pattern, count).Result()
+			if err != nil {
+				return err
+			}
+			if len(found) > 0 {
+				if err := f(found); err != nil {
+					return err
+				}
+			}
+			if next == 0 {
+				return nil
+			}
+			cursor = next
+		}
+	}
+	cc, ok := s.client.(*goredis.ClusterClient)
+	if !ok {
+		return each(ctx, s.client)
+	}
+	var mu sync.Mutex
+	return cc.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return each(ctx, node)
+	})
 }
 
 // call is one script invocation of a batch.

@@ -18,15 +18,16 @@ import (
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 )
 
-// addReportScript stores one report unless its id is stored, and then
-// (only then) lists it under its day and adds it to the day and month
-// aggregates, all atomically, so that instances adding the same report at
-// once count it once. Day aggregates keep a field per cell, count and
-// source; month aggregates keep one packed field per cell (see
-// codec.AddPacked), so that reading a month reads one field per cell.
-// KEYS: reports, reportDay, days, months, then per resolution its day
-// aggregate and its month aggregate.
-// ARGV: id, json, time µs, day, count, source, month, cell per resolution.
+// addReportScript stores one report unless its id is stored in its
+// month, and then (only then) lists it under its day and adds it to the
+// day and month aggregates, all atomically and all keys of the month's
+// slot, so that instances adding the same report at once count it once.
+// Day aggregates keep a field per cell, count and source; month
+// aggregates keep one packed field per cell (see codec.AddPacked), so that
+// reading a month reads one field per cell.
+// KEYS: reports, reportDay, then per resolution its day aggregate and its
+// month aggregate.
+// ARGV: id, json, time µs, count, source, cell per resolution.
 var addReportScript = goredis.NewScript(addReportLua)
 
 //go:embed scripts/add_report.lua
@@ -34,12 +35,16 @@ var addReportLua string
 
 // AddReports stores the reports whose ID is new and counts them into the
 // per-day and per-month aggregates, one script call per report in one
-// pipeline. It returns how many were new.
+// pipeline, after listing their days and months. It returns how many were
+// new. A report's ID is unique within its UTC month: the months' keys are
+// spread over a cluster's slots.
 func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, error) {
 	if len(reports) == 0 {
 		return 0, nil
 	}
 	calls := make([]call, len(reports))
+	days := map[int64]bool{}
+	months := map[int64]bool{}
 	for i := range reports {
 		r := reports[i]
 		r.Time = r.Time.UTC()
@@ -49,15 +54,32 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		}
 		day := query.Day(r.Time)
 		month := query.Month(day)
-		keys := make([]string, 0, 4+2*len(s.cfg.ReportRes))
-		keys = append(keys, s.k.reports(), s.k.reportDay(day), s.k.days(), s.k.months())
-		args := make([]any, 0, 7+len(s.cfg.ReportRes))
-		args = append(args, r.ID, b, r.Time.UnixMicro(), day, r.Count, query.Source(r.Source), month)
+		days[day], months[month] = true, true
+		keys := make([]string, 0, 2+2*len(s.cfg.ReportRes))
+		keys = append(keys, s.k.reports(month), s.k.reportDay(day))
+		args := make([]any, 0, 5+len(s.cfg.ReportRes))
+		args = append(args, r.ID, b, r.Time.UnixMicro(), r.Count, query.Source(r.Source))
 		for _, res := range s.cfg.ReportRes {
 			keys = append(keys, s.k.agg(res, day), s.k.monthAgg(res, month))
 			args = append(args, cellName(geo.Cell(r.Lat, r.Lon, res)))
 		}
 		calls[i] = call{keys: keys, args: args}
+	}
+	// The lists first: a counted report is always listed (a listed day
+	// with nothing counted reads as empty).
+	pipe := s.client.Pipeline()
+	for _, set := range []struct {
+		key string
+		m   map[int64]bool
+	}{{s.k.days(), days}, {s.k.months(), months}} {
+		zs := make([]goredis.Z, 0, len(set.m))
+		for d := range set.m {
+			zs = append(zs, goredis.Z{Score: float64(d), Member: d})
+		}
+		pipe.ZAdd(ctx, set.key, zs...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
 	err := s.runScript(ctx, addReportScript, calls)
 	added := 0
@@ -143,11 +165,11 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "reports", "index", err)
 	}
-	for _, l := range lists {
+	for di, l := range lists {
 		ids := l.Val()
 		var day []flight.Report
 		for i := 0; i < len(ids); i += chunk {
-			vals, err := s.client.HMGet(ctx, s.k.reports(), ids[i:min(i+chunk, len(ids))]...).Result()
+			vals, err := s.client.HMGet(ctx, s.k.reports(query.Month(days[di])), ids[i:min(i+chunk, len(ids))]...).Result()
 			if err != nil {
 				return nil, wrap(ctx, "reports", "records", err)
 			}

@@ -54,30 +54,24 @@ func (s *Store) Expire(ctx context.Context, now time.Time, r store.Retention) (s
 func (s *Store) sumOverKeys(ctx context.Context, pattern, op, subject string, per int,
 	cmd func(pipe goredis.Pipeliner, key string) *goredis.IntCmd) (int, error) {
 	total := 0
-	var cursor uint64
-	for {
-		ks, next, err := s.client.Scan(ctx, cursor, pattern, expirePage).Result()
-		if err != nil {
-			return total, wrap(ctx, "scan", pattern, err)
+	err := s.scan(ctx, pattern, expirePage, func(ks []string) error {
+		pipe := s.client.Pipeline()
+		cmds := make([]*goredis.IntCmd, len(ks))
+		for i, k := range ks {
+			cmds[i] = cmd(pipe, k)
 		}
-		if len(ks) > 0 {
-			pipe := s.client.Pipeline()
-			cmds := make([]*goredis.IntCmd, len(ks))
-			for i, k := range ks {
-				cmds[i] = cmd(pipe, k)
-			}
-			if _, err := pipe.Exec(ctx); err != nil {
-				return total, wrap(ctx, op, subject, err)
-			}
-			for _, c := range cmds {
-				total += int(c.Val()) / per
-			}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return wrap(ctx, op, subject, err)
 		}
-		if next == 0 {
-			return total, nil
+		for _, c := range cmds {
+			total += int(c.Val()) / per
 		}
-		cursor = next
+		return nil
+	})
+	if err != nil {
+		return total, wrap(ctx, "scan", pattern, err)
 	}
+	return total, nil
 }
 
 func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
@@ -99,16 +93,21 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 			return removed, nil
 		}
 		members := make([]any, len(ids))
-		dels := make([]string, 0, 2*len(ids))
+		// The lines and sources (in the legs' partitions) go first: a leg
+		// left without them is expired again on the next run.
+		lines := s.client.Pipeline()
 		for i, id := range ids {
 			members[i] = id
-			dels = append(dels, s.k.legLine(id), s.k.legSources(id))
+			lines.Unlink(ctx, s.k.legLine(id))
+			lines.Unlink(ctx, s.k.legSources(id))
+		}
+		if _, err := lines.Exec(ctx); err != nil {
+			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
 		}
 		pipe := s.client.TxPipeline()
 		pipe.HDel(ctx, s.k.legs(), ids...)
 		pipe.ZRem(ctx, s.k.legTimes(), members...)
 		pipe.HDel(ctx, s.k.legStatKeys(), ids...)
-		pipe.Del(ctx, dels...)
 		if _, err := pipe.Exec(ctx); err != nil {
 			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
 		}
@@ -192,17 +191,21 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 		if err != nil {
 			return removed, wrap(ctx, "expire reports", ds, err)
 		}
+		// The day's keys share its month's slot; the day leaves the list
+		// after them, so that a failure is retried on the next run.
 		pipe := s.client.TxPipeline()
 		for lo := 0; lo < len(ids); lo += expirePage {
-			pipe.HDel(ctx, s.k.reports(), ids[lo:min(lo+expirePage, len(ids))]...)
+			pipe.HDel(ctx, s.k.reports(query.Month(d)), ids[lo:min(lo+expirePage, len(ids))]...)
 		}
 		dels := []string{s.k.reportDay(d)}
 		for _, res := range s.cfg.ReportRes {
 			dels = append(dels, s.k.agg(res, d))
 		}
 		pipe.Del(ctx, dels...)
-		pipe.ZRem(ctx, s.k.days(), ds)
 		if _, err := pipe.Exec(ctx); err != nil {
+			return removed, wrap(ctx, "expire reports", ds, err)
+		}
+		if err := s.client.ZRem(ctx, s.k.days(), ds).Err(); err != nil {
 			return removed, wrap(ctx, "expire reports", ds, err)
 		}
 		removed += len(ids)
@@ -217,14 +220,14 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 		if err != nil {
 			continue
 		}
-		dels := make([]string, 0, len(s.cfg.ReportRes))
+		dels := []string{s.k.reports(m)}
 		for _, res := range s.cfg.ReportRes {
 			dels = append(dels, s.k.monthAgg(res, m))
 		}
-		pipe := s.client.TxPipeline()
-		pipe.Del(ctx, dels...)
-		pipe.ZRem(ctx, s.k.months(), ms)
-		if _, err := pipe.Exec(ctx); err != nil {
+		if err := s.client.Del(ctx, dels...).Err(); err != nil {
+			return removed, wrap(ctx, "expire reports", ms, err)
+		}
+		if err := s.client.ZRem(ctx, s.k.months(), ms).Err(); err != nil {
 			return removed, wrap(ctx, "expire reports", ms, err)
 		}
 	}
@@ -236,16 +239,33 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 // their keys, so call it every minute or so, not per request).
 func (s *Store) Held(ctx context.Context) (store.Held, error) {
 	var h store.Held
+	months, err := s.client.ZRange(ctx, s.k.months(), 0, -1).Result()
+	if err != nil {
+		return h, wrap(ctx, "held", "months", err)
+	}
 	pipe := s.client.Pipeline()
-	ac := pipe.HLen(ctx, s.k.aircraft())
+	ac := make([]*goredis.IntCmd, Partitions)
+	for p := range ac {
+		ac[p] = pipe.HLen(ctx, s.k.aircraft(p))
+	}
 	legs := pipe.HLen(ctx, s.k.legs())
 	alerts := pipe.XLen(ctx, s.k.alerts())
-	reps := pipe.HLen(ctx, s.k.reports())
+	reps := make([]*goredis.IntCmd, 0, len(months))
+	for _, ms := range months {
+		if m, err := strconv.ParseInt(ms, 10, 64); err == nil {
+			reps = append(reps, pipe.HLen(ctx, s.k.reports(m)))
+		}
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return h, wrap(ctx, "held", "", err)
 	}
-	h.Aircraft, h.Legs, h.Alerts, h.Reports = int(ac.Val()), int(legs.Val()), int(alerts.Val()), int(reps.Val())
-	var err error
+	for _, c := range ac {
+		h.Aircraft += int(c.Val())
+	}
+	for _, c := range reps {
+		h.Reports += int(c.Val())
+	}
+	h.Legs, h.Alerts = int(legs.Val()), int(alerts.Val())
 	h.TrackPoints, err = s.sumOverKeys(ctx, s.k.trackPattern(), "held", "tracks", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
 		return pipe.ZCard(ctx, k)
 	})

@@ -1,9 +1,7 @@
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[4])
-redis.call('ZADD', KEYS[4], ARGV[7], ARGV[7])
-local n = tonumber(ARGV[5])
-local src = ARGV[6]
+local n = tonumber(ARGV[4])
+local src = ARGV[5]
 local tail = ',' .. n .. ',' .. #src .. ':' .. src
 local function pack(key, cell)
 	local v = redis.call('HGET', key, cell)
@@ -26,8 +24,8 @@ local function pack(key, cell)
 	end
 	redis.call('HSET', key, cell, head .. string.sub(v, p0) .. tail)
 end
-for i = 5, #KEYS, 2 do
-	local c = ARGV[(i - 5) / 2 + 8]
+for i = 3, #KEYS, 2 do
+	local c = ARGV[(i - 3) / 2 + 6]
 	redis.call('HINCRBY', KEYS[i], c, n)
 	redis.call('HINCRBY', KEYS[i], c .. ':n', 1)
 	redis.call('HINCRBY', KEYS[i], c .. ':s:' .. src, n)
