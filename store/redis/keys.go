@@ -49,6 +49,7 @@ const cellTagRes = 1
 //	{p:m:M}:rday:<day>    zset   report ids of a UTC day (yyyymmdd) scored by time (Unix µs)
 //	{p:m:M}:agg:<r>:<day> hash   "<h3>" -> count, "<h3>:n" -> reports, "<h3>:s:<source>" -> count
 //	{p:m:M}:magg:<r>:<month> hash "<h3>" -> "<count>,<reports>{,<count>,<len>:<source>}" over the month (yyyymm)
+//	{p}:rids              hash   report id -> its month (yyyymm): an id is stored once, whatever its time
 //	{p}:days              zset   UTC days (days since epoch) holding reports
 //	{p}:months            zset   UTC calendar months (year*12 + month-1) holding reports
 //	{p}:legs              hash   leg id -> JSON
@@ -119,7 +120,8 @@ func (k keys) failed(group string) string {
 func (k keys) reportDay(d int64) string {
 	return k.monthTag(query.Month(d)) + ":rday:" + query.DayName(d)
 }
-func (k keys) days() string { return k.tag + ":days" }
+func (k keys) days() string      { return k.tag + ":days" }
+func (k keys) reportIDs() string { return k.tag + ":rids" }
 func (k keys) agg(res int, d int64) string {
 	return k.monthTag(query.Month(d)) + ":agg:" + strconv.Itoa(res) + ":" + query.DayName(d)
 }

@@ -100,15 +100,24 @@ func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subje
 	case "acell":
 		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.aircraftCell(partition(hex)), true })
 	case "rep":
-		return s.splitHash(ctx, m, key, dryRun, func(_, v string) (string, bool) {
+		month := func(v string) (int64, bool) {
 			var r struct {
 				Time time.Time `json:"time"`
 			}
 			if json.Unmarshal([]byte(v), &r) != nil || r.Time.IsZero() {
-				return "", false
+				return 0, false
 			}
-			return s.k.reports(query.Month(query.Day(r.Time))), true
+			return query.Month(query.Day(r.Time)), true
+		}
+		ok, err := s.splitHash(ctx, m, key, dryRun, func(_, v string) (string, bool) {
+			mo, ok := month(v)
+			return s.k.reports(mo), ok
 		})
+		if err != nil || dryRun {
+			return ok, err
+		}
+		// and each id's claim on its month, as AddReports writes it
+		return ok, s.claimMigrated(ctx, key, month)
 	case "seen":
 		return s.mergeZSet(ctx, m, key, dryRun, true, func(hex string) string { return s.k.seen(partition(hex)) })
 	case "trk":
@@ -189,6 +198,33 @@ func (s *Store) splitHash(ctx context.Context, m *Migration, key string, dryRun 
 		}
 		if next == 0 {
 			return all, nil
+		}
+		cursor = next
+	}
+}
+
+// claimMigrated claims the id of every report in the old report hash key
+// for its month (month reads it from the report's JSON).
+func (s *Store) claimMigrated(ctx context.Context, key string, month func(v string) (int64, bool)) error {
+	var cursor uint64
+	for {
+		kv, next, err := s.client.HScan(ctx, key, cursor, "*", migratePage).Result()
+		if err != nil {
+			return err
+		}
+		pipe := s.client.Pipeline()
+		for i := 0; i+1 < len(kv); i += 2 {
+			if mo, ok := month(kv[i+1]); ok {
+				pipe.HSetNX(ctx, s.k.reportIDs(), kv[i], query.MonthName(mo))
+			}
+		}
+		if pipe.Len() > 0 {
+			if _, err := pipe.Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if next == 0 {
+			return nil
 		}
 		cursor = next
 	}

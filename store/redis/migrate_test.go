@@ -63,6 +63,10 @@ func toOldLayout(t *testing.T, ctx context.Context, s *Store) {
 			t.Fatalf("to old layout: %s: %v", key, err)
 		}
 	}
+	// the old layout had no claims of report ids
+	if err := c.Del(ctx, s.k.reportIDs()).Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // snapshot is what the store reads back.
@@ -205,6 +209,13 @@ func testMigrate(t *testing.T, s *Store) {
 				t.Errorf("%s differs", f)
 			}
 		}
+	}
+	// the migrated reports' ids are claimed: one re-sent with a time in
+	// another month is still the one stored
+	moved := reports[0]
+	moved.Time = moved.Time.AddDate(0, 3, 0)
+	if n, err := s.AddReports(ctx, []flight.Report{moved}); err != nil || n != 0 {
+		t.Errorf("AddReports(migrated report three months later) = %d, %v; want 0", n, err)
 	}
 	again, err := Migrate(ctx, c, s.k.prefix, false)
 	if err != nil || again.Moved != 0 || len(again.Found) != 0 {

@@ -42,18 +42,30 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 	if len(reports) == 0 {
 		return 0, nil
 	}
-	calls := make([]call, len(reports))
+	// An id is stored once, whatever its time: each report first claims
+	// its id for its month (one hash under the store's tag); a report
+	// whose id is claimed for another month is the one already stored.
+	// A claim whose month script never ran (a failure in between) is
+	// completed by the client's retry, which names the same month.
+	claimed, err := s.claimReports(ctx, reports)
+	if err != nil {
+		return 0, err
+	}
+	calls := make([]call, 0, len(reports))
 	days := map[int64]bool{}
 	months := map[int64]bool{}
 	for i := range reports {
 		r := reports[i]
 		r.Time = r.Time.UTC()
+		day := query.Day(r.Time)
+		month := query.Month(day)
+		if claimed[i] != query.MonthName(month) {
+			continue
+		}
 		b, err := json.Marshal(&r)
 		if err != nil {
 			return 0, fmt.Errorf("redis: add report %s: %w", r.ID, err)
 		}
-		day := query.Day(r.Time)
-		month := query.Month(day)
 		days[day], months[month] = true, true
 		keys := make([]string, 0, 2+2*len(s.cfg.ReportRes))
 		keys = append(keys, s.k.reports(month), s.k.reportDay(day))
@@ -63,7 +75,10 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 			keys = append(keys, s.k.agg(res, day), s.k.monthAgg(res, month))
 			args = append(args, cellName(geo.Cell(r.Lat, r.Lon, res)))
 		}
-		calls[i] = call{keys: keys, args: args}
+		calls = append(calls, call{keys: keys, args: args})
+	}
+	if len(calls) == 0 {
+		return 0, nil
 	}
 	// The lists first: a counted report is always listed (a listed day
 	// with nothing counted reads as empty).
@@ -81,7 +96,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 	if _, err := pipe.Exec(ctx); err != nil {
 		return 0, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
-	err := s.runScript(ctx, addReportScript, calls)
+	err = s.runScript(ctx, addReportScript, calls)
 	added := 0
 	for _, c := range calls {
 		if c.cmd == nil {
@@ -95,6 +110,27 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		return added, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
 	return added, nil
+}
+
+// claimReports claims each report's id for its UTC month and returns, per
+// report, the month its id is claimed for (its own, or an earlier
+// report's).
+func (s *Store) claimReports(ctx context.Context, reports []flight.Report) ([]string, error) {
+	pipe := s.client.Pipeline()
+	gets := make([]*goredis.StringCmd, len(reports))
+	for i := range reports {
+		m := query.MonthName(query.Month(query.Day(reports[i].Time.UTC())))
+		pipe.HSetNX(ctx, s.k.reportIDs(), reports[i].ID, m)
+		gets[i] = pipe.HGet(ctx, s.k.reportIDs(), reports[i].ID)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, wrap(ctx, "add reports", "claim ids", err)
+	}
+	out := make([]string, len(reports))
+	for i, g := range gets {
+		out[i] = g.Val()
+	}
+	return out, nil
 }
 
 // storedDays returns the stored days within [first, last], ascending.

@@ -205,6 +205,12 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 		if _, err := pipe.Exec(ctx); err != nil {
 			return removed, wrap(ctx, "expire reports", ds, err)
 		}
+		// then the ids' claims, so that an expired id may be stored again
+		for lo := 0; lo < len(ids); lo += expirePage {
+			if err := s.client.HDel(ctx, s.k.reportIDs(), ids[lo:min(lo+expirePage, len(ids))]...).Err(); err != nil {
+				return removed, wrap(ctx, "expire reports", ds, err)
+			}
+		}
 		if err := s.client.ZRem(ctx, s.k.days(), ds).Err(); err != nil {
 			return removed, wrap(ctx, "expire reports", ds, err)
 		}

@@ -36,6 +36,14 @@ func testReportsIdempotent(t *testing.T, s store.Store) {
 	if err != nil || n != 0 {
 		t.Fatalf("AddReports(again) = %d, %v; want 0", n, err)
 	}
+	// an id is unique whatever the time: a re-sent report moved to
+	// another month (and another place) is still the one already stored
+	r1moved := r1
+	r1moved.Time = t0.AddDate(0, 2, 0)
+	r1moved.Lat, r1moved.Lon = 31.76, -106.49
+	if n, err := s.AddReports(ctx, []flight.Report{r1moved}); err != nil || n != 0 {
+		t.Fatalf("AddReports(r1 two months later) = %d, %v; want 0", n, err)
+	}
 	got, err := s.Reports(ctx, store.ReportQuery{})
 	if err != nil || !reflect.DeepEqual(got, []flight.Report{r1, r2}) {
 		t.Errorf("Reports() = %+v, %v; want [r1 r2]", got, err)
