@@ -4,6 +4,7 @@
 //
 //	flightwatch serve  [--config FILE]   run the service
 //	flightwatch record --config FILE --out FILE   record what the feeds receive
+//	flightwatch migrate-keys --redis URL [--prefix P] [--dry-run]   move a Redis store to the spread key layout
 //	flightwatch version
 package main
 
@@ -56,6 +57,10 @@ func usage() {
                                                 FLIGHTWATCH_REDIS_URL, FLIGHTWATCH_INGEST_TOKENS,
                                                 FLIGHTWATCH_DEMO=1)
   flightwatch record --config FILE --out FILE   write what the configured feeds receive as NDJSON
+  flightwatch migrate-keys --redis URL [--prefix P] [--dry-run]
+                                                move a Redis store written with every key under
+                                                one {prefix} tag to the layout that spreads over a
+                                                Redis Cluster (stop the instances first)
   flightwatch version
 `)
 }
