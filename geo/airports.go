@@ -202,6 +202,9 @@ func (x *AirportIndex) Len() int { return len(x.all) }
 // Lookup finds an airport by its ident (e.g. "KBIF") or, failing that, its
 // IATA code (e.g. "ELP"), ignoring case and surrounding space.
 func (x *AirportIndex) Lookup(ident string) (Airport, bool) {
+	if x == nil {
+		return Airport{}, false
+	}
 	i, ok := x.byCode[strings.ToUpper(strings.TrimSpace(ident))]
 	if !ok {
 		return Airport{}, false

@@ -16,6 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/storetest"
 	"github.com/flightwatch/flightwatch/track"
 	"github.com/flightwatch/flightwatch/track/watch"
 )
@@ -23,7 +24,7 @@ import (
 // historyStores are the two backends, with a short rolling track so that
 // a long flight outgrows it.
 func historyStores(t *testing.T) map[string]func(t *testing.T) store.Store {
-	cfg := store.Config{TrackLen: 200}
+	cfg := store.Config{TrackLen: 200, Keyer: storetest.Keyer()}
 	return map[string]func(t *testing.T) store.Store{
 		"memory": func(*testing.T) store.Store { return memory.New(cfg) },
 		"redis": func(t *testing.T) store.Store {

@@ -23,6 +23,7 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
+	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
 // testIngester is the pipeline as the tests need it: it stores
@@ -103,7 +104,7 @@ func startServerWith(t testing.TB, cfg Config, setup func(*Server)) *instance {
 func startServerOn(t testing.TB, cfg Config, st store.Store, bus store.Bus, setup func(*Server)) *instance {
 	t.Helper()
 	if st == nil {
-		st = memory.New(store.Config{})
+		st = memory.New(store.Config{Keyer: storetest.Keyer()})
 	}
 	if bus == nil {
 		bus = memory.NewBus()

@@ -21,13 +21,14 @@ import (
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
+	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
 // historyFixture stores three watched legs with lines longer than the
 // aircraft's track keeps, an unwatched one, and two alerts.
 func historyFixture(t *testing.T) (*instance, time.Time) {
 	t.Helper()
-	st := memory.New(store.Config{TrackLen: 20})
+	st := memory.New(store.Config{TrackLen: 20, Keyer: storetest.Keyer()})
 	in := startServer(t, Config{}, st, nil)
 	ctx := context.Background()
 	t0 := time.Date(2025, 1, 22, 14, 0, 0, 0, time.UTC) // Wednesday of 2025-W04
@@ -174,7 +175,7 @@ func TestStatsEndpoint(t *testing.T) {
 func TestStatsRowsMatchBruteForce(t *testing.T) {
 	// Legs spread over 20 weeks; the endpoint's counts and means must
 	// match a direct count of the legs.
-	st := memory.New(store.Config{})
+	st := memory.New(store.Config{Keyer: storetest.Keyer()})
 	in := startServer(t, Config{}, st, nil)
 	ctx := context.Background()
 	start := time.Date(2024, 9, 2, 0, 0, 0, 0, time.UTC) // a Monday
@@ -285,7 +286,7 @@ func TestExportsOpenInGDAL(t *testing.T) {
 }
 
 func TestReportPage(t *testing.T) {
-	st := memory.New(store.Config{})
+	st := memory.New(store.Config{Keyer: storetest.Keyer()})
 	bus := memory.NewBus()
 	fsys := fstest.MapFS{"report.html": {Data: []byte("<html>flights report</html>")}, "index.html": {Data: []byte("<html>map</html>")}}
 	srv, err := New(Config{Tokens: testTokens()}, Deps{Store: st, Bus: bus, Ingest: &testIngester{st: st, bus: bus}, Static: fsys})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
 // redisStore connects to the test Redis (FLIGHTWATCH_TEST_REDIS_URL,
@@ -29,7 +30,7 @@ func redisStore(t testing.TB) (*redis.Store, string) {
 	prefix := "fwtest-server-" + hex.EncodeToString(rb[:])
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	st, err := redis.New(ctx, url, prefix, store.Config{})
+	st, err := redis.New(ctx, url, prefix, store.Config{Keyer: storetest.Keyer()})
 	if err != nil {
 		t.Skipf("no Redis at %s: %v", url, err)
 	}

@@ -44,8 +44,7 @@ type Key struct {
 	Groups [5]string
 }
 
-// Keyer derives keys from legs. The zero Keyer is not usable; use New or
-// Default. It is safe for concurrent use.
+// Keyer derives keys from legs. The zero Keyer is not usable; use New. It is safe for concurrent use.
 type Keyer struct {
 	airports  *geo.AirportIndex
 	countries *geo.CountryIndex
@@ -54,20 +53,9 @@ type Keyer struct {
 }
 
 // New returns a Keyer resolving airports and their countries in the
-// indexes given.
+// indexes given; a nil index knows nothing.
 func New(airports *geo.AirportIndex, countries *geo.CountryIndex) *Keyer {
 	return &Keyer{airports: airports, countries: countries, country: map[string]string{}}
-}
-
-var (
-	defaultOnce  sync.Once
-	defaultKeyer *Keyer
-)
-
-// Default returns a Keyer on the embedded airports and countries.
-func Default() *Keyer {
-	defaultOnce.Do(func() { defaultKeyer = New(geo.Airports(), geo.Countries()) })
-	return defaultKeyer
 }
 
 // Counted reports whether a leg is counted at all: a leg of a watched

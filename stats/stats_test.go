@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -86,8 +87,23 @@ func TestWindow(t *testing.T) {
 	}
 }
 
+// testKeyer resolves airports and countries in the embedded indexes, as
+// main's does.
+func testKeyer(t *testing.T) *Keyer {
+	t.Helper()
+	airports, err := geo.EmbeddedAirports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	countries, err := geo.EmbeddedCountries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(airports, countries)
+}
+
 func TestKeyOf(t *testing.T) {
-	k := Default()
+	k := testKeyer(t)
 	t0 := time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string

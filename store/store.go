@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/stats"
 )
 
 // ErrNotFound is returned when a keyed lookup finds nothing.
@@ -120,12 +121,21 @@ type Config struct {
 	// fuller line keeps every other point. Default 10000: a 12-hour
 	// flight at one point per 5 s.
 	LegPoints int
+	// Keyer files legs under the groups of the weekly and monthly
+	// counters (destination country and airport, origin, operator,
+	// class); build it with stats.New over the airport and country
+	// indexes main loads. Nil: a Keyer that knows no airport, so the
+	// country groups and the classes read from them are "unknown".
+	Keyer *stats.Keyer
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
 	if c.H3Res <= 0 {
 		c.H3Res = 3
+	}
+	if c.Keyer == nil {
+		c.Keyer = stats.New(nil, nil)
 	}
 	if c.TrackLen <= 0 {
 		c.TrackLen = 2000

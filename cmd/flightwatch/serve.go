@@ -29,6 +29,7 @@ import (
 	"github.com/flightwatch/flightwatch/server"
 	"github.com/flightwatch/flightwatch/server/ogc"
 	"github.com/flightwatch/flightwatch/static"
+	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/stream"
 	"github.com/flightwatch/flightwatch/tiles"
@@ -133,7 +134,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 		extra = dm.Watchlist
 	}
 
-	st, bus, out, err := openStore(ctx, cfg, log)
+	st, bus, out, err := openStore(ctx, cfg, stats.New(idx.airports, idx.countries), log)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/flightwatch/flightwatch/configs"
+	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
@@ -18,9 +19,9 @@ import (
 // openStore opens the configured store. With Redis it waits, retrying,
 // until Redis answers (or ctx is done), so that a service started before
 // its Redis comes up by itself.
-func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger) (store.Store, store.Bus, store.Outbox, error) {
+func openStore(ctx context.Context, cfg configs.Config, keyer *stats.Keyer, log *slog.Logger) (store.Store, store.Bus, store.Outbox, error) {
 	scfg := store.Config{H3Res: cfg.Store.H3Res, TrackLen: cfg.Store.TrackLen,
-		ReportRes: cfg.Store.ReportRes, AlertLen: cfg.Store.AlertLen, LegPoints: cfg.Store.LegPoints}
+		ReportRes: cfg.Store.ReportRes, AlertLen: cfg.Store.AlertLen, LegPoints: cfg.Store.LegPoints, Keyer: keyer}
 	if cfg.Redis.URL == "" {
 		st := memory.New(scfg)
 		return st, memory.NewBus(), st, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
+	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
 var t0 = time.Date(2025, 1, 24, 14, 0, 0, 0, time.UTC)
@@ -23,7 +24,7 @@ var wantCounts = map[string]int{"aircraft": 3, "tracks": 2, "flights": 2, "route
 // loadStore fills a memory store with a small, known data set.
 func loadStore(t testing.TB) store.Store {
 	t.Helper()
-	s := memory.New(store.Config{})
+	s := memory.New(store.Config{Keyer: storetest.Keyer()})
 	fillStore(t, s)
 	t.Cleanup(func() { s.Close() })
 	return s

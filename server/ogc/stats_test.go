@@ -11,10 +11,11 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
+	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
 func TestStatsCollections(t *testing.T) {
-	st := memory.New(store.Config{})
+	st := memory.New(store.Config{Keyer: storetest.Keyer()})
 	ctx := context.Background()
 	t0 := time.Date(2025, 1, 22, 14, 0, 0, 0, time.UTC) // 2025-W04
 	for i, dest := range []string{"MGGT", "MGGT", "SKBO"} {

@@ -26,9 +26,9 @@ type history struct {
 	keyer  *stats.Keyer
 }
 
-func newHistory() *history {
+func newHistory(keyer *stats.Keyer) *history {
 	h := &history{lines: map[string][]byte{}, sources: map[string][]store.SourceSeen{},
-		keys: map[string]stats.Key{}, keyer: stats.Default()}
+		keys: map[string]stats.Key{}, keyer: keyer}
 	for i := range h.counts {
 		h.counts[i] = map[int64]map[string]int{}
 	}

@@ -55,7 +55,7 @@ func New(cfg store.Config) *Store {
 		plans:   make(map[string]flight.Plan),
 		alerts:  newAlertLog(cfg.AlertLen),
 		reports: newReportBook(cfg.ReportRes),
-		hist:    newHistory(),
+		hist:    newHistory(cfg.Keyer),
 		out:     newOutbox(cfg.AlertLen),
 	}
 }

@@ -40,7 +40,7 @@ const maxSentKeys = 200000
 // stats keys, for the legs whose key changed since this process last sent
 // it. A caller whose pipeline fails calls forgetSent.
 func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs []flight.Leg) {
-	keyer := stats.Default()
+	keyer := s.cfg.Keyer
 	args := []any{s.k.statDayPrefix()}
 	s.sent.mu.Lock()
 	if s.sent.m == nil || len(s.sent.m) > maxSentKeys {

@@ -11,13 +11,29 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 )
 
 // Config returns the configuration the factory given to Run must build
 // its stores with: the suite checks the bounds it sets.
 func Config() store.Config {
-	return store.Config{H3Res: 3, TrackLen: 50, ReportRes: []int{3, 5, 7}, AlertLen: 20}
+	return store.Config{H3Res: 3, TrackLen: 50, ReportRes: []int{3, 5, 7}, AlertLen: 20, Keyer: Keyer()}
+}
+
+// Keyer is a stats.Keyer over the embedded airports and countries, as
+// main builds it. It panics if the embedded data does not parse.
+func Keyer() *stats.Keyer {
+	airports, err := geo.EmbeddedAirports()
+	if err != nil {
+		panic(err)
+	}
+	countries, err := geo.EmbeddedCountries()
+	if err != nil {
+		panic(err)
+	}
+	return stats.New(airports, countries)
 }
 
 // Run runs the store contract against stores made by factory, a fresh
