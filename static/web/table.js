@@ -630,6 +630,8 @@ export function wireFind(map, initial, viewPadding) {
   return {
     table,
     search,
+    selectedHex,
+    viewTime,
     /** The aircraft or their filters changed: the table follows (throttled). */
     aircraftChanged() {
       if (!panel.hidden) table.refresh();
