@@ -82,6 +82,22 @@ const shownHex = (hex) => {
   return Boolean(f) && (!filtering() || passes(/** @type {import('./state.js').AircraftFeature} */ (f).properties));
 };
 
+// The live trails of every aircraft are redrawn at most once a second:
+// with thousands of aircraft they are the biggest source the map has.
+const LIVE_TRAILS_MS = 1000;
+let liveTrailsAt = 0;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let liveTrailsTimer;
+function drawLiveTrails() {
+  const wait = LIVE_TRAILS_MS - (Date.now() - liveTrailsAt);
+  if (wait > 0) {
+    if (!liveTrailsTimer) liveTrailsTimer = setTimeout(() => { liveTrailsTimer = undefined; markDirty('live-trails'); }, wait);
+    return;
+  }
+  liveTrailsAt = Date.now();
+  setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex))));
+}
+
 onFlush((dirty) => {
   if (!map.getSource('aircraft')) return false;
   if (dirty.has('aircraft')) {
@@ -89,7 +105,7 @@ onFlush((dirty) => {
     find.aircraftChanged();
   }
   if (dirty.has('aircraft') || dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures().filter((f) => shownHex(String(f.id)))));
-  if (dirty.has('aircraft') || dirty.has('live-trails')) setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex))));
+  if (dirty.has('aircraft') || dirty.has('live-trails')) drawLiveTrails();
   if (dirty.has('reports')) setSourceData(map, 'reports', collection([...reports.values()]));
   if (dirty.has('alerts')) setSourceData(map, 'alert-points', collection(alertsPanel.features().filter((f) => f.geometry)));
   renderStatus();

@@ -182,6 +182,7 @@ export class AircraftTable {
     this.sortDir = 1;
     /** @type {string | null} */
     this.selected = null;
+    this.scrollPending = false;
     this.builtAt = 0;
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
@@ -269,6 +270,11 @@ export class AircraftTable {
     this.builtAt = Date.now();
     this.rows = sortRows([...this.source()], this.sortKey, this.sortDir, this.destOf);
     this.index = new Map(this.rows.map((r, i) => [r.id, i]));
+    const sel = this.selected ? this.index.get(this.selected) : undefined;
+    if (this.scrollPending && sel !== undefined) {
+      this.scrollPending = false;
+      this.scrollTo(sel);
+    }
     const held = this.held();
     this.count.textContent = this.rows.length === held
       ? `${held.toLocaleString('en')} aircraft in view`
@@ -334,6 +340,8 @@ export class AircraftTable {
     this.selected = hex;
     const i = hex ? this.index.get(hex) : undefined;
     if (i !== undefined) this.scrollTo(i);
+    // An aircraft not listed yet (flown to from the search) is scrolled to when it is.
+    this.scrollPending = hex !== null && i === undefined;
     this.drawnKey = '';
     this.render();
   }
@@ -658,6 +666,7 @@ export function wireFind(map, initial, viewPadding) {
       };
       setInterval(refreshDests, 5000);
       addLayersControl(map);
+      map.setFilter('aircraft-selected', ['==', ['get', 'hex'], selectedHex() || '']);
       if (initial.bbox) {
         const [w, s, e, n] = initial.bbox;
         map.fitBounds([[w, s], [e < w ? e + 360 : e, n]], { padding: 0, duration: 0 });
