@@ -10,6 +10,7 @@
 // (the controls or the URL).
 
 import { LAYER_NAMES } from './urlstate.js';
+import { ALTITUDE_COLORS } from './layers.js';
 
 /** @typedef {import('./urlstate.js').LayerName} LayerName */
 
@@ -221,6 +222,33 @@ export function wireFilterControls(el) {
 }
 
 /**
+ * The key of the trails' altitude colours: a gradient from the ground up,
+ * with its altitudes below.
+ * @returns {HTMLElement}
+ */
+function altitudeKey() {
+  const key = document.createElement('div');
+  key.className = 'alt-key';
+  key.setAttribute('role', 'img');
+  key.setAttribute('aria-label', 'Trail colour by altitude: orange low, then yellow, green, cyan, blue, violet high');
+  const top = 40000; // the right end of the bar, as its scale says
+  const stops = ALTITUDE_COLORS.map(([ft, c]) => `${c} ${Math.round((ft / top) * 100)}%`).join(', ');
+  const bar = document.createElement('span');
+  bar.className = 'alt-key-bar';
+  bar.style.background = `linear-gradient(to right, ${stops})`;
+  const scale = document.createElement('span');
+  scale.className = 'alt-key-scale';
+  scale.setAttribute('aria-hidden', 'true');
+  for (const t of ['0', '10k', '20k', '30k', '40k ft']) {
+    const s = document.createElement('span');
+    s.textContent = t;
+    scale.append(s);
+  }
+  key.append(bar, scale);
+  return key;
+}
+
+/**
  * Adds the Layers control to the map: a button that opens a list of
  * checkboxes, one per layer group.
  * @param {import('maplibre-gl').Map} map
@@ -255,6 +283,7 @@ export function addLayersControl(map) {
     boxes.set(name, cb);
     label.append(cb, ` ${LAYER_GROUPS[name].label}`);
     list.append(label);
+    if (name === 'tracks') list.append(altitudeKey());
   }
   btn.addEventListener('click', () => {
     list.hidden = !list.hidden;
