@@ -31,9 +31,10 @@ import {
 const maplibregl = window.maplibregl;
 
 const ROUTES_REFRESH_MS = 60000;
-// A view in the URL (the map's #zoom/lat/lon or ?bbox=) wins over the opening view.
+// A view in the URL (the map's #zoom/lat/lon, ?bbox=, or ?hex= to fly to)
+// wins over the opening view.
 const initialQuery = parseQuery(window.location.search);
-const hasHash = /^#\d/.test(window.location.hash) || Boolean(initialQuery.bbox);
+const hasHash = /^#\d/.test(window.location.hash) || Boolean(initialQuery.bbox || initialQuery.hex);
 
 const map = new maplibregl.Map({
   container: 'map',

@@ -152,6 +152,29 @@ const ROW_HEIGHT = 26; // px, as in style.css (.ac-table tbody tr)
 const OVERSCAN = 8; // rows drawn beyond each edge of the view
 const REFRESH_MS = 1000;
 
+/** @returns {HTMLTableRowElement} an empty spacer row */
+function spacer() {
+  const tr = document.createElement('tr');
+  tr.className = 'spacer';
+  tr.setAttribute('aria-hidden', 'true');
+  const td = document.createElement('td');
+  td.colSpan = COLUMNS.length;
+  tr.append(td);
+  return tr;
+}
+
+/** @returns {HTMLTableRowElement} a row with a cell per column */
+function rowElement() {
+  const tr = document.createElement('tr');
+  tr.tabIndex = 0;
+  for (const c of COLUMNS) {
+    const td = document.createElement('td');
+    td.className = `col-${c.key}${c.num ? ' num' : ''}`;
+    tr.append(td);
+  }
+  return tr;
+}
+
 export class AircraftTable {
   /**
    * @param {object} opts
@@ -188,6 +211,12 @@ export class AircraftTable {
     this.timer = null;
     this.frame = 0;
     this.drawnKey = '';
+    /** @type {HTMLTableRowElement[]} row elements, reused from one redraw to the next */
+    this.pool = [];
+    /** @type {HTMLTableRowElement | null} */
+    this.top = null;
+    /** @type {HTMLTableRowElement | null} */
+    this.bottom = null;
     this.renderHead();
     this.head.addEventListener('click', (e) => {
       const th = e.target instanceof Element ? e.target.closest('th[data-key]') : null;
@@ -289,7 +318,11 @@ export class AircraftTable {
     this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
   }
 
-  /** Draws the rows in sight, between two spacer rows. */
+  /**
+   * Draws the rows in sight, between two spacer rows. Row elements are
+   * kept and refilled, never replaced, so that a click is not lost to a
+   * redraw between its press and its release.
+   */
   render() {
     const n = this.rows.length;
     const height = this.scroller.clientHeight || 400;
@@ -298,23 +331,44 @@ export class AircraftTable {
     const key = `${first}:${last}:${this.selected}`;
     if (key === this.drawnKey) return;
     this.drawnKey = key;
-    const hadFocus = this.body.contains(document.activeElement) && document.activeElement instanceof HTMLElement
+    const focused = document.activeElement instanceof HTMLTableRowElement && this.body.contains(document.activeElement)
       ? document.activeElement.dataset.hex : undefined;
-    const parts = [`<tr class="spacer" aria-hidden="true" style="height:${first * ROW_HEIGHT}px"></tr>`];
-    for (let i = first; i < last; i++) {
+    if (!this.top) {
+      this.top = spacer();
+      this.bottom = spacer();
+      this.body.replaceChildren(this.top, this.bottom);
+    }
+    const top = this.top;
+    const bottom = /** @type {HTMLTableRowElement} */ (this.bottom);
+    top.style.height = `${first * ROW_HEIGHT}px`;
+    bottom.style.height = `${(n - last) * ROW_HEIGHT}px`;
+    const count = Math.max(0, last - first);
+    while (this.pool.length < count) this.pool.push(rowElement());
+    for (let k = 0; k < count; k++) {
+      const i = first + k;
       const r = this.rows[i];
+      const tr = this.pool[k];
       const p = r.properties;
       const dest = this.destOf(r.id);
       const sel = r.id === this.selected;
-      const cls = `${sel ? 'selected' : ''}${p.watched ? ' watched' : ''}`.trim();
-      parts.push(`<tr data-hex="${esc(r.id)}" tabindex="0" aria-rowindex="${i + 2}" aria-selected="${sel}"${cls ? ` class="${cls}"` : ''}>` +
-        COLUMNS.map((c) => `<td class="col-${c.key}${c.num ? ' num' : ''}">${esc(c.text(p, dest))}</td>`).join('') + '</tr>');
+      if (tr.dataset.hex !== r.id) tr.dataset.hex = r.id;
+      tr.setAttribute('aria-rowindex', String(i + 2));
+      tr.setAttribute('aria-selected', String(sel));
+      tr.classList.toggle('selected', sel);
+      tr.classList.toggle('watched', Boolean(p.watched));
+      for (let c = 0; c < COLUMNS.length; c++) {
+        const td = /** @type {HTMLTableCellElement} */ (tr.children[c]);
+        const text = COLUMNS[c].text(p, dest);
+        if (td.textContent !== text) td.textContent = text;
+      }
+      if (tr.parentNode !== this.body || tr.previousSibling !== (k === 0 ? top : this.pool[k - 1])) {
+        this.body.insertBefore(tr, k === 0 ? top.nextSibling : this.pool[k - 1].nextSibling);
+      }
     }
-    parts.push(`<tr class="spacer" aria-hidden="true" style="height:${(n - last) * ROW_HEIGHT}px"></tr>`);
-    this.body.innerHTML = parts.join('');
+    for (let k = count; k < this.pool.length; k++) this.pool[k].remove();
     this.body.parentElement?.setAttribute('aria-rowcount', String(n + 1));
-    if (hadFocus) {
-      const tr = this.body.querySelector(`tr[data-hex="${CSS.escape(hadFocus)}"]`);
+    if (focused && !(document.activeElement instanceof HTMLTableRowElement && document.activeElement.dataset.hex === focused)) {
+      const tr = this.body.querySelector(`tr[data-hex="${CSS.escape(focused)}"]`);
       if (tr instanceof HTMLElement) tr.focus({ preventScroll: true });
     }
   }
