@@ -164,7 +164,8 @@ export function trailFeatures() {
 // Every aircraft also gets a short trail from the positions the stream
 // sends (at most LIVE_TRAIL_POINTS, none older than LIVE_TRAIL_MS before
 // its newest), drawn in altitude colours for the aircraft that have no
-// stored-track trail above. An aircraft that leaves the view loses it.
+// stored-track trail above. An aircraft that leaves the view (removed, or
+// left out of a new snapshot) loses it.
 
 const LIVE_TRAIL_POINTS = 150;
 const LIVE_TRAIL_MS = 20 * 60 * 1000;
@@ -230,6 +231,11 @@ export function liveTrailFeatures(keep) {
   /** @type {import('geojson').Feature<import('geojson').LineString>[]} */
   const feats = [];
   for (const [hex, line] of liveTrails) {
+    // An aircraft a new snapshot left out has left the view: its trail goes.
+    if (!aircraft.has(hex)) {
+      liveTrails.delete(hex);
+      continue;
+    }
     if (line.length < 2 || !keep(hex)) continue;
     /** @type {import('geojson').Position[]} */
     let run = [[line[0].lon, line[0].lat]];
