@@ -58,6 +58,7 @@ export function upsertAircraft(features) {
     if (!f.id) continue;
     aircraft.set(f.id, f);
     if (f.properties.watched) extendTrail(f);
+    recordLiveTrail(f);
   }
   stats.aircraftUpdates += features.length;
   markDirty('aircraft');
@@ -68,8 +69,12 @@ export function upsertAircraft(features) {
  * @param {Array<string | number>} ids
  */
 export function removeAircraft(ids) {
-  for (const id of ids) aircraft.delete(String(id).toLowerCase());
+  for (const id of ids) {
+    aircraft.delete(String(id).toLowerCase());
+    liveTrails.delete(String(id).toLowerCase());
+  }
   markDirty('aircraft');
+  markDirty('live-trails');
 }
 
 /** Forgets every aircraft (before a snapshot replaces them). */
@@ -152,4 +157,119 @@ export function trailFeatures() {
     }));
   }
   return feats;
+}
+
+// ---- live trails of every aircraft ------------------------------------------------
+//
+// Every aircraft also gets a short trail from the positions the stream
+// sends (at most LIVE_TRAIL_POINTS, none older than LIVE_TRAIL_MS before
+// its newest), drawn in altitude colours for the aircraft that have no
+// stored-track trail above. An aircraft that leaves the view (removed, or
+// left out of a new snapshot) loses it.
+
+const LIVE_TRAIL_POINTS = 150;
+const LIVE_TRAIL_MS = 20 * 60 * 1000;
+
+/** @typedef {{ lon: number, lat: number, alt: number | null, t: number }} LivePoint alt in feet, 0 on the ground, null unknown; t Unix ms */
+
+/** @type {Map<string, LivePoint[]>} hex → its recent positions, oldest first */
+const liveTrails = new Map();
+
+/**
+ * Adds the aircraft's position to its live trail.
+ * @param {AircraftFeature} f
+ */
+function recordLiveTrail(f) {
+  const [lon, lat] = f.geometry.coordinates;
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return;
+  const p = f.properties;
+  const ground = p.on_ground === true || p.on_ground === 'true';
+  const a = p.alt_ft === null || p.alt_ft === undefined || p.alt_ft === '' ? NaN : Number(p.alt_ft);
+  const alt = ground ? 0 : Number.isFinite(a) ? a : null;
+  const seen = Date.parse(String(p.seen || ''));
+  const t = Number.isFinite(seen) ? seen : Date.now();
+  let line = liveTrails.get(f.id);
+  if (!line) {
+    line = [];
+    liveTrails.set(f.id, line);
+  }
+  const last = line[line.length - 1];
+  if (last && last.lon === lon && last.lat === lat) {
+    last.alt = alt;
+    return;
+  }
+  // A fix older than the newest is late data: it does not move the trail.
+  if (last && t < last.t) return;
+  line.push({ lon, lat, alt, t });
+  let drop = Math.max(0, line.length - LIVE_TRAIL_POINTS);
+  while (drop < line.length - 1 && line[drop].t < t - LIVE_TRAIL_MS) drop++;
+  if (drop) line.splice(0, drop);
+  markDirty('live-trails');
+}
+
+/**
+ * The altitude band a trail segment is coloured by: bands of 1,000 ft up
+ * to 10,000 ft, then of 5,000 ft; -1 on the ground or unknown.
+ * @param {number | null} alt feet
+ * @returns {number} the band's lower altitude, feet
+ */
+export function altBand(alt) {
+  if (alt === null || !Number.isFinite(alt) || alt <= 0) return -1;
+  if (alt < 10000) return Math.floor(alt / 1000) * 1000;
+  return Math.floor(alt / 5000) * 5000;
+}
+
+/**
+ * The live trails to draw: for each aircraft that keep(hex) allows, its
+ * trail cut into LineStrings of one altitude band each (property alt_ft:
+ * the band's lower altitude, -1 for ground or unknown), so that a data
+ * driven line colour follows the altitude.
+ * @param {(hex: string) => boolean} keep
+ * @returns {import('geojson').Feature<import('geojson').LineString>[]}
+ */
+export function liveTrailFeatures(keep) {
+  /** @type {import('geojson').Feature<import('geojson').LineString>[]} */
+  const feats = [];
+  for (const [hex, line] of liveTrails) {
+    // An aircraft a new snapshot left out has left the view: its trail goes.
+    if (!aircraft.has(hex)) {
+      liveTrails.delete(hex);
+      continue;
+    }
+    if (line.length < 2 || !keep(hex)) continue;
+    /** @type {import('geojson').Position[]} */
+    let run = [[line[0].lon, line[0].lat]];
+    let band = altBand(line[1].alt);
+    for (let i = 1; i < line.length; i++) {
+      const b = altBand(line[i].alt);
+      const pt = [line[i].lon, line[i].lat];
+      if (b !== band && run.length > 1) {
+        feats.push({ type: 'Feature', properties: { hex, alt_ft: band }, geometry: { type: 'LineString', coordinates: run } });
+        run = [run[run.length - 1]];
+      }
+      band = b;
+      run.push(pt);
+    }
+    if (run.length > 1) feats.push({ type: 'Feature', properties: { hex, alt_ft: band }, geometry: { type: 'LineString', coordinates: run } });
+  }
+  return feats;
+}
+
+/**
+ * How many positions the aircraft's live trail holds (0 when none).
+ * @param {string} hex
+ * @returns {number}
+ */
+export function liveTrailLength(hex) {
+  const line = liveTrails.get(hex.toLowerCase());
+  return line ? line.length : 0;
+}
+
+/**
+ * Whether the aircraft has a stored-track trail (watched aircraft).
+ * @param {string} hex
+ * @returns {boolean}
+ */
+export function hasTrackTrail(hex) {
+  return trails.has(hex) || trailRequests.has(hex);
 }

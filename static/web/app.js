@@ -14,8 +14,11 @@ import { AlertsPanel, fillAlertFilter } from './alerts.js';
 import { Cells } from './cells.js';
 import { fetchJSON, viewBBox, collection, setSourceData } from './util.js';
 import { Predictions } from './prediction.js';
-import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty } from './state.js';
-import { upsertAircraft, removeAircraft, clearAircraft, trailFeatures } from './aircraft.js';
+import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty, selectAircraft } from './state.js';
+import { upsertAircraft, removeAircraft, clearAircraft, trailFeatures, liveTrailFeatures, hasTrackTrail } from './aircraft.js';
+import { passes, filtering } from './filters.js';
+import { parseQuery } from './urlstate.js';
+import { wireFind } from './table.js';
 import { showAircraftPopup, showAlertPopup, showCellPopup } from './popups.js';
 import {
   $, narrow, viewPadding, wireControls, renderStatus, renderScenarioClock,
@@ -28,7 +31,10 @@ import {
 const maplibregl = window.maplibregl;
 
 const ROUTES_REFRESH_MS = 60000;
-const hasHash = /^#\d/.test(window.location.hash);
+// A view in the URL (the map's #zoom/lat/lon, ?bbox=, or ?hex= to fly to)
+// wins over the opening view.
+const initialQuery = parseQuery(window.location.search);
+const hasHash = /^#\d/.test(window.location.hash) || Boolean(initialQuery.bbox || initialQuery.hex);
 
 const map = new maplibregl.Map({
   container: 'map',
@@ -65,10 +71,42 @@ let routesFitted = hasHash;
 
 // ---- redraws ---------------------------------------------------------------------
 
+/** @returns {import('./state.js').AircraftFeature[]} the aircraft that pass the filters */
+function shownAircraft() {
+  const all = [...aircraft.values()];
+  return filtering() ? all.filter((f) => passes(f.properties)) : all;
+}
+
+/** @param {string} hex */
+const shownHex = (hex) => {
+  const f = aircraft.get(hex);
+  return Boolean(f) && (!filtering() || passes(/** @type {import('./state.js').AircraftFeature} */ (f).properties));
+};
+
+// The live trails of every aircraft are redrawn at most once a second:
+// with thousands of aircraft they are the biggest source the map has.
+const LIVE_TRAILS_MS = 1000;
+let liveTrailsAt = 0;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let liveTrailsTimer;
+function drawLiveTrails() {
+  const wait = LIVE_TRAILS_MS - (Date.now() - liveTrailsAt);
+  if (wait > 0) {
+    if (!liveTrailsTimer) liveTrailsTimer = setTimeout(() => { liveTrailsTimer = undefined; markDirty('live-trails'); }, wait);
+    return;
+  }
+  liveTrailsAt = Date.now();
+  setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex))));
+}
+
 onFlush((dirty) => {
   if (!map.getSource('aircraft')) return false;
-  if (dirty.has('aircraft')) setSourceData(map, 'aircraft', collection([...aircraft.values()]));
-  if (dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures()));
+  if (dirty.has('aircraft')) {
+    setSourceData(map, 'aircraft', collection(shownAircraft()));
+    find.aircraftChanged();
+  }
+  if (dirty.has('aircraft') || dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures().filter((f) => shownHex(String(f.id)))));
+  if (dirty.has('aircraft') || dirty.has('live-trails')) drawLiveTrails();
   if (dirty.has('reports')) setSourceData(map, 'reports', collection([...reports.values()]));
   if (dirty.has('alerts')) setSourceData(map, 'alert-points', collection(alertsPanel.features().filter((f) => f.geometry)));
   renderStatus();
@@ -277,6 +315,8 @@ async function loadInfo() {
 // ---- start -----------------------------------------------------------------------
 
 wireControls(map);
+// The aircraft table, search, filters, layer switches and the URL's state.
+const find = wireFind(map, initialQuery, viewPadding);
 // The deployment's own text (meta.info) replaces the default About text.
 loadInfo().then(loadMeta);
 setInterval(refreshScenario, SCENARIO_REFRESH_MS);
@@ -291,13 +331,17 @@ let predictions = null;
 const ready = new Promise((resolve) => {
   map.on('load', async () => {
     addLayers(map, {
-      aircraftClick: (props, geometry) => showAircraftPopup(map, aircraft.get(String(props.hex)) || { geometry, properties: props }),
+      aircraftClick: (props, geometry) => {
+        selectAircraft(String(props.hex));
+        showAircraftPopup(map, aircraft.get(String(props.hex)) || { geometry, properties: props });
+      },
       cellClick: (props, lngLat) => showCellPopup(map, lngLat, props),
     });
     const cellLayer = new Cells(map, { select: /** @type {HTMLSelectElement} */ ($('window')), onError: (err) => console.warn('flightwatch: cells:', err.message) });
     cells = cellLayer;
     predictions = new Predictions(map, { aircraft, onError: (err) => console.warn('flightwatch: predictions:', err.message) });
     predictions.start();
+    find.mapLoaded(predictions);
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const live = new Stream({
       url: `${proto}//${window.location.host}/api/v1/stream`,
@@ -339,4 +383,5 @@ window.flightwatch = {
   get scenario() { return currentScenario(); },
   alertsPanel,
   get alertLogLoads() { return alertLogLoads; },
+  find,
 };

@@ -16,6 +16,23 @@ function alertColorExpr() {
 }
 
 /**
+ * Trail colours by altitude (feet), as tar1090 draws them: ground grey,
+ * then orange, yellow, green, cyan, blue, violet with height.
+ */
+export const ALTITUDE_COLORS = /** @type {const} */ ([
+  [0, '#ff5a1f'], [2000, '#ff9a1f'], [5000, '#ffd21f'], [10000, '#9be22d'],
+  [20000, '#22d3a6'], [30000, '#38a8ff'], [40000, '#8b6cff'], [45000, '#e05cff'],
+]);
+
+/** @returns {import('maplibre-gl').ExpressionSpecification} */
+function altitudeColorExpr() {
+  /** @type {any[]} */
+  const ramp = ['interpolate', ['linear'], ['get', 'alt_ft']];
+  for (const [ft, color] of ALTITUDE_COLORS) ramp.push(ft, color);
+  return /** @type {import('maplibre-gl').ExpressionSpecification} */ (/** @type {any} */ (['case', ['<', ['get', 'alt_ft'], 0], '#9aa4b1', ramp]));
+}
+
+/**
  * Adds the map's data sources and layers over the basemap, and the click
  * handlers of aircraft and hexagons.
  * @param {import('maplibre-gl').Map} map
@@ -29,6 +46,7 @@ export function addLayers(map, on) {
   /** @returns {import('maplibre-gl').GeoJSONSourceSpecification} */
   const empty = () => ({ type: 'geojson', data: collection([]) });
   map.addSource('routes', empty());
+  map.addSource('live-trails', empty());
   map.addSource('trails', empty());
   map.addSource('reports', empty());
   map.addSource('alert-points', empty());
@@ -39,6 +57,15 @@ export function addLayers(map, on) {
     source: 'routes',
     layout: { 'line-cap': 'round' },
     paint: { 'line-color': '#c4b5fd', 'line-width': 2, 'line-opacity': 0.85, 'line-dasharray': [2, 2] },
+  });
+  // The live trails of every aircraft, in altitude colours, under the
+  // watched aircraft's stored-track trails.
+  map.addLayer({
+    id: 'live-trails',
+    type: 'line',
+    source: 'live-trails',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': altitudeColorExpr(), 'line-width': 1.6, 'line-opacity': 0.85 },
   });
   map.addLayer({
     id: 'trails',
@@ -64,6 +91,14 @@ export function addLayers(map, on) {
       'circle-stroke-color': alertColorExpr(),
       'circle-stroke-width': 2,
     },
+  });
+  // A ring around the selected aircraft (its filter names the hex).
+  map.addLayer({
+    id: 'aircraft-selected',
+    type: 'circle',
+    source: 'aircraft',
+    filter: ['==', ['get', 'hex'], ''],
+    paint: { 'circle-radius': 15, 'circle-color': 'rgba(56,189,248,0.18)', 'circle-stroke-color': '#38bdf8', 'circle-stroke-width': 2 },
   });
   map.addLayer({
     id: 'aircraft',

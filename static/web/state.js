@@ -102,7 +102,7 @@ export function fmtEventTime(t) {
 
 // ---- batched source updates ---------------------------------------------------
 
-/** @typedef {'aircraft' | 'trails' | 'reports' | 'alerts'} Dirty */
+/** @typedef {'aircraft' | 'trails' | 'live-trails' | 'reports' | 'alerts'} Dirty */
 
 /** @type {Set<Dirty>} */
 const dirty = new Set();
