@@ -53,6 +53,7 @@ var Aircraft = Table[flight.Aircraft]{
 			t, _ := LegStart(a.Leg)
 			return t
 		}),
+	strProp("source", "the feed (or push client) that sent the latest position", nil, func(a *flight.Aircraft) string { return a.Source }),
 }
 
 // LegStart returns the time of a leg's first sighting from its id

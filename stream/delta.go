@@ -37,6 +37,7 @@ type quantized struct {
 	seen, legStart            int64 // Unix seconds; legStart 0: no leg
 	callsign, reg, typ        string
 	squawk, phase, watch, leg string
+	source                    string
 	tags                      []string
 }
 
@@ -49,7 +50,7 @@ func quantize(a *flight.Aircraft) quantized {
 		hasVRate: a.Has&flight.HasVRate != 0, hasGround: a.Has&flight.HasGround != 0,
 		onGround: a.OnGround, military: a.Military, seen: a.Time.Unix(),
 		callsign: a.Callsign, reg: a.Reg, typ: a.Type, squawk: a.Squawk, phase: string(a.Phase),
-		watch: a.Watch, leg: a.Leg, tags: a.Tags, legStart: legStart(a.Leg),
+		watch: a.Watch, leg: a.Leg, tags: a.Tags, legStart: legStart(a.Leg), source: a.Source,
 	}
 }
 
@@ -128,6 +129,7 @@ func appendDelta(b []byte, a *flight.Aircraft, prev *flight.Aircraft) []byte {
 			b = strconv.AppendInt(b, q.legStart, 10)
 		}
 	}
+	b = deltaStr(b, full, "source", q.source, p.source)
 	return append(b, '}')
 }
 

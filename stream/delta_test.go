@@ -45,7 +45,7 @@ func TestAppendDelta(t *testing.T) {
 	}{
 		{"full", base, nil, `{"id":"ae0001","f":1,"c":[-100.6543,40.1235],"callsign":"RCH1","reg":null,"type":null,` +
 			`"alt_ft":35000,"gs_kt":450,"track":90,"on_ground":null,"seen":1800000000,"phase":null,"tags":["military"],` +
-			`"watch":null,"squawk":null,"vrate_fpm":null,"military":false,"leg":null,"leg_start":null}`},
+			`"watch":null,"squawk":null,"vrate_fpm":null,"military":false,"leg":null,"leg_start":null,"source":null}`},
 		{"new leg", onLeg, &base, `{"id":"ae0001","leg":"ae0001-1799999940","leg_start":1799999940}`},
 		{"moved", moved, &base, `{"id":"ae0001","c":[-100.6443,40.1235],"seen":1800000001}`},
 		{"below rounding", tiny, &base, `{"id":"ae0001"}`},
