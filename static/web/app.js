@@ -21,6 +21,7 @@ import {
   $, narrow, viewPadding, wireControls, renderStatus, renderScenarioClock,
   setConnection, setConnectionDetail, touched,
 } from './controls.js';
+import { Keys } from './keys.js';
 
 /** @typedef {import('./stream.js').StreamMessage} StreamMessage */
 /** @typedef {import('geojson').Feature} Feature */
@@ -277,6 +278,7 @@ async function loadInfo() {
 // ---- start -----------------------------------------------------------------------
 
 wireControls(map);
+const keys = new Keys(map);
 // The deployment's own text (meta.info) replaces the default About text.
 loadInfo().then(loadMeta);
 setInterval(refreshScenario, SCENARIO_REFRESH_MS);
@@ -339,4 +341,5 @@ window.flightwatch = {
   get scenario() { return currentScenario(); },
   alertsPanel,
   get alertLogLoads() { return alertLogLoads; },
+  keys,
 };
