@@ -13,8 +13,9 @@
 /** The screens where panels become bottom sheets. */
 const PHONE = window.matchMedia('(max-width: 600px)');
 
-/** How far (px) a handle is dragged before it counts as a drag, not a tap. */
-const DRAG_PX = 24;
+/** How far (px) a handle is dragged before it counts as a drag, not a tap
+ * (the bar is at the bottom of the screen: a drag down has little room). */
+const DRAG_PX = 16;
 
 /** @type {Set<(sheet: HTMLElement, open: boolean) => void>} */
 const listeners = new Set();
@@ -144,6 +145,8 @@ function addHandle(el, into) {
   handle.addEventListener('pointerdown', (e) => {
     startY = e.clientY;
     dragged = false;
+    // The drag goes on when the finger leaves the handle.
+    handle.setPointerCapture(e.pointerId);
   });
   handle.addEventListener('pointermove', (e) => {
     if (Number.isNaN(startY) || dragged) return;
