@@ -124,9 +124,9 @@ export function sourcePairs() {
  * button and select, with the contrast of its text (and of a control's
  * border) against the background behind it (the nearest opaque-ish
  * ancestor background, alpha-blended over the page background). It
- * returns the ones below WCAG AA. Text over the map canvas (an ancestor
- * without background up to the map) is skipped: what is behind it is
- * the map's imagery.
+ * returns the ones below WCAG AA. On the map, a control with a background
+ * of its own is judged over the map's background colour; text with none
+ * (up to the map) is skipped: what is behind it is the map's imagery.
  * @returns {{ what: string, fg: string, bg: string, ratio: number, min: number }[]}
  */
 export function pageContrast() {
@@ -147,15 +147,22 @@ export function pageContrast() {
   // The background behind el, or null over the map canvas.
   const backdrop = (el) => {
     const layers = [];
+    let under = page;
     for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
-      if (e === mapEl) return null;
+      if (e === mapEl) {
+        // A control on the map: its own background over the map's
+        // (the imagery varies), or nothing to judge without one.
+        if (!layers.some((c) => c[3] >= 0.5)) return null;
+        under = parse(getComputedStyle(mapEl).backgroundColor) || page;
+        break;
+      }
       const c = parse(getComputedStyle(e).backgroundColor);
       if (c && c[3] > 0) {
         layers.push(c);
         if (c[3] >= 0.999) break;
       }
     }
-    let bg = page.slice(0, 3);
+    let bg = under.slice(0, 3);
     for (let i = layers.length - 1; i >= 0; i -= 1) bg = over(layers[i], bg);
     return bg;
   };
@@ -169,7 +176,7 @@ export function pageContrast() {
   const bad = [];
   for (const el of document.querySelectorAll('body *')) {
     if (!(el instanceof HTMLElement) || !shown(el)) continue;
-    if (el.closest('.maplibregl-canvas-container, .maplibregl-ctrl-attrib-button')) continue;
+    if (el.closest('.maplibregl-canvas-container, .maplibregl-ctrl-attrib-button, .maplibregl-marker')) continue;
     if (el.matches('.maplibregl-ctrl-group button')) continue;
     const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
     // A group of map buttons is one control: its edge is the group's.

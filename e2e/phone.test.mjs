@@ -231,6 +231,8 @@ describe('flightwatch map on a phone', () => {
       await desk.keyboard.press('a');
       assert.equal(await desk.isVisible('#alerts-panel'), true, 'a in a select hid the alerts');
       assert.equal(await desk.isVisible('#reports-control'), true, 'l in a select hid the legend');
+      // The keys went to the select (its type-ahead): put it back.
+      await desk.selectOption('#alert-filter', '');
       await desk.evaluate(() => document.activeElement.blur());
     });
 

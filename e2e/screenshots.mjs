@@ -10,14 +10,14 @@
 //
 // Environment: as the browser tests (FLIGHTWATCH_E2E_URL,
 // FLIGHTWATCH_E2E_CHROMIUM), and FLIGHTWATCH_SHOTS_STORY_MS, how long to
-// wait for the story's turned_back alert (default 240000).
+// wait for REACH 538's turned_back alert (default 420000).
 
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startServer, launchBrowser } from './harness.mjs';
 
-const storyMs = Number(process.env.FLIGHTWATCH_SHOTS_STORY_MS || 240000);
+const storyMs = Number(process.env.FLIGHTWATCH_SHOTS_STORY_MS || 420000);
 const docs = join(repoRoot, 'docs');
 
 // Waits for the map to finish drawing what it has.
@@ -64,9 +64,13 @@ async function main() {
     });
 
     // The story: REACH 538 turns back near the Texas Gulf coast.
-    console.log(`waiting up to ${storyMs / 1000}s for the turned_back alert…`);
+    console.log(`waiting up to ${storyMs / 1000}s for RCH538's turned_back alert…`);
     await page.waitForFunction(
-      () => [...document.querySelectorAll('#alerts .badge')].some((b) => /turned.back/i.test(b.textContent || '')),
+      () => [...document.querySelectorAll('#alerts .alert-item')].some((el) => {
+        const badge = el.querySelector('.badge');
+        const who = el.querySelector('.alert-who');
+        return badge && who && /turned.back/i.test(badge.textContent || '') && (who.textContent || '').trim() === 'RCH538';
+      }),
       null,
       { timeout: storyMs, polling: 1000 },
     );
