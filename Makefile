@@ -4,7 +4,7 @@ BIN       := bin/flightwatch
 REDIS_URL ?= redis://127.0.0.1:6379/15
 export FLIGHTWATCH_TEST_REDIS_URL ?= $(REDIS_URL)
 
-.PHONY: build bench-tool run test test-go test-e2e lint-js vet bench fuzz load clean
+.PHONY: build bench-tool run test test-go test-e2e lint-js vet bench fuzz load screenshots clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -o $(BIN) ./cmd/flightwatch
@@ -35,6 +35,10 @@ lint-js:
 # The browser test: Chromium drives the map of a demo server it starts.
 test-e2e:
 	cd e2e && npm ci --no-audit --no-fund --loglevel=error && node --test
+
+# The README's pictures (docs/*.png) from the demo; not part of make test.
+screenshots:
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error && node screenshots.mjs
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...

@@ -126,14 +126,16 @@ function ignorable(msg) {
 }
 
 // launchBrowser starts Chromium with a fresh profile in tmp and returns its
-// context, its page and the list the page's console errors collect in.
-export async function launchBrowser(tmp, viewport = { width: 1280, height: 800 }) {
+// context, its page and the list the page's console errors collect in;
+// options are more playwright context options (isMobile, hasTouch, ...).
+export async function launchBrowser(tmp, viewport = { width: 1280, height: 800 }, options = {}) {
   assert.ok(existsSync(chromiumPath), `${chromiumPath} not found: apt-get install -y chromium`);
   const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: chromiumPath,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    ...options,
   });
   const page = context.pages()[0] || (await context.newPage());
   const consoleErrors = [];

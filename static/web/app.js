@@ -24,6 +24,7 @@ import {
   $, narrow, viewPadding, wireControls, renderStatus, renderScenarioClock,
   setConnection, setConnectionDetail, touched,
 } from './controls.js';
+import { Keys } from './keys.js';
 
 /** @typedef {import('./stream.js').StreamMessage} StreamMessage */
 /** @typedef {import('geojson').Feature} Feature */
@@ -317,6 +318,7 @@ async function loadInfo() {
 wireControls(map);
 // The aircraft table, search, filters, layer switches and the URL's state.
 const find = wireFind(map, initialQuery, viewPadding);
+const keys = new Keys(map);
 // The deployment's own text (meta.info) replaces the default About text.
 loadInfo().then(loadMeta);
 setInterval(refreshScenario, SCENARIO_REFRESH_MS);
@@ -384,4 +386,5 @@ window.flightwatch = {
   alertsPanel,
   get alertLogLoads() { return alertLogLoads; },
   find,
+  keys,
 };

@@ -7,6 +7,7 @@ import { renderLegend } from './cells.js';
 import { renderAlertLegend } from './alerts.js';
 import { aircraft, scenarioTime } from './state.js';
 import { fmtTime, fmtClock } from './util.js';
+import { initSheets, onSheet, setSheet, sheetCover, sheetMode, sheetOpen } from './sheet.js';
 
 /** True on a phone-sized screen, where the panels start closed. */
 export const narrow = window.matchMedia('(max-width: 760px)').matches;
@@ -92,6 +93,7 @@ export function renderScenarioClock() {
  */
 export function viewPadding() {
   const alertsHidden = $('alerts-panel').hidden;
+  if (sheetMode()) return { top: 20, bottom: 20 + sheetCover(), left: 20, right: 20 };
   if (narrow) return { top: 20, bottom: alertsHidden ? 20 : Math.round(window.innerHeight * 0.42), left: 20, right: 20 };
   return { top: 20, bottom: 20, left: 240, right: alertsHidden ? 20 : 360 };
 }
@@ -111,15 +113,26 @@ function setPanel(panel, button, open) {
  * @param {import('maplibre-gl').Map} map
  */
 export function wireControls(map) {
+  initSheets();
   const alertsPanelEl = $('alerts-panel');
   const btnAlerts = $('btn-alerts');
+  // On phones the alerts panel is a bottom sheet: always there as a
+  // handle, and "open" means the sheet is expanded.
   /** @param {boolean} open */
   const setAlerts = (open) => {
-    setPanel(alertsPanelEl, btnAlerts, open);
+    if (sheetMode()) {
+      alertsPanelEl.hidden = false;
+      setSheet(alertsPanelEl, open);
+    } else {
+      setPanel(alertsPanelEl, btnAlerts, open);
+    }
     document.body.classList.toggle('alerts-hidden', !open);
   };
+  onSheet((el, open) => {
+    if (el === alertsPanelEl) btnAlerts.setAttribute('aria-expanded', String(open));
+  });
   if (narrow) setAlerts(false);
-  btnAlerts.addEventListener('click', () => setAlerts(alertsPanelEl.hidden));
+  btnAlerts.addEventListener('click', () => setAlerts(sheetMode() ? !sheetOpen(alertsPanelEl) : alertsPanelEl.hidden));
   $('alerts-close').addEventListener('click', () => { setAlerts(false); btnAlerts.focus(); });
 
   const infoPanel = $('info-panel');
