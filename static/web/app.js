@@ -14,9 +14,11 @@ import { AlertsPanel, fillAlertFilter } from './alerts.js';
 import { Cells } from './cells.js';
 import { fetchJSON, viewBBox, collection, setSourceData } from './util.js';
 import { Predictions } from './prediction.js';
-import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty } from './state.js';
+import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty, selectAircraft, selectedHex, setViewTime, viewTime } from './state.js';
 import { upsertAircraft, removeAircraft, clearAircraft, trailFeatures } from './aircraft.js';
-import { showAircraftPopup, showAlertPopup, showCellPopup } from './popups.js';
+import { showAlertPopup, showCellPopup } from './popups.js';
+import { startFlightPanel } from './panel.js';
+import { History } from './history.js';
 import {
   $, narrow, viewPadding, wireControls, renderStatus, renderScenarioClock,
   setConnection, setConnectionDetail, touched,
@@ -67,7 +69,7 @@ let routesFitted = hasHash;
 
 onFlush((dirty) => {
   if (!map.getSource('aircraft')) return false;
-  if (dirty.has('aircraft')) setSourceData(map, 'aircraft', collection([...aircraft.values()]));
+  if (dirty.has('aircraft')) setSourceData(map, 'aircraft', collection(historyView ? historyView.drawn() : [...aircraft.values()]));
   if (dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures()));
   if (dirty.has('reports')) setSourceData(map, 'reports', collection([...reports.values()]));
   if (dirty.has('alerts')) setSourceData(map, 'alert-points', collection(alertsPanel.features().filter((f) => f.geometry)));
@@ -136,6 +138,7 @@ function addAlerts(features, fresh, fromLog = false) {
   const n = alertsPanel.add(features, { fresh });
   stats.alerts += n;
   if (n) markDirty('alerts');
+  if (n && flightPanel && features.some((f) => f.properties && String(f.properties.hex).toLowerCase() === flightPanel?.hex)) flightPanel.render();
 }
 
 /**
@@ -152,7 +155,7 @@ function flyToAlert(f) {
   /** @type {[number, number]} */
   const center = [at[0], at[1]];
   map.flyTo({ center, zoom: Math.max(map.getZoom(), 6), essential: true, padding: viewPadding() });
-  if (live) showAircraftPopup(map, live);
+  if (live) selectAircraft(hex);
   else showAlertPopup(map, center, p);
 }
 
@@ -252,6 +255,7 @@ function applyScenario(sc) {
   alertsPanel.setScenario(sc.pass, sc.pass_start);
   document.body.dataset.scenarioPass = String(sc.pass);
   renderScenarioClock();
+  if (historyView) historyView.scenarioChanged();
 }
 
 // In the demo, the scenario clock follows the passes: meta is read again
@@ -286,14 +290,20 @@ setInterval(renderScenarioClock, 1000);
 let moveTimer;
 /** @type {Predictions | null} */
 let predictions = null;
+/** @type {import('./panel.js').FlightPanel | null} */
+let flightPanel = null;
+/** @type {History | null} */
+let historyView = null;
 
 /** @type {Promise<void>} */
 const ready = new Promise((resolve) => {
   map.on('load', async () => {
     addLayers(map, {
-      aircraftClick: (props, geometry) => showAircraftPopup(map, aircraft.get(String(props.hex)) || { geometry, properties: props }),
+      aircraftClick: (props) => selectAircraft(String(props.hex)),
       cellClick: (props, lngLat) => showCellPopup(map, lngLat, props),
     });
+    flightPanel = startFlightPanel(map, () => alertsPanel.features());
+    historyView = new History(map);
     const cellLayer = new Cells(map, { select: /** @type {HTMLSelectElement} */ ($('window')), onError: (err) => console.warn('flightwatch: cells:', err.message) });
     cells = cellLayer;
     predictions = new Predictions(map, { aircraft, onError: (err) => console.warn('flightwatch: predictions:', err.message) });
@@ -336,6 +346,13 @@ window.flightwatch = {
   get stream() { return stream; },
   get predictions() { return predictions; },
   get cells() { return cells; },
+  get flightPanel() { return flightPanel; },
+  get history() { return historyView; },
+  setViewTime,
+  viewTime,
+  aircraft,
+  selectAircraft,
+  selectedHex,
   get scenario() { return currentScenario(); },
   alertsPanel,
   get alertLogLoads() { return alertLogLoads; },
