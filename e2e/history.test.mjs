@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { outDir, sleep, startServer, launchBrowser } from './harness.mjs';
+import { outDir, startServer, launchBrowser } from './harness.mjs';
+import { rangeSpan, storedPerRealMs } from '../static/web/history.js';
+import { destinationText, predictionText, legExportURL } from '../static/web/panel.js';
 
 const HEX = 'ae5a38';
 // Each demo pass takes about four minutes; REACH 538 flies for about three.
@@ -47,6 +49,40 @@ function trackAt(track, t) {
 }
 
 const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+
+describe('history and panel helpers', () => {
+  const H = 3600000;
+  const now = Date.parse('2026-12-02T14:00:00Z');
+  it('spans the last hours, a day and the demo pass', () => {
+    assert.deepEqual(rangeSpan('3h', '', now, null), [now - 3 * H, now]);
+    assert.deepEqual(rangeSpan('day', '2026-12-01', now, null), [Date.parse('2026-12-01T00:00:00Z'), Date.parse('2026-12-02T00:00:00Z')]);
+    assert.deepEqual(rangeSpan('day', '2026-12-02', now, null), [Date.parse('2026-12-02T00:00:00Z'), now]);
+    assert.equal(rangeSpan('day', '2026-12-03', now, null), null, 'a day in the future has no span');
+    assert.equal(rangeSpan('day', 'tuesday', now, null), null);
+    assert.equal(rangeSpan('pass', '', now, null), null, 'no pass outside the demo');
+    assert.equal(rangeSpan('7x', '', now, null), null);
+    // The demo: 60× from 2025-01-24T14:00Z at a pass that began 4 min ago.
+    const sc = { pass: 2, start: Date.parse('2025-01-24T14:00:00Z'), passStart: now - 240000, speed: 60 };
+    assert.deepEqual(rangeSpan('pass', '', now, sc), [now - 240000, now]);
+    assert.deepEqual(rangeSpan('1h', '', now, sc), [now - 60000, now], 'one scenario hour is a wall minute');
+    assert.deepEqual(rangeSpan('24h', '', now, sc), [now - 240000, now], 'the span begins no earlier than the pass');
+    assert.deepEqual(rangeSpan('day', '2025-01-24', now, sc), [now - 240000, now]);
+    assert.equal(rangeSpan('day', '2025-01-25', now, sc), null, 'the scenario has not reached the 25th');
+    assert.equal(storedPerRealMs(600, sc), 10);
+    assert.equal(storedPerRealMs(10, null), 10);
+  });
+  it('words a leg\'s destination, prediction and export links', () => {
+    assert.equal(destinationText({ actual_destination: 'KEFD', planned_destination: 'SKBO' }), 'KEFD (planned SKBO)');
+    assert.equal(destinationText({ planned_destination: 'SKBO' }), 'SKBO (planned)');
+    assert.equal(destinationText({ predicted_destination: 'MGGT' }), 'MGGT (predicted)');
+    assert.equal(destinationText({}), 'unknown');
+    assert.equal(predictionText({ predicted_destination: 'MSLP', predicted_confidence: 0.75, predicted_basis: 'history' }), 'MSLP 75%, from its earlier flights');
+    assert.equal(predictionText({}), '');
+    const u = new URL(legExportURL("ae5a38-17'9", 'kml'), 'http://x');
+    assert.equal(u.searchParams.get('filter'), "id = 'ae5a38-17''9'");
+    assert.equal(u.searchParams.get('f'), 'kml');
+  });
+});
 
 describe('flight panel and history', () => {
   let baseURL = '';
@@ -160,19 +196,31 @@ describe('flight panel and history', () => {
     await page.screenshot({ path: join(outDir, 'history.png') });
 
     // Live updates go on arriving but do not move it while the past is shown.
+    const t1 = Date.now();
     const updates = await page.evaluate(() => window.flightwatch.stats.aircraftUpdates);
     await page.waitForFunction((n) => window.flightwatch.stats.aircraftUpdates > n + 2, updates, { timeout: 30000, polling: 250 });
     await idle(page);
     const stillPast = await renderedAt(page, HEX);
     assert.ok(stillPast && dist(stillPast, past) < 1e-6, `live updates moved the past position ${past} to ${stillPast}`);
 
+    console.log(`# live updates while viewing the past: ${Date.now() - t1} ms`);
     // Live: it is drawn where the stream has it now, and moves on.
     await page.click('#hist-live');
     assert.equal(await page.evaluate(() => window.flightwatch.viewTime()), null, 'Live left a viewed time');
-    await idle(page);
-    const live1 = await renderedAt(page, HEX);
-    const held = await page.evaluate((h) => window.flightwatch.aircraft.get(h).geometry.coordinates, HEX);
-    assert.ok(live1 && dist(live1, held) < 0.05, `after Live rendered at ${live1}, the stream has ${held}`);
+    // It is drawn where the stream has it (within what it flies between a
+    // message and its redraw on this shared machine: 0.3°).
+    const live1 = await page.waitForFunction((h) => {
+      const { map, aircraft } = window.flightwatch;
+      const f = map.queryRenderedFeatures({ layers: ['aircraft'] }).find((x) => x.properties.hex === h);
+      const c = aircraft.get(h)?.geometry.coordinates;
+      if (!f || !c) return null;
+      const r = f.geometry.coordinates;
+      return Math.hypot(r[0] - c[0], r[1] - c[1]) < 0.3 ? r : null;
+    }, HEX, { timeout: 15000, polling: 100 }).then((h) => h.jsonValue(), () => null);
+    if (!live1) {
+      const now = await page.evaluate((h) => ({ drawn: window.flightwatch.map.queryRenderedFeatures({ layers: ['aircraft'] }).find((x) => x.properties.hex === h)?.geometry.coordinates, held: window.flightwatch.aircraft.get(h)?.geometry.coordinates }), HEX);
+      assert.fail(`after Live it is drawn at ${now.drawn}, the stream has it at ${now.held} (past: ${past})`);
+    }
     assert.ok(dist(live1, past) > 0.5, 'after Live it is still at the past position');
     await page.waitForFunction((args) => {
       const f = window.flightwatch.map.queryRenderedFeatures({ layers: ['aircraft'] }).find((x) => x.properties.hex === args.h);
@@ -197,6 +245,25 @@ describe('flight panel and history', () => {
     await page.click('#flight-close');
     assert.equal(await page.evaluate(() => window.flightwatch.selectedHex()), null, 'closing the panel left a selection');
     assert.ok(await page.$eval('#flight-panel', (el) => el.hidden), 'the panel is still shown');
+  });
+
+  it('lists the span\'s flights and alerts; a click selects and jumps', async () => {
+    await page.click('#hist-list-btn');
+    // The list reads again every 30 s; in a new pass it waits for the next take-off.
+    await page.waitForSelector(`#day-legs button[data-leg^="${HEX}-"]`, { timeout: FLIGHT_WAIT_MS });
+    await page.click(`#day-legs button[data-leg^="${HEX}-"]`);
+    assert.equal(await page.evaluate(() => window.flightwatch.selectedHex()), HEX, 'clicking its flight did not select it');
+    await page.waitForFunction(() => !document.getElementById('flight-panel').hidden, null, { timeout: 5000 });
+    // An alert of its: the map goes to the alert's time.
+    const alert = await page.$eval(`#day-alerts button`, (b) => ({ id: b.dataset.alert, time: Date.parse(b.querySelector('time').getAttribute('datetime')) }));
+    await page.click(`#day-alerts button[data-alert="${alert.id}"]`);
+    assert.equal(await page.evaluate(() => window.flightwatch.viewTime()), alert.time, 'clicking an alert did not show its time');
+    // Play at 600× (10× the stored times in the demo) moves the viewed time on.
+    await page.selectOption('#hist-speed', '600');
+    await page.click('#hist-play');
+    await page.waitForFunction((t) => window.flightwatch.viewTime() === null || window.flightwatch.viewTime() > t + 5000, alert.time, { timeout: 15000, polling: 100 });
+    await page.click('#hist-live');
+    await page.click('#flight-close');
     assert.deepEqual(consoleErrors, [], `console errors:\n${consoleErrors.join('\n')}`);
   });
 });

@@ -5,7 +5,7 @@
 // the leg as GeoJSON and KML. It follows the shared selection of state.js;
 // closing it clears the selection.
 
-import { aircraft, selectAircraft, selectedHex, onSelect, fmtEventTime } from './state.js';
+import { aircraft, selectAircraft, selectedHex, onSelect, fmtEventTime, currentScenario } from './state.js';
 import { fmtNum } from './popups.js';
 import { ALERT_COLORS } from './alerts.js';
 import { esc, fetchJSON } from './util.js';
@@ -79,15 +79,21 @@ export function predictionText(p) {
 }
 
 /**
- * A duration in seconds as "3 h 05 min" or "12 min".
+ * A leg's duration in seconds as "3 h 05 min" or "12 min"; in the demo, a
+ * leg of the current pass lasts its scenario time.
  * @param {unknown} s
+ * @param {unknown} firstSeen RFC 3339
  * @returns {string}
  */
-function fmtDuration(s) {
-  const n = Number(s);
+export function fmtDuration(s, firstSeen) {
+  let n = Number(s);
   if (s === null || s === undefined || !Number.isFinite(n) || n < 0) return '';
+  const sc = currentScenario();
+  const scenario = sc !== null && typeof firstSeen === 'string' && Date.parse(firstSeen) >= sc.passStart;
+  if (sc && scenario) n *= sc.speed;
   const m = Math.round(n / 60);
-  return m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min` : `${m} min`;
+  const text = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min` : `${m} min`;
+  return scenario ? `${text} (scenario)` : text;
 }
 
 /**
@@ -240,7 +246,7 @@ export class FlightPanel {
           ['Arrived', when(p.arrived)],
           ['First seen', when(p.first_seen)],
           ['Last seen', when(p.last_seen)],
-          ['Duration', fmtDuration(p.duration)],
+          ['Duration', fmtDuration(p.duration, p.first_seen)],
           ['Class', p.class],
         ])}` : `<p class="empty">${this.loads ? 'No flight leg stored for this aircraft.' : 'Loading…'}</p>`}
         </section>
