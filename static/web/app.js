@@ -16,7 +16,7 @@ import { fetchJSON, viewBBox, collection, setSourceData } from './util.js';
 import { Predictions } from './prediction.js';
 import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty, selectAircraft, selectedHex, setViewTime, viewTime } from './state.js';
 import { upsertAircraft, removeAircraft, clearAircraft, trailFeatures } from './aircraft.js';
-import { showAlertPopup, showCellPopup } from './popups.js';
+import { showAircraftPopup, showAlertPopup, showCellPopup } from './popups.js';
 import { startFlightPanel } from './panel.js';
 import { History } from './history.js';
 import {
@@ -155,7 +155,7 @@ function flyToAlert(f) {
   /** @type {[number, number]} */
   const center = [at[0], at[1]];
   map.flyTo({ center, zoom: Math.max(map.getZoom(), 6), essential: true, padding: viewPadding() });
-  if (live) selectAircraft(hex);
+  if (live) showAircraftPopup(map, live);
   else showAlertPopup(map, center, p);
 }
 
