@@ -140,6 +140,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/aircraft/{hex}", h(s.getAircraft))
 	mux.Handle("GET /api/v1/aircraft/{hex}/track", h(s.getTrack))
 	mux.Handle("GET /api/v1/flights", h(s.getFlights))
+	mux.Handle("GET /api/v1/history", h(s.getHistory))
 	mux.Handle("GET /api/v1/stats", h(s.getStats))
 	mux.Handle("GET /api/v1/alerts", h(s.getAlerts))
 	mux.Handle("POST /api/v1/plans", h(s.postPlan))

@@ -14,12 +14,14 @@ import { AlertsPanel, fillAlertFilter } from './alerts.js';
 import { Cells } from './cells.js';
 import { fetchJSON, viewBBox, collection, setSourceData } from './util.js';
 import { Predictions } from './prediction.js';
-import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty, selectAircraft } from './state.js';
+import { stats, aircraft, reports, addReports, currentScenario, setScenario, fmtEventTime, onFlush, markDirty, selectAircraft, selectedHex, setViewTime, viewTime } from './state.js';
 import { upsertAircraft, removeAircraft, clearAircraft, trailFeatures, liveTrailFeatures, hasTrackTrail } from './aircraft.js';
 import { passes, filtering } from './filters.js';
 import { parseQuery } from './urlstate.js';
 import { wireFind } from './table.js';
 import { showAircraftPopup, showAlertPopup, showCellPopup } from './popups.js';
+import { startFlightPanel } from './panel.js';
+import { History } from './history.js';
 import {
   $, narrow, viewPadding, wireControls, renderStatus, renderScenarioClock,
   setConnection, setConnectionDetail, touched,
@@ -72,9 +74,13 @@ let routesFitted = hasHash;
 
 // ---- redraws ---------------------------------------------------------------------
 
-/** @returns {import('./state.js').AircraftFeature[]} the aircraft that pass the filters */
+/**
+ * The aircraft the map draws: those of the viewed time (history) or the
+ * live ones, that pass the filters.
+ * @returns {import('./state.js').AircraftFeature[]}
+ */
 function shownAircraft() {
-  const all = [...aircraft.values()];
+  const all = historyView ? historyView.drawn() : [...aircraft.values()];
   return filtering() ? all.filter((f) => passes(f.properties)) : all;
 }
 
@@ -175,6 +181,7 @@ function addAlerts(features, fresh, fromLog = false) {
   const n = alertsPanel.add(features, { fresh });
   stats.alerts += n;
   if (n) markDirty('alerts');
+  if (n && flightPanel && features.some((f) => f.properties && String(f.properties.hex).toLowerCase() === flightPanel?.hex)) flightPanel.render();
 }
 
 /**
@@ -291,6 +298,7 @@ function applyScenario(sc) {
   alertsPanel.setScenario(sc.pass, sc.pass_start);
   document.body.dataset.scenarioPass = String(sc.pass);
   renderScenarioClock();
+  if (historyView) historyView.scenarioChanged();
 }
 
 // In the demo, the scenario clock follows the passes: meta is read again
@@ -328,17 +336,20 @@ setInterval(renderScenarioClock, 1000);
 let moveTimer;
 /** @type {Predictions | null} */
 let predictions = null;
+/** @type {import('./panel.js').FlightPanel | null} */
+let flightPanel = null;
+/** @type {History | null} */
+let historyView = null;
 
 /** @type {Promise<void>} */
 const ready = new Promise((resolve) => {
   map.on('load', async () => {
     addLayers(map, {
-      aircraftClick: (props, geometry) => {
-        selectAircraft(String(props.hex));
-        showAircraftPopup(map, aircraft.get(String(props.hex)) || { geometry, properties: props });
-      },
+      aircraftClick: (props) => selectAircraft(String(props.hex)),
       cellClick: (props, lngLat) => showCellPopup(map, lngLat, props),
     });
+    flightPanel = startFlightPanel(map, () => alertsPanel.features());
+    historyView = new History(map);
     const cellLayer = new Cells(map, { select: /** @type {HTMLSelectElement} */ ($('window')), onError: (err) => console.warn('flightwatch: cells:', err.message) });
     cells = cellLayer;
     predictions = new Predictions(map, { aircraft, onError: (err) => console.warn('flightwatch: predictions:', err.message) });
@@ -382,6 +393,13 @@ window.flightwatch = {
   get stream() { return stream; },
   get predictions() { return predictions; },
   get cells() { return cells; },
+  get flightPanel() { return flightPanel; },
+  get history() { return historyView; },
+  setViewTime,
+  viewTime,
+  aircraft,
+  selectAircraft,
+  selectedHex,
   get scenario() { return currentScenario(); },
   alertsPanel,
   get alertLogLoads() { return alertLogLoads; },
