@@ -26,9 +26,9 @@ import { altBand, upsertAircraft, liveTrailFeatures, liveTrailLength, removeAirc
 
 describe('urlstate', () => {
   it('parseQuery reads every parameter', () => {
-    const st = parseQuery('?hex=AE5A01&watch=1&mil=true&alt=10000-40000&type=c17&layers=tracks,routes&bbox=-110,20,-80,35&t=2025-01-24T15:00:00Z');
+    const st = parseQuery('?hex=AE5A01&watch=1&mil=true&alt=10000-40000&type=c17&feed=adsb.lol&layers=tracks,routes&bbox=-110,20,-80,35&t=2025-01-24T15:00:00Z');
     assert.deepEqual(st, {
-      hex: 'ae5a01', watch: true, mil: true, altMin: 10000, altMax: 40000, type: 'C17',
+      hex: 'ae5a01', watch: true, mil: true, altMin: 10000, altMax: 40000, type: 'C17', feed: 'adsb.lol',
       layers: ['routes', 'tracks'], bbox: [-110, 20, -80, 35], t: Date.parse('2025-01-24T15:00:00Z'),
     });
   });
@@ -47,6 +47,8 @@ describe('urlstate', () => {
       { name: 'bbox three numbers', q: 'bbox=1,2,3', want: {}, errors: 1 },
       { name: 'unix seconds', q: 't=1737730800', want: { t: 1737730800000 }, errors: 0 },
       { name: 'not a time', q: 't=yesterday', want: {}, errors: 1 },
+      { name: 'feed with a space', q: 'feed=my%20receiver', want: { feed: 'my receiver' }, errors: 0 },
+      { name: 'feed with a control character', q: 'feed=a%01b', want: {}, errors: 1 },
     ];
     for (const tt of tests) {
       const st = parseQuery(tt.q);
@@ -86,7 +88,7 @@ describe('urlstate', () => {
       seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
       return (seed >>> 0) / 4294967296;
     };
-    const alphabet = ['hex', 'watch', 'mil', 'alt', 'type', 'layers', 'bbox', 't', '=', '&', ',', '-', '.', '%', '%2C', '%ZZ', ' ', '+',
+    const alphabet = ['hex', 'watch', 'mil', 'alt', 'type', 'feed', 'sbs-1', 'layers', 'bbox', 't', '=', '&', ',', '-', '.', '%', '%2C', '%ZZ', ' ', '+',
       '0', '1', '9', '10000', '-40000', 'ae5a01', 'C17', 'routes', 'tracks', 'Z', 'T', ':', '2025-01-24', 'é', '\u0000', 'e5', 'NaN', 'Infinity'];
     for (let i = 0; i < 20000; i++) {
       let q = rnd() < 0.5 ? '?' : '';
@@ -107,11 +109,11 @@ describe('urlstate', () => {
 });
 
 describe('filters', () => {
-  const c17 = { hex: 'ae5a01', type: 'C17', alt_ft: 31000, watched: true, tags: ['military'] };
-  const b738 = { hex: 'a1b2c3', type: 'B738', alt_ft: 36000, watched: false, military: false };
-  const ground = { hex: 'a00001', type: 'C172', alt_ft: 1200, on_ground: true, watched: false };
-  const unknownAlt = { hex: 'a00002', type: 'C17', watched: true, military: true };
-  const none = { watch: false, mil: false, altMin: null, altMax: null, type: '' };
+  const c17 = { hex: 'ae5a01', type: 'C17', alt_ft: 31000, watched: true, tags: ['military'], source: 'sbs-1' };
+  const b738 = { hex: 'a1b2c3', type: 'B738', alt_ft: 36000, watched: false, military: false, source: 'adsb.lol' };
+  const ground = { hex: 'a00001', type: 'C172', alt_ft: 1200, on_ground: true, watched: false, source: 'sbs-1' };
+  const unknownAlt = { hex: 'a00002', type: 'C17', watched: true, military: true, source: null };
+  const none = { watch: false, mil: false, altMin: null, altMax: null, type: '', feed: '' };
 
   it('passes applies each filter', () => {
     const tests = [
@@ -121,6 +123,7 @@ describe('filters', () => {
       { name: 'type prefix', f: { ...none, type: 'C17' }, want: [true, false, true, true] },
       { name: 'band', f: { ...none, altMin: 30000, altMax: 35000 }, want: [true, false, false, false] },
       { name: 'ground is 0 ft', f: { ...none, altMax: 1000 }, want: [false, false, true, false] },
+      { name: 'feed', f: { ...none, feed: 'sbs-1' }, want: [true, false, true, false] },
     ];
     for (const tt of tests) {
       assert.deepEqual([c17, b738, ground, unknownAlt].map((p) => passes(p, tt.f)), tt.want, tt.name);
@@ -384,6 +387,10 @@ describe('finding aircraft on the map', () => {
       await page.waitForFunction((l) => window.flightwatch.map.getLayer(l) && window.flightwatch.map.getLayoutProperty(l, 'visibility') === 'none', id, { timeout: 30000 });
     }
     const b = await page.evaluate(() => window.flightwatch.map.getBounds().toArray());
+    // Back to live: the table lists what the map draws, at the viewed time
+    // or live; the live aircraft are the ones this test knows.
+    await page.click('#hist-live');
+    await page.waitForFunction(() => window.flightwatch.find.viewTime() === null, null, { timeout: 10000 });
     assert.ok(b[0][0] <= -125 + 0.5 && b[0][1] <= 5 + 0.5 && b[1][0] >= -60 - 0.5 && b[1][1] >= 40 - 0.5, `view ${JSON.stringify(b)} does not hold the bbox`);
 
     // The table and the map show the same aircraft, all passing the filters,
@@ -410,7 +417,7 @@ describe('finding aircraft on the map', () => {
     assert.equal(q.get('alt'), '10000-45000');
     assert.equal(q.get('layers'), 'routes,tracks,hexagons');
     assert.equal(q.get('hex'), 'ae5a01');
-    assert.equal(q.get('t'), t);
+    assert.equal(q.get('t'), null, 'live again: no t in the URL');
 
     // Clearing the filters in the panel empties them from the URL too.
     await page.click('#f-clear');

@@ -325,7 +325,11 @@ async function loadInfo() {
 
 wireControls(map);
 // The aircraft table, search, filters, layer switches and the URL's state.
-const find = wireFind(map, initialQuery, viewPadding);
+/** @type {import('./panel.js').FlightPanel | null} */
+let flightPanel = null;
+/** @type {History | null} */
+let historyView = null;
+const find = wireFind(map, initialQuery, viewPadding, shownAircraft);
 const keys = new Keys(map);
 // The deployment's own text (meta.info) replaces the default About text.
 loadInfo().then(loadMeta);
@@ -336,10 +340,6 @@ setInterval(renderScenarioClock, 1000);
 let moveTimer;
 /** @type {Predictions | null} */
 let predictions = null;
-/** @type {import('./panel.js').FlightPanel | null} */
-let flightPanel = null;
-/** @type {History | null} */
-let historyView = null;
 
 /** @type {Promise<void>} */
 const ready = new Promise((resolve) => {

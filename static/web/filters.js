@@ -4,8 +4,9 @@
 // predictions, hexagons, airports).
 //
 // The filters are applied to the data the map's aircraft and trail sources
-// get (app.js) and to the table's rows alike, through passes(). Aircraft
-// carry no feed property in the stream, so there is no feed filter.
+// get (app.js) and to the table's rows alike, through passes(). The feed
+// filter reads the aircraft's source property (the feed or push client of
+// its latest position).
 // Listeners registered with onFilters hear of every change, whoever made it
 // (the controls or the URL).
 
@@ -22,11 +23,12 @@ import { ALTITUDE_COLORS } from './layers.js';
  * @property {number | null} altMin feet
  * @property {number | null} altMax feet
  * @property {string} type ICAO type prefix, upper case ('' for any)
+ * @property {string} feed the feed of the latest position ('' for any)
  */
 
 /** @returns {Filters} */
 function noFilters() {
-  return { watch: false, mil: false, altMin: null, altMax: null, type: '' };
+  return { watch: false, mil: false, altMin: null, altMax: null, type: '', feed: '' };
 }
 
 /** @type {Filters} */
@@ -42,7 +44,7 @@ export function filters() {
 /** @returns {boolean} whether any filter is set */
 export function filtering() {
   const f = current;
-  return f.watch || f.mil || f.altMin !== null || f.altMax !== null || f.type !== '';
+  return f.watch || f.mil || f.altMin !== null || f.altMax !== null || f.type !== '' || f.feed !== '';
 }
 
 /**
@@ -60,6 +62,7 @@ export function setFilters(change) {
   next.altMin = ft(next.altMin);
   next.altMax = ft(next.altMax);
   next.type = String(next.type || '').trim().toUpperCase();
+  next.feed = String(next.feed || '').trim();
   const same = /** @type {(keyof Filters)[]} */ (Object.keys(next)).every((k) => next[k] === current[k]);
   if (same) return;
   current = next;
@@ -101,6 +104,7 @@ export function passes(p, f = current) {
   if (f.watch && !p.watched) return false;
   if (f.mil && !isMilitary(p)) return false;
   if (f.type && !String(p.type || '').toUpperCase().startsWith(f.type)) return false;
+  if (f.feed && p.source !== f.feed) return false;
   if (f.altMin !== null || f.altMax !== null) {
     const ground = p.on_ground === true || p.on_ground === 'true';
     const alt = ground ? 0 : p.alt_ft === null || p.alt_ft === undefined || p.alt_ft === '' ? NaN : Number(p.alt_ft);
@@ -182,6 +186,22 @@ function numberIn(input) {
 }
 
 /**
+ * Sets the feed filter's choices: any feed, then the names given, sorted;
+ * the chosen feed stays even when no longer among them.
+ * @param {HTMLSelectElement} select
+ * @param {Iterable<string>} names
+ */
+export function setFeedChoices(select, names) {
+  const want = [...new Set([...names].filter((n) => typeof n === 'string' && n !== ''))].sort();
+  const cur = select.value;
+  if (cur && !want.includes(cur)) want.push(cur);
+  const have = [...select.options].slice(1).map((o) => o.value);
+  if (want.length === have.length && want.every((n, i) => n === have[i])) return;
+  select.replaceChildren(new Option('Any feed', ''), ...want.map((n) => new Option(n, n)));
+  select.value = cur;
+}
+
+/**
  * Wires the filter inputs of the aircraft panel: each change sets the
  * filters, and a filter change (from the URL, say) updates the inputs.
  * @param {object} el
@@ -190,6 +210,7 @@ function numberIn(input) {
  * @param {HTMLInputElement} el.altMin
  * @param {HTMLInputElement} el.altMax
  * @param {HTMLInputElement} el.type
+ * @param {HTMLSelectElement} el.feed
  * @param {HTMLButtonElement} el.clear
  * @param {HTMLElement} el.badge shows how many filters are set
  */
@@ -200,8 +221,9 @@ export function wireFilterControls(el) {
     altMin: numberIn(el.altMin),
     altMax: numberIn(el.altMax),
     type: el.type.value,
+    feed: el.feed.value,
   });
-  for (const input of [el.watch, el.mil]) input.addEventListener('change', read);
+  for (const input of [el.watch, el.mil, el.feed]) input.addEventListener('change', read);
   for (const input of [el.altMin, el.altMax, el.type]) input.addEventListener('input', read);
   el.clear.addEventListener('click', () => setFilters(noFilters()));
   /** @param {Filters} f */
@@ -212,7 +234,9 @@ export function wireFilterControls(el) {
     if (numberIn(el.altMin) !== f.altMin) el.altMin.value = f.altMin === null ? '' : String(f.altMin);
     if (numberIn(el.altMax) !== f.altMax) el.altMax.value = f.altMax === null ? '' : String(f.altMax);
     if (el.type.value.trim().toUpperCase() !== f.type) el.type.value = f.type;
-    const n = [f.watch, f.mil, f.altMin !== null || f.altMax !== null, f.type !== ''].filter(Boolean).length;
+    if (f.feed && ![...el.feed.options].some((o) => o.value === f.feed)) el.feed.append(new Option(f.feed, f.feed));
+    el.feed.value = f.feed;
+    const n = [f.watch, f.mil, f.altMin !== null || f.altMax !== null, f.type !== '', f.feed !== ''].filter(Boolean).length;
     el.badge.textContent = String(n);
     el.badge.hidden = n === 0;
     el.clear.disabled = n === 0;

@@ -17,7 +17,7 @@ import { prepareAircraft } from './aircraft.js';
 import { PREDICTION_LAYER } from './prediction.js';
 import {
   filters, filtering, passes, setFilters, onFilters, shownLayers, setShownLayers, onLayers,
-  wireFilterControls, addLayersControl,
+  wireFilterControls, addLayersControl, setFeedChoices,
 } from './filters.js';
 import { LAYER_NAMES, writeURL } from './urlstate.js';
 
@@ -571,10 +571,12 @@ function byId(id) {
  * @param {import('maplibre-gl').Map} map
  * @param {import('./urlstate.js').UrlState} initial the state the page was opened with
  * @param {() => { top: number, bottom: number, left: number, right: number }} viewPadding
+ * @param {() => Iterable<import('./state.js').AircraftFeature>} [shown] the aircraft the map draws (those of
+ *   the viewed time, that pass the filters); default: the live ones that pass the filters
  */
-export function wireFind(map, initial, viewPadding) {
+export function wireFind(map, initial, viewPadding, shown) {
   if (initial.errors) for (const e of initial.errors) console.warn('flightwatch: URL:', e);
-  setFilters({ watch: initial.watch, mil: initial.mil, altMin: initial.altMin, altMax: initial.altMax, type: initial.type });
+  setFilters({ watch: initial.watch, mil: initial.mil, altMin: initial.altMin, altMax: initial.altMax, type: initial.type, feed: initial.feed });
   if (initial.layers) setShownLayers(initial.layers);
   if (initial.t !== undefined) setViewTime(initial.t);
 
@@ -616,11 +618,27 @@ export function wireFind(map, initial, viewPadding) {
     head: /** @type {HTMLTableSectionElement} */ (byId('table-head')),
     body: /** @type {HTMLTableSectionElement} */ (byId('table-body')),
     count: byId('table-count'),
-    rows: () => (filtering() ? [...aircraft.values()].filter((f) => passes(f.properties)) : aircraft.values()),
+    rows: shown || (() => (filtering() ? [...aircraft.values()].filter((f) => passes(f.properties)) : aircraft.values())),
     held: () => aircraft.size,
     destOf,
     onPick: pick,
   });
+  // The feed filter offers the configured feeds and every source an
+  // aircraft came from (push clients name their own).
+  const feedSelect = /** @type {HTMLSelectElement} */ (byId('f-feed'));
+  /** @type {string[]} */
+  let feedNames = [];
+  let feedsAt = 0;
+  const refreshFeeds = () => {
+    feedsAt = Date.now();
+    const seen = new Set(feedNames);
+    for (const f of aircraft.values()) if (typeof f.properties.source === 'string') seen.add(f.properties.source);
+    setFeedChoices(feedSelect, seen);
+  };
+  fetchJSON('/api/v1/feeds').then((list) => {
+    if (Array.isArray(list)) feedNames = list.map((s) => s && s.name).filter((n) => typeof n === 'string');
+    refreshFeeds();
+  }).catch((err) => console.warn('flightwatch: feeds:', err instanceof Error ? err.message : err));
   btn.addEventListener('click', () => setPanel(panel.hidden));
   byId('table-close').addEventListener('click', () => { setPanel(false); btn.focus(); });
 
@@ -645,6 +663,7 @@ export function wireFind(map, initial, viewPadding) {
     altMin: /** @type {HTMLInputElement} */ (byId('f-alt-min')),
     altMax: /** @type {HTMLInputElement} */ (byId('f-alt-max')),
     type: /** @type {HTMLInputElement} */ (byId('f-type')),
+    feed: /** @type {HTMLSelectElement} */ (byId('f-feed')),
     clear: /** @type {HTMLButtonElement} */ (byId('f-clear')),
     badge: byId('filter-count'),
   });
@@ -656,7 +675,7 @@ export function wireFind(map, initial, viewPadding) {
     const layers = shownLayers();
     const t = viewTime();
     /** @type {import('./urlstate.js').UrlState} */
-    const st = { watch: f.watch, mil: f.mil, altMin: f.altMin, altMax: f.altMax, type: f.type };
+    const st = { watch: f.watch, mil: f.mil, altMin: f.altMin, altMax: f.altMax, type: f.type, feed: f.feed };
     const hex = selectedHex();
     if (hex) st.hex = hex;
     if (layers.length !== LAYER_NAMES.length) st.layers = layers;
@@ -697,6 +716,7 @@ export function wireFind(map, initial, viewPadding) {
     /** The aircraft or their filters changed: the table follows (throttled). */
     aircraftChanged() {
       if (!panel.hidden) table.refresh();
+      if (!panel.hidden && Date.now() - feedsAt > 2000) refreshFeeds();
       if (predictions && map.getLayer(PREDICTION_LAYER)) {
         const hide = filtering() ? predictions.legs.map((l) => String(l.properties && l.properties.hex)).filter((h) => {
           const f = aircraft.get(h);

@@ -26,13 +26,16 @@ export const LAYER_NAMES = /** @type {const} */ (['routes', 'tracks', 'predictio
  * @property {number | null} [altMin] feet; null: no lower bound
  * @property {number | null} [altMax] feet; null: no upper bound
  * @property {string} [type] ICAO type prefix, upper case
+ * @property {string} [feed] the feed of the latest position
  * @property {LayerName[]} [layers] the layers shown (absent: all)
  * @property {[number, number, number, number]} [bbox] west, south, east, north
  * @property {number} [t] viewed time, Unix ms
  * @property {string[]} [errors] what could not be read, one line per parameter
  */
 
-const KNOWN = new Set(['hex', 'watch', 'mil', 'alt', 'type', 'layers', 'bbox', 't']);
+const KNOWN = new Set(['hex', 'watch', 'mil', 'alt', 'type', 'feed', 'layers', 'bbox', 't']);
+// A feed name: up to 64 characters, no control characters.
+const FEED_RE = /^[^\u0000-\u001f\u007f]{1,64}$/;
 const HEX_RE = /^[0-9a-f]{6}$/i;
 const TYPE_RE = /^[A-Z0-9]{1,4}$/;
 const ALT_RE = /^\s*(-?\d{1,6})?\s*-\s*(-?\d{1,6})?\s*$/;
@@ -125,6 +128,11 @@ export function parseQuery(search) {
     if (TYPE_RE.test(t)) st.type = t;
     else errors.push(`type: ${JSON.stringify(type)} is not an ICAO type prefix`);
   }
+  const feed = q.get('feed');
+  if (feed !== null && feed !== '') {
+    if (FEED_RE.test(feed.trim())) st.feed = feed.trim();
+    else errors.push(`feed: ${JSON.stringify(feed)} is not a feed name`);
+  }
   const layers = q.get('layers');
   if (layers !== null) {
     /** @type {LayerName[]} */
@@ -178,6 +186,7 @@ export function formatQuery(st, base = '') {
   const hi = st.altMax ?? null;
   if (lo !== null || hi !== null) q.set('alt', `${lo === null ? '' : Math.round(lo)}-${hi === null ? '' : Math.round(hi)}`);
   if (st.type) q.set('type', st.type);
+  if (st.feed) q.set('feed', st.feed);
   if (st.layers && st.layers.length !== LAYER_NAMES.length) q.set('layers', LAYER_NAMES.filter((n) => st.layers && st.layers.includes(n)).join(','));
   if (st.bbox) q.set('bbox', st.bbox.map(coord).join(','));
   if (st.t !== undefined && Number.isFinite(st.t)) q.set('t', new Date(st.t).toISOString().replace(/\.000Z$/, 'Z'));
