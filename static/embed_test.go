@@ -129,3 +129,39 @@ func TestServeHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestStylesheetsBalanced checks that every block of the stylesheets is
+// closed: an unclosed @media block silently swallows the rules after it.
+func TestStylesheetsBalanced(t *testing.T) {
+	for _, name := range []string{"style.css", "report.css"} {
+		b, err := fs.ReadFile(FS(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		depth, line := 0, 1
+		inComment := false
+		for i := 0; i < len(b); i++ {
+			switch {
+			case inComment:
+				if b[i] == '*' && i+1 < len(b) && b[i+1] == '/' {
+					inComment, i = false, i+1
+				}
+			case b[i] == '/' && i+1 < len(b) && b[i+1] == '*':
+				inComment, i = true, i+1
+			case b[i] == '{':
+				depth++
+			case b[i] == '}':
+				depth--
+				if depth < 0 {
+					t.Fatalf("%s line %d: } closes no block", name, line)
+				}
+			}
+			if b[i] == '\n' {
+				line++
+			}
+		}
+		if depth != 0 || inComment {
+			t.Errorf("%s: %d blocks left open at the end (comment open: %v)", name, depth, inComment)
+		}
+	}
+}
