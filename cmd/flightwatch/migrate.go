@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 const migrateUsage = `usage: flightwatch migrate-keys --redis URL [--prefix P] [--dry-run]
@@ -57,7 +58,7 @@ func runMigrateKeys(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *prefix == "" {
 		return errors.New("migrate-keys: --prefix must not be empty")
 	}
-	opt, err := fwredis.ParseURL(*url)
+	opt, err := redisurl.Parse(*url)
 	if err != nil {
 		return fmt.Errorf("migrate-keys: %w", err)
 	}

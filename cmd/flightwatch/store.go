@@ -14,6 +14,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 // openStore opens the configured store. With Redis it waits, retrying,
@@ -26,7 +27,7 @@ func openStore(ctx context.Context, cfg configs.Config, keyer *stats.Keyer, log 
 		st := memory.New(scfg)
 		return st, memory.NewBus(), st, nil
 	}
-	opt, err := fwredis.ParseURL(cfg.Redis.URL)
+	opt, err := redisurl.Parse(cfg.Redis.URL)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/cellcache"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -35,13 +36,13 @@ type Store struct {
 	sent sentKeys
 }
 
-// New connects to the Redis at url (any URL ParseURL reads: one server
+// New connects to the Redis at url (any URL redisurl.Parse reads: one server
 // or a Redis Cluster) and returns a
 // store using key prefix and cfg (zero fields take the store.Config
 // defaults). It pings Redis once; an unreachable Redis is an error
 // wrapping store.ErrUnavailable, and the returned store is nil.
 func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, error) {
-	opt, err := ParseURL(url)
+	opt, err := redisurl.Parse(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis: %w", err)
 	}
