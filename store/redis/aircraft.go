@@ -14,6 +14,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
 )
 
 // chunk bounds the number of keys or fields sent in one command.
@@ -66,9 +67,9 @@ func groupAircraft(batch []flight.Aircraft) [][]int {
 	if len(batch) == 0 {
 		return nil
 	}
-	groups := make([][]int, Partitions)
+	groups := make([][]int, keyspace.Partitions)
 	for i := range batch {
-		p := partition(batch[i].Hex)
+		p := keyspace.Partition(batch[i].Hex)
 		groups[p] = append(groups[p], i)
 	}
 	return groups
@@ -94,7 +95,7 @@ func (s *Store) queueCellReads(ctx context.Context, pipe goredis.Pipeliner, batc
 		for j, i := range idx {
 			hexes[j] = batch[i].Hex
 		}
-		out = append(out, cellRead{hexes: hexes, cmd: pipe.HMGet(ctx, s.k.aircraftCell(p), hexes...)})
+		out = append(out, cellRead{hexes: hexes, cmd: pipe.HMGet(ctx, s.k.AircraftCell(p), hexes...)})
 	}
 	return out
 }
@@ -105,7 +106,7 @@ func (r cellReads) cells() map[string]uint64 {
 	for _, rd := range r {
 		for i, v := range rd.cmd.Val() {
 			if str, ok := v.(string); ok {
-				cur[rd.hexes[i]] = parseCell(str)
+				cur[rd.hexes[i]] = keyspace.ParseCell(str)
 			} else if _, ok := cur[rd.hexes[i]]; !ok {
 				cur[rd.hexes[i]] = 0
 			}
@@ -138,8 +139,8 @@ func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch [
 			state = append(state, a.Hex, buf[start:ends[i]:ends[i]])
 			seen = append(seen, goredis.Z{Score: float64(a.Time.UnixMicro()), Member: a.Hex})
 		}
-		pipe.HSet(ctx, s.k.aircraft(p), state...)
-		pipe.ZAdd(ctx, s.k.seen(p), seen...)
+		pipe.HSet(ctx, s.k.Aircraft(p), state...)
+		pipe.ZAdd(ctx, s.k.Seen(p), seen...)
 	}
 }
 
@@ -185,14 +186,14 @@ func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []
 		}
 		add[c] = append(add[c], a.Hex)
 		cur[a.Hex] = c
-		p := partition(a.Hex)
-		names[p] = append(names[p], a.Hex, cellName(c))
+		p := keyspace.Partition(a.Hex)
+		names[p] = append(names[p], a.Hex, keyspace.CellName(c))
 	}
 	for c, members := range rem {
-		pipe.SRem(ctx, s.k.cell(c), members...)
+		pipe.SRem(ctx, s.k.Cell(c), members...)
 	}
 	for c, members := range add {
-		pipe.SAdd(ctx, s.k.cell(c), members...)
+		pipe.SAdd(ctx, s.k.Cell(c), members...)
 	}
 	return names
 }
@@ -201,7 +202,7 @@ func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []
 // returned.
 func (s *Store) queueCellNames(ctx context.Context, pipe goredis.Pipeliner, names map[int][]any) {
 	for p, fields := range names {
-		pipe.HSet(ctx, s.k.aircraftCell(p), fields...)
+		pipe.HSet(ctx, s.k.AircraftCell(p), fields...)
 	}
 }
 
@@ -209,7 +210,7 @@ func (s *Store) queueCellNames(ctx context.Context, pipe goredis.Pipeliner, name
 // store.ErrNotFound.
 func (s *Store) Aircraft(ctx context.Context, hex string) (flight.Aircraft, error) {
 	var a flight.Aircraft
-	b, err := s.client.HGet(ctx, s.k.aircraft(partition(hex)), hex).Bytes()
+	b, err := s.client.HGet(ctx, s.k.Aircraft(keyspace.Partition(hex)), hex).Bytes()
 	if err != nil {
 		return a, wrap(ctx, "get aircraft", hex, err)
 	}
@@ -243,19 +244,19 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 	pipe := s.client.Pipeline()
 	members := make([]*goredis.StringSliceCmd, len(cells))
 	for i, c := range cells {
-		members[i] = pipe.SMembers(ctx, s.k.cell(c))
+		members[i] = pipe.SMembers(ctx, s.k.Cell(c))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "aircraft in", "cells", err)
 	}
 	seen := make(map[string]struct{})
-	groups := make([][]string, Partitions)
+	groups := make([][]string, keyspace.Partitions)
 	n := 0
 	for _, m := range members {
 		for _, h := range m.Val() {
 			if _, dup := seen[h]; !dup {
 				seen[h] = struct{}{}
-				p := partition(h)
+				p := keyspace.Partition(h)
 				groups[p] = append(groups[p], h)
 				n++
 			}
@@ -268,7 +269,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 	var gets []*goredis.SliceCmd
 	for p, hexes := range groups {
 		for i := 0; i < len(hexes); i += chunk {
-			gets = append(gets, pipe.HMGet(ctx, s.k.aircraft(p), hexes[i:min(i+chunk, len(hexes))]...))
+			gets = append(gets, pipe.HMGet(ctx, s.k.Aircraft(p), hexes[i:min(i+chunk, len(hexes))]...))
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
@@ -297,9 +298,9 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 // them for an empty bbox).
 func (s *Store) allIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, error) {
 	pipe := s.client.Pipeline()
-	cmds := make([]*goredis.StringSliceCmd, Partitions)
+	cmds := make([]*goredis.StringSliceCmd, keyspace.Partitions)
 	for p := range cmds {
-		cmds[p] = pipe.HVals(ctx, s.k.aircraft(p))
+		cmds[p] = pipe.HVals(ctx, s.k.Aircraft(p))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "aircraft in", "all", err)
@@ -342,9 +343,9 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 	cut := before.UnixMicro()
 	subject := before.Format(time.RFC3339)
 	pipe := s.client.Pipeline()
-	lists := make([]*goredis.StringSliceCmd, Partitions)
+	lists := make([]*goredis.StringSliceCmd, keyspace.Partitions)
 	for p := range lists {
-		lists[p] = pipe.ZRangeByScore(ctx, s.k.seen(p), &goredis.ZRangeBy{
+		lists[p] = pipe.ZRangeByScore(ctx, s.k.Seen(p), &goredis.ZRangeBy{
 			Min: "-inf", Max: "(" + strconv.FormatInt(cut, 10)})
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
@@ -372,7 +373,7 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int64) ([]string, error) {
 	calls := make([]call, len(hexes))
 	for j, hex := range hexes {
-		calls[j] = call{keys: []string{s.k.seen(p), s.k.aircraft(p), s.k.aircraftCell(p)}, args: []any{hex, cut}}
+		calls[j] = call{keys: []string{s.k.Seen(p), s.k.Aircraft(p), s.k.AircraftCell(p)}, args: []any{hex, cut}}
 	}
 	if err := s.runScript(ctx, removeScript, calls); err != nil {
 		return nil, err
@@ -388,7 +389,7 @@ func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int6
 			gone = append(gone, hexes[j])
 		}
 		if cs, _ := res[1].(string); cs != "" {
-			rem[parseCell(cs)] = append(rem[parseCell(cs)], hexes[j])
+			rem[keyspace.ParseCell(cs)] = append(rem[keyspace.ParseCell(cs)], hexes[j])
 			unindexed = append(unindexed, hexes[j])
 		}
 	}
@@ -397,14 +398,14 @@ func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int6
 	}
 	pipe := s.client.Pipeline()
 	for c, members := range rem {
-		pipe.SRem(ctx, s.k.cell(c), members...)
+		pipe.SRem(ctx, s.k.Cell(c), members...)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return gone, err
 	}
 	// An aircraft stored again between the script and the SREM has a
 	// recorded cell again: put it back in that cell's set.
-	now, err := s.client.HMGet(ctx, s.k.aircraftCell(p), unindexed...).Result()
+	now, err := s.client.HMGet(ctx, s.k.AircraftCell(p), unindexed...).Result()
 	if err != nil {
 		return gone, err
 	}
@@ -412,7 +413,7 @@ func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int6
 	back := false
 	for j, v := range now {
 		if cs, ok := v.(string); ok {
-			pipe.SAdd(ctx, s.k.cell(parseCell(cs)), unindexed[j])
+			pipe.SAdd(ctx, s.k.Cell(keyspace.ParseCell(cs)), unindexed[j])
 			back = true
 		}
 	}

@@ -11,7 +11,7 @@
 // reports are counted into per-day and per-month aggregate hashes as they
 // are added (a window reads whole months and its partial-month days), so
 // that the cell layer never scans raw reports. Key names are built in
-// keys.go, and only there: their hash tags spread a store over a Redis
+// internal/keyspace, and only there: their hash tags spread a store over a Redis
 // Cluster's slots (aircraft by partition, cell sets by coarse cell,
 // reports by month), and Migrate moves a store from the older layout
 // that kept every key in one slot; the Lua scripts that update several keys

@@ -15,6 +15,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/legline"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
 )
 
 var _ store.History = (*Store)(nil)
@@ -74,7 +75,7 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 		if lp.Leg == "" || (len(lp.Points) == 0 && len(lp.Seen) == 0) {
 			continue
 		}
-		p := partition(legHex(lp.Leg))
+		p := keyspace.Partition(keyspace.LegHex(lp.Leg))
 		ci, ok := open[p]
 		if !ok || len(calls[ci].keys) >= 2*legsPerCall {
 			calls = append(calls, call{keys: make([]string, 0, 2), args: make([]any, 1, 3)})
@@ -98,7 +99,7 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 			seen = strconv.AppendInt(seen, int64(src.Positions), 10)
 			seen = append(seen, '\n')
 		}
-		cur.keys = append(cur.keys, s.k.legLine(lp.Leg), s.k.legSources(lp.Leg))
+		cur.keys = append(cur.keys, s.k.LegLine(lp.Leg), s.k.LegSources(lp.Leg))
 		cur.args = append(cur.args, recs[r0:len(recs):len(recs)], seen[s0:len(seen):len(seen)])
 	}
 	return calls
@@ -113,7 +114,7 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 	}
 	groups := map[int][]int{}
 	for i, id := range ids {
-		p := partition(legHex(id))
+		p := keyspace.Partition(keyspace.LegHex(id))
 		groups[p] = append(groups[p], i)
 	}
 	type get struct {
@@ -127,7 +128,7 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 			part := idx[lo:min(lo+chunk, len(idx))]
 			ks := make([]string, len(part))
 			for j, i := range part {
-				ks[j] = s.k.legLine(ids[i])
+				ks[j] = s.k.LegLine(ids[i])
 			}
 			gets = append(gets, get{idx: part, cmd: pipe.MGet(ctx, ks...)})
 		}
@@ -142,7 +143,7 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 				continue
 			}
 			id := ids[g.idx[j]]
-			pts, err := legline.Decode([]byte(str), legHex(id))
+			pts, err := legline.Decode([]byte(str), keyspace.LegHex(id))
 			if err != nil {
 				return nil, fmt.Errorf("redis: leg line %s: %w", id, err)
 			}
@@ -161,7 +162,7 @@ func (s *Store) LegSources(ctx context.Context, ids []string) ([][]store.SourceS
 	pipe := s.client.Pipeline()
 	cmds := make([]*goredis.MapStringStringCmd, len(ids))
 	for i, id := range ids {
-		cmds[i] = pipe.HGetAll(ctx, s.k.legSources(id))
+		cmds[i] = pipe.HGetAll(ctx, s.k.LegSources(id))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "leg sources", strconv.Itoa(len(ids)), err)
@@ -195,12 +196,4 @@ func parseSeen(name, v string) (store.SourceSeen, bool) {
 	}
 	return store.SourceSeen{Source: name, First: time.UnixMicro(n[0]).UTC(), Last: time.UnixMicro(n[1]).UTC(),
 		Positions: int(n[2])}, true
-}
-
-// legHex is the aircraft part of a leg id ("hex-unixseconds").
-func legHex(id string) string {
-	if i := strings.LastIndexByte(id, '-'); i > 0 {
-		return id[:i]
-	}
-	return id
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
 )
 
 // Migration counts what Migrate found and did.
@@ -37,7 +38,7 @@ type Migration struct {
 const migratePage = 500
 
 // Migrate moves the keys of prefix written by the single-tag layout (all
-// keys under "{prefix}", one slot) to the spread layout keys.go
+// keys under "{prefix}", one slot) to the spread layout internal/keyspace
 // describes, on a single Redis or a cluster. Each old key is copied, then
 // deleted, so that Migrate is idempotent and resumable: run again, it
 // carries on with the keys left. It never overwrites what the new layout
@@ -51,20 +52,20 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 	m := Migration{Found: map[string]int{}}
 	var node goredis.Cmdable = client
 	if cc, ok := client.(*goredis.ClusterClient); ok {
-		n, err := cc.MasterForKey(ctx, s.k.tag)
+		n, err := cc.MasterForKey(ctx, s.k.Tag())
 		if err != nil {
-			return m, wrap(ctx, "migrate", s.k.tag, err)
+			return m, wrap(ctx, "migrate", s.k.Tag(), err)
 		}
 		node = n
 	}
 	var cursor uint64
 	for {
-		found, next, err := node.Scan(ctx, cursor, s.k.oldPattern(), migratePage).Result()
+		found, next, err := node.Scan(ctx, cursor, s.k.OldPattern(), migratePage).Result()
 		if err != nil {
 			return m, wrap(ctx, "migrate", "scan", err)
 		}
 		for _, key := range found {
-			family, subject, ok := s.k.oldFamily(key)
+			family, subject, ok := s.k.OldFamily(key)
 			if !ok {
 				continue
 			}
@@ -96,9 +97,9 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subject string, dryRun bool) (bool, error) {
 	switch family {
 	case "ac":
-		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.aircraft(partition(hex)), true })
+		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.Aircraft(keyspace.Partition(hex)), true })
 	case "acell":
-		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.aircraftCell(partition(hex)), true })
+		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.AircraftCell(keyspace.Partition(hex)), true })
 	case "rep":
 		month := func(v string) (int64, bool) {
 			var r struct {
@@ -111,7 +112,7 @@ func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subje
 		}
 		ok, err := s.splitHash(ctx, m, key, dryRun, func(_, v string) (string, bool) {
 			mo, ok := month(v)
-			return s.k.reports(mo), ok
+			return s.k.Reports(mo), ok
 		})
 		if err != nil || dryRun {
 			return ok, err
@@ -119,25 +120,25 @@ func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subje
 		// and each id's claim on its month, as AddReports writes it
 		return ok, s.claimMigrated(ctx, key, month)
 	case "seen":
-		return s.mergeZSet(ctx, m, key, dryRun, true, func(hex string) string { return s.k.seen(partition(hex)) })
+		return s.mergeZSet(ctx, m, key, dryRun, true, func(hex string) string { return s.k.Seen(keyspace.Partition(hex)) })
 	case "trk":
-		return s.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return s.k.track(subject) })
+		return s.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return s.k.Track(subject) })
 	case "rday":
 		d, ok := parseDay(subject)
 		if !ok {
 			return false, nil
 		}
-		return s.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return s.k.reportDay(d) })
+		return s.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return s.k.ReportDay(d) })
 	case "cell":
-		c := parseCell(subject)
+		c := keyspace.ParseCell(subject)
 		if c == 0 {
 			return false, nil
 		}
-		return s.mergeSet(ctx, m, key, s.k.cell(c), dryRun)
+		return s.mergeSet(ctx, m, key, s.k.Cell(c), dryRun)
 	case "lsrc":
-		return s.splitHash(ctx, m, key, dryRun, func(string, string) (string, bool) { return s.k.legSources(subject), true })
+		return s.splitHash(ctx, m, key, dryRun, func(string, string) (string, bool) { return s.k.LegSources(subject), true })
 	case "lline":
-		return s.restore(ctx, m, key, s.k.legLine(subject), dryRun)
+		return s.restore(ctx, m, key, s.k.LegLine(subject), dryRun)
 	case "agg", "magg":
 		res, bucket, _ := strings.Cut(subject, ":")
 		r, err := strconv.Atoi(res)
@@ -149,13 +150,13 @@ func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subje
 			if !ok {
 				return false, nil
 			}
-			return s.restore(ctx, m, key, s.k.agg(r, d), dryRun)
+			return s.restore(ctx, m, key, s.k.Agg(r, d), dryRun)
 		}
 		t, err := time.Parse("200601", bucket)
 		if err != nil {
 			return false, nil
 		}
-		return s.restore(ctx, m, key, s.k.monthAgg(r, query.Month(query.Day(t))), dryRun)
+		return s.restore(ctx, m, key, s.k.MonthAgg(r, query.Month(query.Day(t))), dryRun)
 	}
 	return false, fmt.Errorf("unknown family %q", family)
 }
@@ -215,7 +216,7 @@ func (s *Store) claimMigrated(ctx context.Context, key string, month func(v stri
 		pipe := s.client.Pipeline()
 		for i := 0; i+1 < len(kv); i += 2 {
 			if mo, ok := month(kv[i+1]); ok {
-				pipe.HSetNX(ctx, s.k.reportIDs(), kv[i], query.MonthName(mo))
+				pipe.HSetNX(ctx, s.k.ReportIDs(), kv[i], query.MonthName(mo))
 			}
 		}
 		if pipe.Len() > 0 {

@@ -25,11 +25,11 @@ var groups sync.Map // key + "\x00" + group -> struct{}
 // ensureGroup creates group on the alert log at its end, once per
 // process (and again after Redis lost it).
 func (s *Store) ensureGroup(ctx context.Context, group string, force bool) error {
-	id := s.k.alerts() + "\x00" + group
+	id := s.k.Alerts() + "\x00" + group
 	if _, ok := groups.Load(id); ok && !force {
 		return nil
 	}
-	err := s.client.XGroupCreateMkStream(ctx, s.k.alerts(), group, "$").Err()
+	err := s.client.XGroupCreateMkStream(ctx, s.k.Alerts(), group, "$").Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Store) withGroup(ctx context.Context, op, group string, f func() error)
 func (s *Store) Next(ctx context.Context, group, consumer string, n int, block time.Duration) ([]store.Delivery, error) {
 	var out []store.Delivery
 	err := s.withGroup(ctx, "outbox next", group, func() error {
-		args := &goredis.XReadGroupArgs{Group: group, Consumer: consumer, Streams: []string{s.k.alerts(), ">"},
+		args := &goredis.XReadGroupArgs{Group: group, Consumer: consumer, Streams: []string{s.k.Alerts(), ">"},
 			Count: int64(n), Block: block}
 		if block <= 0 {
 			args.Block = -1
@@ -103,7 +103,7 @@ func (s *Store) Pending(ctx context.Context, group string, n int) ([]store.Pendi
 	}
 	var out []store.Pending
 	err := s.withGroup(ctx, "outbox pending", group, func() error {
-		res, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.alerts(), Group: group,
+		res, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.Alerts(), Group: group,
 			Start: "-", End: "+", Count: int64(n)}).Result()
 		if err != nil {
 			return err
@@ -125,14 +125,14 @@ func (s *Store) Claim(ctx context.Context, group, consumer string, minIdle time.
 	}
 	var out []store.Delivery
 	err := s.withGroup(ctx, "outbox claim", group, func() error {
-		msgs, err := s.client.XClaim(ctx, &goredis.XClaimArgs{Stream: s.k.alerts(), Group: group,
+		msgs, err := s.client.XClaim(ctx, &goredis.XClaimArgs{Stream: s.k.Alerts(), Group: group,
 			Consumer: consumer, MinIdle: minIdle, Messages: ids}).Result()
 		if err != nil {
 			return err
 		}
 		counts := map[string]int{}
 		if len(msgs) > 0 {
-			pend, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.alerts(), Group: group,
+			pend, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.Alerts(), Group: group,
 				Start: msgs[0].ID, End: msgs[len(msgs)-1].ID, Count: int64(len(msgs) + len(ids)), Consumer: consumer}).Result()
 			if err != nil {
 				return err
@@ -143,7 +143,7 @@ func (s *Store) Claim(ctx context.Context, group, consumer string, minIdle time.
 		}
 		for _, m := range msgs {
 			if m.Values == nil { // the entry left the log
-				s.client.XAck(ctx, s.k.alerts(), group, m.ID)
+				s.client.XAck(ctx, s.k.Alerts(), group, m.ID)
 				continue
 			}
 			d, err := delivery(m, counts[m.ID])
@@ -163,7 +163,7 @@ func (s *Store) Ack(ctx context.Context, group string, ids ...string) error {
 		return nil
 	}
 	return s.withGroup(ctx, "outbox ack", group, func() error {
-		return s.client.XAck(ctx, s.k.alerts(), group, ids...).Err()
+		return s.client.XAck(ctx, s.k.Alerts(), group, ids...).Err()
 	})
 }
 
@@ -173,12 +173,12 @@ func (s *Store) Fail(ctx context.Context, group string, f store.Failure) error {
 	if err != nil {
 		return fmt.Errorf("redis: fail %s: %w", f.ID, err)
 	}
-	return wrap(ctx, "fail", f.ID, s.client.HSet(ctx, s.k.failed(group), f.ID, b).Err())
+	return wrap(ctx, "fail", f.ID, s.client.HSet(ctx, s.k.Failed(group), f.ID, b).Err())
 }
 
 // Failed lists the group's failed deliveries, oldest entry first.
 func (s *Store) Failed(ctx context.Context, group string) ([]store.Failure, error) {
-	vals, err := s.client.HVals(ctx, s.k.failed(group)).Result()
+	vals, err := s.client.HVals(ctx, s.k.Failed(group)).Result()
 	if err != nil {
 		return nil, wrap(ctx, "failed", group, err)
 	}
@@ -196,7 +196,7 @@ func (s *Store) Failed(ctx context.Context, group string) ([]store.Failure, erro
 
 // Unfail removes a failed delivery.
 func (s *Store) Unfail(ctx context.Context, group, id string) error {
-	n, err := s.client.HDel(ctx, s.k.failed(group), id).Result()
+	n, err := s.client.HDel(ctx, s.k.Failed(group), id).Result()
 	if err != nil {
 		return wrap(ctx, "unfail", id, err)
 	}

@@ -61,8 +61,8 @@ func (s *Store) queueLegs(ctx context.Context, pipe goredis.Pipeliner, legs []fl
 		times = append(times, goredis.Z{Score: query.LegScore(&leg), Member: leg.ID})
 	}
 	for i := 0; i < len(times); i += chunk {
-		pipe.HSet(ctx, s.k.legs(), fields[2*i:2*min(i+chunk, len(times))]...)
-		pipe.ZAdd(ctx, s.k.legTimes(), times[i:min(i+chunk, len(times))]...)
+		pipe.HSet(ctx, s.k.Legs(), fields[2*i:2*min(i+chunk, len(times))]...)
+		pipe.ZAdd(ctx, s.k.LegTimes(), times[i:min(i+chunk, len(times))]...)
 	}
 	s.queueCountLegs(ctx, pipe, legs)
 	return nil
@@ -82,14 +82,14 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 	}
 	out := make([]flight.Leg, 0)
 	for {
-		ids, err := s.client.ZRevRangeByScore(ctx, s.k.legTimes(), &by).Result()
+		ids, err := s.client.ZRevRangeByScore(ctx, s.k.LegTimes(), &by).Result()
 		if err != nil {
 			return nil, wrap(ctx, "legs", "index", err)
 		}
 		if len(ids) == 0 {
 			break
 		}
-		vals, err := s.client.HMGet(ctx, s.k.legs(), ids...).Result()
+		vals, err := s.client.HMGet(ctx, s.k.Legs(), ids...).Result()
 		if err != nil {
 			return nil, wrap(ctx, "legs", "records", err)
 		}
@@ -130,13 +130,13 @@ func (s *Store) PutPlan(ctx context.Context, p flight.Plan) error {
 	if err != nil {
 		return fmt.Errorf("redis: put plan %s: %w", p.ID, err)
 	}
-	return wrap(ctx, "put plan", p.ID, s.client.HSet(ctx, s.k.plans(), p.ID, b).Err())
+	return wrap(ctx, "put plan", p.ID, s.client.HSet(ctx, s.k.Plans(), p.ID, b).Err())
 }
 
 // DeletePlan removes a plan; an error wrapping store.ErrNotFound when
 // there was none.
 func (s *Store) DeletePlan(ctx context.Context, id string) error {
-	n, err := s.client.HDel(ctx, s.k.plans(), id).Result()
+	n, err := s.client.HDel(ctx, s.k.Plans(), id).Result()
 	if err != nil {
 		return wrap(ctx, "delete plan", id, err)
 	}
@@ -148,7 +148,7 @@ func (s *Store) DeletePlan(ctx context.Context, id string) error {
 
 // Plans returns every plan ordered by ID.
 func (s *Store) Plans(ctx context.Context) ([]flight.Plan, error) {
-	vals, err := s.client.HVals(ctx, s.k.plans()).Result()
+	vals, err := s.client.HVals(ctx, s.k.Plans()).Result()
 	if err != nil {
 		return nil, wrap(ctx, "plans", "", err)
 	}
@@ -182,7 +182,7 @@ func (s *Store) AddAlert(ctx context.Context, a *flight.Alert) (bool, error) {
 		return false, fmt.Errorf("redis: add alert %s: %w", a.Key, err)
 	}
 	calls := []call{{
-		keys: []string{s.k.alertKeys(), s.k.alerts(), s.k.alertSeq()},
+		keys: []string{s.k.AlertKeys(), s.k.Alerts(), s.k.AlertSeq()},
 		args: []any{a.Key, b, s.cfg.AlertLen, s.cfg.AlertLen * query.AlertKeys},
 	}}
 	if err := s.runScript(ctx, addAlertScript, calls); err != nil {
@@ -208,7 +208,7 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]flight.Alert,
 	end := "+"
 	skip := q.Offset
 	for {
-		msgs, err := s.client.XRevRangeN(ctx, s.k.alerts(), end, "-", page).Result()
+		msgs, err := s.client.XRevRangeN(ctx, s.k.Alerts(), end, "-", page).Result()
 		if err != nil {
 			return nil, wrap(ctx, "alerts", "", err)
 		}

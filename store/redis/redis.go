@@ -11,6 +11,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/cellcache"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
 	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
@@ -24,7 +25,7 @@ type Store struct {
 	// cluster is set on a Redis Cluster, where one step may only touch
 	// keys of one slot atomically.
 	cluster bool
-	k       keys
+	k       keyspace.Keys
 	cfg     store.Config
 	// centers caches the centres of aggregated cells for Cells.
 	centers query.Centers
@@ -61,7 +62,7 @@ func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, err
 // open.
 func NewWithClient(client goredis.UniversalClient, prefix string, cfg store.Config) *Store {
 	_, cluster := client.(*goredis.ClusterClient)
-	return &Store{client: client, k: newKeys(prefix), cfg: cfg.WithDefaults(), cluster: cluster}
+	return &Store{client: client, k: keyspace.New(prefix), cfg: cfg.WithDefaults(), cluster: cluster}
 }
 
 // Client returns the Redis client the store uses.
@@ -105,7 +106,7 @@ func (s *Store) Close() error {
 // Drop deletes every key of the store's prefix, for tests and resets. On a
 // cluster it scans every master.
 func (s *Store) Drop(ctx context.Context) error {
-	for _, pattern := range s.k.patterns() {
+	for _, pattern := range s.k.Patterns() {
 		err := s.scan(ctx, pattern, 1000, func(found []string) error {
 			pipe := s.client.Pipeline()
 			for _, k := range found {
@@ -115,7 +116,7 @@ func (s *Store) Drop(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return wrap(ctx, "drop", s.k.prefix, err)
+			return wrap(ctx, "drop", s.k.Prefix(), err)
 		}
 	}
 	return nil

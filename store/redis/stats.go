@@ -41,7 +41,7 @@ const maxSentKeys = 200000
 // it. A caller whose pipeline fails calls forgetSent.
 func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs []flight.Leg) {
 	keyer := s.cfg.Keyer
-	args := []any{s.k.statDayPrefix()}
+	args := []any{s.k.StatDayPrefix()}
 	s.sent.mu.Lock()
 	if s.sent.m == nil || len(s.sent.m) > maxSentKeys {
 		s.sent.m = make(map[string]string)
@@ -62,7 +62,7 @@ func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs
 	if len(args) == 1 {
 		return
 	}
-	countLegsScript.Eval(ctx, pipe, []string{s.k.legStatKeys(), s.k.statDays()}, args...)
+	countLegsScript.Eval(ctx, pipe, []string{s.k.LegStatKeys(), s.k.StatDays()}, args...)
 }
 
 // forgetSent makes the next write send every leg's stats key again: the
@@ -87,7 +87,7 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 	if !q.Until.IsZero() {
 		rng.Max = strconv.FormatInt(stats.Day(q.Until.Add(-1)), 10)
 	}
-	days, err := s.client.ZRangeByScore(ctx, s.k.statDays(), rng).Result()
+	days, err := s.client.ZRangeByScore(ctx, s.k.StatDays(), rng).Result()
 	if err != nil {
 		return nil, wrap(ctx, "stats", "days", err)
 	}
@@ -104,7 +104,7 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 			return nil, fmt.Errorf("redis: stats: day %q: %w", d, codec.ErrCorrupt)
 		}
 		nums[i] = n
-		cmds[i] = pipe.HGetAll(ctx, s.k.statDay(by, n))
+		cmds[i] = pipe.HGetAll(ctx, s.k.StatDay(by, n))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap(ctx, "stats", q.By, err)

@@ -75,7 +75,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 			return nil, fmt.Errorf("redis: write alert %s: %w", c.Key, err)
 		}
 		cmds[i] = addAlertScript.Eval(ctx, pipe,
-			[]string{s.k.alertKeys(), s.k.alerts(), s.k.alertSeq()},
+			[]string{s.k.AlertKeys(), s.k.Alerts(), s.k.AlertSeq()},
 			c.Key, body, s.cfg.AlertLen, s.cfg.AlertLen*query.AlertKeys)
 	}
 	if pipe.Len() > 0 {
@@ -127,7 +127,7 @@ func (s *Store) execSteps(ctx context.Context, pipe goredis.Pipeliner, names map
 func (s *Store) queueKeyedTrack(ctx context.Context, pipe goredis.Pipeliner, points []flight.TrackPoint) {
 	for i := range points {
 		t := strconv.FormatInt(points[i].Time.UnixMicro(), 10)
-		pipe.ZRemRangeByScore(ctx, s.k.track(points[i].Hex), t, t)
+		pipe.ZRemRangeByScore(ctx, s.k.Track(points[i].Hex), t, t)
 	}
 	s.queueTrack(ctx, pipe, points)
 }
