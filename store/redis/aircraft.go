@@ -15,6 +15,7 @@ import (
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // chunk bounds the number of keys or fields sent in one command.
@@ -54,12 +55,12 @@ func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, point
 	}
 	s.queueKeyedTrack(ctx, pipe, points)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return wrap(ctx, op, subject, err)
+		return rediserr.Wrap(ctx, op, subject, err)
 	}
 	if len(batch) == 0 {
 		return nil
 	}
-	return wrap(ctx, op, subject, s.moveCells(ctx, batch, reads.cells()))
+	return rediserr.Wrap(ctx, op, subject, s.moveCells(ctx, batch, reads.cells()))
 }
 
 // groupAircraft lists the indexes of batch's aircraft per partition.
@@ -212,10 +213,10 @@ func (s *Store) Aircraft(ctx context.Context, hex string) (flight.Aircraft, erro
 	var a flight.Aircraft
 	b, err := s.client.HGet(ctx, s.k.Aircraft(keyspace.Partition(hex)), hex).Bytes()
 	if err != nil {
-		return a, wrap(ctx, "get aircraft", hex, err)
+		return a, rediserr.Wrap(ctx, "get aircraft", hex, err)
 	}
 	if err := codec.DecodeAircraft(b, &a); err != nil {
-		return a, wrap(ctx, "get aircraft", hex, err)
+		return a, rediserr.Wrap(ctx, "get aircraft", hex, err)
 	}
 	return a, nil
 }
@@ -247,7 +248,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 		members[i] = pipe.SMembers(ctx, s.k.Cell(c))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "aircraft in", "cells", err)
+		return nil, rediserr.Wrap(ctx, "aircraft in", "cells", err)
 	}
 	seen := make(map[string]struct{})
 	groups := make([][]string, keyspace.Partitions)
@@ -273,7 +274,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "aircraft in", "states", err)
+		return nil, rediserr.Wrap(ctx, "aircraft in", "states", err)
 	}
 	out := make([]flight.Aircraft, 0, n)
 	for _, g := range gets {
@@ -284,7 +285,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 			}
 			var a flight.Aircraft
 			if err := codec.DecodeAircraftString(str, &a); err != nil {
-				return nil, wrap(ctx, "aircraft in", "states", err)
+				return nil, rediserr.Wrap(ctx, "aircraft in", "states", err)
 			}
 			if geo.InBound(bbox, orb.Point{a.Lon, a.Lat}) {
 				out = append(out, a)
@@ -303,7 +304,7 @@ func (s *Store) allIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, e
 		cmds[p] = pipe.HVals(ctx, s.k.Aircraft(p))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "aircraft in", "all", err)
+		return nil, rediserr.Wrap(ctx, "aircraft in", "all", err)
 	}
 	n := 0
 	for _, c := range cmds {
@@ -349,7 +350,7 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 			Min: "-inf", Max: "(" + strconv.FormatInt(cut, 10)})
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "remove aircraft", subject, err)
+		return nil, rediserr.Wrap(ctx, "remove aircraft", subject, err)
 	}
 	var gone []string
 	for p, l := range lists {
@@ -359,7 +360,7 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 			removed, err := s.removeStale(ctx, p, hexes, cut)
 			gone = append(gone, removed...)
 			if err != nil {
-				return gone, wrap(ctx, "remove aircraft", subject, err)
+				return gone, rediserr.Wrap(ctx, "remove aircraft", subject, err)
 			}
 		}
 	}

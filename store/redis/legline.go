@@ -16,6 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/store/internal/legline"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 var _ store.History = (*Store)(nil)
@@ -43,7 +44,7 @@ func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) erro
 	if len(calls) == 0 {
 		return nil
 	}
-	return wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
+	return rediserr.Wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
 }
 
 // queueLegLines queues AppendLegLine's script calls on pipe (for Write).
@@ -134,7 +135,7 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
+		return nil, rediserr.Wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
 	}
 	for _, g := range gets {
 		for j, v := range g.cmd.Val() {
@@ -165,7 +166,7 @@ func (s *Store) LegSources(ctx context.Context, ids []string) ([][]store.SourceS
 		cmds[i] = pipe.HGetAll(ctx, s.k.LegSources(id))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "leg sources", strconv.Itoa(len(ids)), err)
+		return nil, rediserr.Wrap(ctx, "leg sources", strconv.Itoa(len(ids)), err)
 	}
 	for i, c := range cmds {
 		for name, v := range c.Val() {

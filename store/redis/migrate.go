@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // Migration counts what Migrate found and did.
@@ -54,7 +55,7 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 	if cc, ok := client.(*goredis.ClusterClient); ok {
 		n, err := cc.MasterForKey(ctx, s.k.Tag())
 		if err != nil {
-			return m, wrap(ctx, "migrate", s.k.Tag(), err)
+			return m, rediserr.Wrap(ctx, "migrate", s.k.Tag(), err)
 		}
 		node = n
 	}
@@ -62,7 +63,7 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 	for {
 		found, next, err := node.Scan(ctx, cursor, s.k.OldPattern(), migratePage).Result()
 		if err != nil {
-			return m, wrap(ctx, "migrate", "scan", err)
+			return m, rediserr.Wrap(ctx, "migrate", "scan", err)
 		}
 		for _, key := range found {
 			family, subject, ok := s.k.OldFamily(key)
@@ -72,7 +73,7 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 			m.Found[family]++
 			moved, err := s.migrateKey(ctx, &m, key, family, subject, dryRun)
 			if err != nil {
-				return m, wrap(ctx, "migrate", key, err)
+				return m, rediserr.Wrap(ctx, "migrate", key, err)
 			}
 			if !moved {
 				m.Kept = append(m.Kept, key)
@@ -81,7 +82,7 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 			m.Moved++
 			if !dryRun {
 				if err := client.Del(ctx, key).Err(); err != nil {
-					return m, wrap(ctx, "migrate", key, err)
+					return m, rediserr.Wrap(ctx, "migrate", key, err)
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 var _ store.Outbox = (*Store)(nil)
@@ -41,19 +42,19 @@ func (s *Store) ensureGroup(ctx context.Context, group string, force bool) error
 // does not exist (a Redis that restarted without its data).
 func (s *Store) withGroup(ctx context.Context, op, group string, f func() error) error {
 	if err := s.ensureGroup(ctx, group, false); err != nil {
-		return wrap(ctx, op, group, err)
+		return rediserr.Wrap(ctx, op, group, err)
 	}
 	err := f()
 	if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
 		if err := s.ensureGroup(ctx, group, true); err != nil {
-			return wrap(ctx, op, group, err)
+			return rediserr.Wrap(ctx, op, group, err)
 		}
 		err = f()
 	}
 	if errors.Is(err, goredis.Nil) {
 		return nil
 	}
-	return wrap(ctx, op, group, err)
+	return rediserr.Wrap(ctx, op, group, err)
 }
 
 // Next reads new entries for the group (XREADGROUP ... >).
@@ -173,14 +174,14 @@ func (s *Store) Fail(ctx context.Context, group string, f store.Failure) error {
 	if err != nil {
 		return fmt.Errorf("redis: fail %s: %w", f.ID, err)
 	}
-	return wrap(ctx, "fail", f.ID, s.client.HSet(ctx, s.k.Failed(group), f.ID, b).Err())
+	return rediserr.Wrap(ctx, "fail", f.ID, s.client.HSet(ctx, s.k.Failed(group), f.ID, b).Err())
 }
 
 // Failed lists the group's failed deliveries, oldest entry first.
 func (s *Store) Failed(ctx context.Context, group string) ([]store.Failure, error) {
 	vals, err := s.client.HVals(ctx, s.k.Failed(group)).Result()
 	if err != nil {
-		return nil, wrap(ctx, "failed", group, err)
+		return nil, rediserr.Wrap(ctx, "failed", group, err)
 	}
 	out := make([]store.Failure, 0, len(vals))
 	for _, v := range vals {
@@ -198,7 +199,7 @@ func (s *Store) Failed(ctx context.Context, group string) ([]store.Failure, erro
 func (s *Store) Unfail(ctx context.Context, group, id string) error {
 	n, err := s.client.HDel(ctx, s.k.Failed(group), id).Result()
 	if err != nil {
-		return wrap(ctx, "unfail", id, err)
+		return rediserr.Wrap(ctx, "unfail", id, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("redis: unfail %s: %w", id, store.ErrNotFound)

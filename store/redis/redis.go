@@ -12,6 +12,7 @@ import (
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/cellcache"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
@@ -77,7 +78,7 @@ func (s *Store) Config() store.Config { return s.cfg }
 func (s *Store) Ping(ctx context.Context) error {
 	cc, ok := s.client.(*goredis.ClusterClient)
 	if !ok {
-		return wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
+		return rediserr.Wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
 	}
 	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
 		info, err := node.ClusterInfo(ctx).Result()
@@ -89,7 +90,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		}
 		return nil
 	})
-	return wrap(ctx, "ping", "cluster", err)
+	return rediserr.Wrap(ctx, "ping", "cluster", err)
 }
 
 // Close closes the client when New made it.
@@ -116,7 +117,7 @@ func (s *Store) Drop(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return wrap(ctx, "drop", s.k.Prefix(), err)
+			return rediserr.Wrap(ctx, "drop", s.k.Prefix(), err)
 		}
 	}
 	return nil

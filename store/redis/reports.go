@@ -17,6 +17,7 @@ import (
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // addReportScript stores one report unless its id is stored in its
@@ -95,7 +96,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		pipe.ZAdd(ctx, set.key, zs...)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
+		return 0, rediserr.Wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
 	err = s.runScript(ctx, addReportScript, calls)
 	added := 0
@@ -108,7 +109,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		}
 	}
 	if err != nil {
-		return added, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
+		return added, rediserr.Wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
 	return added, nil
 }
@@ -125,7 +126,7 @@ func (s *Store) claimReports(ctx context.Context, reports []flight.Report) ([]st
 		gets[i] = pipe.HGet(ctx, s.k.ReportIDs(), reports[i].ID)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "add reports", "claim ids", err)
+		return nil, rediserr.Wrap(ctx, "add reports", "claim ids", err)
 	}
 	out := make([]string, len(reports))
 	for i, g := range gets {
@@ -185,7 +186,7 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 	}
 	days, err := s.storedDays(ctx, first, last)
 	if err != nil {
-		return nil, wrap(ctx, "reports", "days", err)
+		return nil, rediserr.Wrap(ctx, "reports", "days", err)
 	}
 	by := &goredis.ZRangeBy{Min: "-inf", Max: "+inf"}
 	if !q.Since.IsZero() {
@@ -200,7 +201,7 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 		lists[i] = pipe.ZRangeByScore(ctx, s.k.ReportDay(d), by)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "reports", "index", err)
+		return nil, rediserr.Wrap(ctx, "reports", "index", err)
 	}
 	for di, l := range lists {
 		ids := l.Val()
@@ -208,7 +209,7 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 		for i := 0; i < len(ids); i += chunk {
 			vals, err := s.client.HMGet(ctx, s.k.Reports(query.Month(days[di])), ids[i:min(i+chunk, len(ids))]...).Result()
 			if err != nil {
-				return nil, wrap(ctx, "reports", "records", err)
+				return nil, rediserr.Wrap(ctx, "reports", "records", err)
 			}
 			for _, v := range vals {
 				str, ok := v.(string)
@@ -262,7 +263,7 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 		monthTables[i] = pipe.HGetAll(ctx, k)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "cells", strconv.Itoa(q.Res), err)
+		return nil, rediserr.Wrap(ctx, "cells", strconv.Itoa(q.Res), err)
 	}
 	n := 0
 	for _, t := range monthTables {
@@ -325,7 +326,7 @@ func (s *Store) cellKeys(ctx context.Context, res int, span query.Span) (dayKeys
 		months = pipe.ZRangeByScore(ctx, s.k.Months(), scoreRange(span.FirstMonth, span.LastMonth))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, nil, wrap(ctx, "cells", "buckets", err)
+		return nil, nil, rediserr.Wrap(ctx, "cells", "buckets", err)
 	}
 	for _, l := range lists {
 		days, err := parseBuckets(l.Val())

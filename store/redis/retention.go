@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/store/internal/legline"
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // expirePage is how many keys or records one retention round trip handles.
@@ -62,7 +63,7 @@ func (s *Store) sumOverKeys(ctx context.Context, pattern, op, subject string, pe
 			cmds[i] = cmd(pipe, k)
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
-			return wrap(ctx, op, subject, err)
+			return rediserr.Wrap(ctx, op, subject, err)
 		}
 		for _, c := range cmds {
 			total += int(c.Val()) / per
@@ -70,7 +71,7 @@ func (s *Store) sumOverKeys(ctx context.Context, pattern, op, subject string, pe
 		return nil
 	})
 	if err != nil {
-		return total, wrap(ctx, "scan", pattern, err)
+		return total, rediserr.Wrap(ctx, "scan", pattern, err)
 	}
 	return total, nil
 }
@@ -88,7 +89,7 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 	for {
 		ids, err := s.client.ZRangeByScore(ctx, s.k.LegTimes(), by).Result()
 		if err != nil {
-			return removed, wrap(ctx, "expire legs", "index", err)
+			return removed, rediserr.Wrap(ctx, "expire legs", "index", err)
 		}
 		if len(ids) == 0 {
 			return removed, nil
@@ -103,14 +104,14 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 			lines.Unlink(ctx, s.k.LegSources(id))
 		}
 		if _, err := lines.Exec(ctx); err != nil {
-			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
+			return removed, rediserr.Wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
 		}
 		pipe := s.client.TxPipeline()
 		pipe.HDel(ctx, s.k.Legs(), ids...)
 		pipe.ZRem(ctx, s.k.LegTimes(), members...)
 		pipe.HDel(ctx, s.k.LegStatKeys(), ids...)
 		if _, err := pipe.Exec(ctx); err != nil {
-			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
+			return removed, rediserr.Wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
 		}
 		s.sent.mu.Lock()
 		for _, id := range ids {
@@ -129,7 +130,7 @@ func (s *Store) expireAlerts(ctx context.Context, cut time.Time) (int, error) {
 	for {
 		msgs, err := s.client.XRangeN(ctx, s.k.Alerts(), start, "+", expirePage).Result()
 		if err != nil {
-			return removed, wrap(ctx, "expire alerts", "", err)
+			return removed, rediserr.Wrap(ctx, "expire alerts", "", err)
 		}
 		keepFrom := ""
 		n := 0
@@ -148,7 +149,7 @@ func (s *Store) expireAlerts(ctx context.Context, cut time.Time) (int, error) {
 				minID = nextID(msgs[len(msgs)-1].ID)
 			}
 			if err := s.client.XTrimMinID(ctx, s.k.Alerts(), minID).Err(); err != nil {
-				return removed, wrap(ctx, "expire alerts", "", err)
+				return removed, rediserr.Wrap(ctx, "expire alerts", "", err)
 			}
 			removed += n
 		}
@@ -180,7 +181,7 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 	days, err := s.client.ZRangeByScore(ctx, s.k.Days(), &goredis.ZRangeBy{Min: "-inf",
 		Max: "(" + strconv.FormatInt(firstKept, 10)}).Result()
 	if err != nil {
-		return 0, wrap(ctx, "expire reports", "days", err)
+		return 0, rediserr.Wrap(ctx, "expire reports", "days", err)
 	}
 	removed := 0
 	for _, ds := range days {
@@ -190,7 +191,7 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 		}
 		ids, err := s.client.ZRange(ctx, s.k.ReportDay(d), 0, -1).Result()
 		if err != nil {
-			return removed, wrap(ctx, "expire reports", ds, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 		}
 		// The day's keys share its month's slot; the day leaves the list
 		// after them, so that a failure is retried on the next run.
@@ -204,23 +205,23 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 		}
 		pipe.Del(ctx, dels...)
 		if _, err := pipe.Exec(ctx); err != nil {
-			return removed, wrap(ctx, "expire reports", ds, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 		}
 		// then the ids' claims, so that an expired id may be stored again
 		for lo := 0; lo < len(ids); lo += expirePage {
 			if err := s.client.HDel(ctx, s.k.ReportIDs(), ids[lo:min(lo+expirePage, len(ids))]...).Err(); err != nil {
-				return removed, wrap(ctx, "expire reports", ds, err)
+				return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 			}
 		}
 		if err := s.client.ZRem(ctx, s.k.Days(), ds).Err(); err != nil {
-			return removed, wrap(ctx, "expire reports", ds, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 		}
 		removed += len(ids)
 	}
 	months, err := s.client.ZRangeByScore(ctx, s.k.Months(), &goredis.ZRangeBy{Min: "-inf",
 		Max: "(" + strconv.FormatInt(keepMonth, 10)}).Result()
 	if err != nil {
-		return removed, wrap(ctx, "expire reports", "months", err)
+		return removed, rediserr.Wrap(ctx, "expire reports", "months", err)
 	}
 	for _, ms := range months {
 		m, err := strconv.ParseInt(ms, 10, 64)
@@ -232,10 +233,10 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 			dels = append(dels, s.k.MonthAgg(res, m))
 		}
 		if err := s.client.Del(ctx, dels...).Err(); err != nil {
-			return removed, wrap(ctx, "expire reports", ms, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ms, err)
 		}
 		if err := s.client.ZRem(ctx, s.k.Months(), ms).Err(); err != nil {
-			return removed, wrap(ctx, "expire reports", ms, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ms, err)
 		}
 	}
 	return removed, nil
@@ -248,7 +249,7 @@ func (s *Store) Held(ctx context.Context) (store.Held, error) {
 	var h store.Held
 	months, err := s.client.ZRange(ctx, s.k.Months(), 0, -1).Result()
 	if err != nil {
-		return h, wrap(ctx, "held", "months", err)
+		return h, rediserr.Wrap(ctx, "held", "months", err)
 	}
 	pipe := s.client.Pipeline()
 	ac := make([]*goredis.IntCmd, keyspace.Partitions)
@@ -264,7 +265,7 @@ func (s *Store) Held(ctx context.Context) (store.Held, error) {
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return h, wrap(ctx, "held", "", err)
+		return h, rediserr.Wrap(ctx, "held", "", err)
 	}
 	for _, c := range ac {
 		h.Aircraft += int(c.Val())

@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // countLegsScript moves each leg's count to its new key: the counters of
@@ -89,7 +90,7 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 	}
 	days, err := s.client.ZRangeByScore(ctx, s.k.StatDays(), rng).Result()
 	if err != nil {
-		return nil, wrap(ctx, "stats", "days", err)
+		return nil, rediserr.Wrap(ctx, "stats", "days", err)
 	}
 	out := make([]stats.DayCount, 0)
 	if len(days) == 0 {
@@ -107,7 +108,7 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 		cmds[i] = pipe.HGetAll(ctx, s.k.StatDay(by, n))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "stats", q.By, err)
+		return nil, rediserr.Wrap(ctx, "stats", q.By, err)
 	}
 	for i, c := range cmds {
 		for g, v := range c.Val() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // AppendTrack adds points to each aircraft's track, a sorted set of binary
@@ -50,13 +51,13 @@ func (s *Store) Track(ctx context.Context, hex string, since, until time.Time) (
 	}
 	vals, err := s.client.ZRangeByScore(ctx, s.k.Track(hex), by).Result()
 	if err != nil {
-		return nil, wrap(ctx, "track", hex, err)
+		return nil, rediserr.Wrap(ctx, "track", hex, err)
 	}
 	out := make([]flight.TrackPoint, 0, len(vals))
 	for _, v := range vals {
 		var p flight.TrackPoint
 		if err := codec.DecodePoint([]byte(v), hex, &p); err != nil {
-			return nil, wrap(ctx, "track", hex, err)
+			return nil, rediserr.Wrap(ctx, "track", hex, err)
 		}
 		if (!since.IsZero() && p.Time.Before(since)) || (!until.IsZero() && p.Time.After(until)) {
 			continue

@@ -11,6 +11,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // Write stores the batch after one read of the cells its aircraft are
@@ -36,7 +37,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 		pipe := s.client.Pipeline()
 		reads := s.queueCellReads(ctx, pipe, b.Aircraft, groups)
 		if _, err := pipe.Exec(ctx); err != nil {
-			return nil, wrap(ctx, "write", subject, err)
+			return nil, rediserr.Wrap(ctx, "write", subject, err)
 		}
 		cur = reads.cells()
 	}
@@ -55,7 +56,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 	s.queueLegLines(ctx, pipe, b.LegLines)
 	if s.cluster {
 		if err := s.execSteps(ctx, pipe, names); err != nil {
-			return nil, wrap(ctx, "write", subject, err)
+			return nil, rediserr.Wrap(ctx, "write", subject, err)
 		}
 		pipe = s.client.TxPipeline()
 	} else {
@@ -83,7 +84,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 			if len(b.Legs) > 0 {
 				s.forgetSent()
 			}
-			return nil, wrap(ctx, "write", subject, err)
+			return nil, rediserr.Wrap(ctx, "write", subject, err)
 		}
 	}
 	var added []flight.Alert
@@ -93,7 +94,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 			continue
 		}
 		if err != nil {
-			return nil, wrap(ctx, "write alert", b.Alerts[i].Key, err)
+			return nil, rediserr.Wrap(ctx, "write alert", b.Alerts[i].Key, err)
 		}
 		a := b.Alerts[i]
 		if a.ID == "" {
