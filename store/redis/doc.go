@@ -13,7 +13,7 @@
 // that the cell layer never scans raw reports. Key names are built in
 // internal/keyspace, and only there: their hash tags spread a store over a Redis
 // Cluster's slots (aircraft by partition, cell sets by coarse cell,
-// reports by month), and Migrate moves a store from the older layout
+// reports by month), and package migrate moves a store from the older layout
 // that kept every key in one slot; the Lua scripts that update several keys
 // atomically are in scripts/, embedded. The binary and packed value forms
 // are in internal/codec, the H3 caches of the aircraft index in

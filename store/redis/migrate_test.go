@@ -15,6 +15,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/migrate"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
@@ -124,7 +125,7 @@ func read(t *testing.T, ctx context.Context, s *Store, hex, leg string) snapshot
 }
 
 // testMigrate writes through the store, rewrites it into the single-tag
-// layout, and checks that Migrate (dry, interrupted, whole, again) brings
+// layout, and checks that migrate.Run (dry, interrupted, whole, again) brings
 // back what the store read before.
 func testMigrate(t *testing.T, s *Store) {
 	ctx := context.Background()
@@ -174,12 +175,12 @@ func testMigrate(t *testing.T, s *Store) {
 		t.Fatalf("store on the old layout: AircraftIn() = %d aircraft, %v; want none", len(got), err)
 	}
 
-	dry, err := Migrate(ctx, c, s.k.Prefix(), true)
+	dry, err := migrate.Run(ctx, c, s.k.Prefix(), true)
 	if err != nil {
-		t.Fatalf("Migrate(dry run) = %v", err)
+		t.Fatalf("Run(dry run) = %v", err)
 	}
 	if dry.Moved == 0 || dry.Found["trk"] != 300 || dry.Found["ac"] != 1 || len(dry.Kept) != 0 {
-		t.Errorf("Migrate(dry run) = %+v; want 300 tracks, 1 aircraft hash, keys to move, none kept", dry)
+		t.Errorf("Run(dry run) = %+v; want 300 tracks, 1 aircraft hash, keys to move, none kept", dry)
 	}
 	if got, err := s.AircraftIn(ctx, orb.Bound{}); err != nil || len(got) != 0 {
 		t.Fatalf("after a dry run: AircraftIn() = %d aircraft, %v; want none", len(got), err)
@@ -194,17 +195,17 @@ func testMigrate(t *testing.T, s *Store) {
 		t.Fatal(err)
 	}
 
-	got, err := Migrate(ctx, c, s.k.Prefix(), false)
+	got, err := migrate.Run(ctx, c, s.k.Prefix(), false)
 	if err != nil {
-		t.Fatalf("Migrate() = %v", err)
+		t.Fatalf("Run() = %v", err)
 	}
 	if got.Moved != dry.Moved || len(got.Kept) != 0 {
-		t.Errorf("Migrate() = %+v; want %d moved as the dry run said, none kept", got, dry.Moved)
+		t.Errorf("Run() = %+v; want %d moved as the dry run said, none kept", got, dry.Moved)
 	}
-	t.Logf("Migrate() = moved %d keys, %d fields, found %v", got.Moved, got.Fields, got.Found)
+	t.Logf("Run() = moved %d keys, %d fields, found %v", got.Moved, got.Fields, got.Found)
 	after := read(t, ctx, s, hex, leg.ID)
 	if !reflect.DeepEqual(after, want) {
-		t.Errorf("after Migrate the store reads\n%+v\nwant\n%+v", after.Held, want.Held)
+		t.Errorf("after Run the store reads\n%+v\nwant\n%+v", after.Held, want.Held)
 		for _, f := range []string{"All", "Region", "Track", "Reports", "Cells", "Lines", "Sources", "Legs", "Alerts"} {
 			if !reflect.DeepEqual(reflect.ValueOf(after).FieldByName(f).Interface(), reflect.ValueOf(want).FieldByName(f).Interface()) {
 				t.Errorf("%s differs", f)
@@ -218,9 +219,9 @@ func testMigrate(t *testing.T, s *Store) {
 	if n, err := s.AddReports(ctx, []flight.Report{moved}); err != nil || n != 0 {
 		t.Errorf("AddReports(migrated report three months later) = %d, %v; want 0", n, err)
 	}
-	again, err := Migrate(ctx, c, s.k.Prefix(), false)
+	again, err := migrate.Run(ctx, c, s.k.Prefix(), false)
 	if err != nil || again.Moved != 0 || len(again.Found) != 0 {
-		t.Errorf("Migrate() again = %+v, %v; want nothing found", again, err)
+		t.Errorf("Run() again = %+v, %v; want nothing found", again, err)
 	}
 
 	// A leg line the new layout holds with other content stays, listed.
@@ -231,12 +232,12 @@ func testMigrate(t *testing.T, s *Store) {
 	if err := c.Set(ctx, s.k.LegLine(hex+"-1"), "new", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := Migrate(ctx, c, s.k.Prefix(), false)
+	kept, err := migrate.Run(ctx, c, s.k.Prefix(), false)
 	if err != nil || !slices.Equal(kept.Kept, []string{oldLine}) || kept.Moved != 0 {
-		t.Errorf("Migrate(conflicting line) = %+v, %v; want %s kept", kept, err, oldLine)
+		t.Errorf("Run(conflicting line) = %+v, %v; want %s kept", kept, err, oldLine)
 	}
 	if v, _ := c.Get(ctx, s.k.LegLine(hex+"-1")).Result(); v != "new" {
-		t.Errorf("new leg line = %q after Migrate, want it untouched", v)
+		t.Errorf("new leg line = %q after Run, want it untouched", v)
 	}
 	c.Del(ctx, oldLine)
 }
