@@ -16,6 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/pubsub"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
@@ -196,7 +197,7 @@ func TestCluster(t *testing.T) {
 	t.Run("BusContract", func(t *testing.T) {
 		storetest.RunBus(t, func(t *testing.T) store.Bus {
 			s := newClusterStore(t, c.url(), randomPrefix(t), store.Config{})
-			return NewBus(s.Client(), randomPrefix(t))
+			return pubsub.New(s.Client(), randomPrefix(t))
 		})
 	})
 	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })

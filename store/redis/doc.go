@@ -1,6 +1,6 @@
 // Package redis keeps the store in Redis (or Redis Cluster) with go-redis
-// v9, so that several flightwatch instances share one state, and carries
-// change events between them with Redis PUBLISH/SUBSCRIBE.
+// v9, so that several flightwatch instances share one state; package
+// pubsub carries change events between them with Redis PUBLISH/SUBSCRIBE.
 //
 // Events travel in a compact binary form (internal/codec) that leads with the
 // kind, so that a subscriber can skip kinds it does not want undecoded;

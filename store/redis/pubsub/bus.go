@@ -1,4 +1,4 @@
-package redis
+package pubsub
 
 import (
 	"context"
@@ -31,9 +31,9 @@ type Bus struct {
 	log     *slog.Logger
 }
 
-// NewBus returns a bus on client's Redis using channel. Subscribers buffer
+// New returns a bus on client's Redis using channel. Subscribers buffer
 // fanout.DefaultSize (4096) events each.
-func NewBus(client goredis.UniversalClient, channel string) *Bus {
+func New(client goredis.UniversalClient, channel string) *Bus {
 	return &Bus{client: client, channel: channel, size: fanout.DefaultSize, log: slog.New(slog.DiscardHandler)}
 }
 
