@@ -349,7 +349,7 @@ func lookup(env func(string) string, k string) (string, bool) {
 // country codes are checked against countries (nil: unchecked).
 func (c *Config) Validate(countries *geo.CountryIndex) error {
 	if c.Redis.URL != "" {
-		// The store parses the whole URL (store/redis.ParseURL); the
+		// The store parses the whole URL (store/redis/redisurl.Parse); the
 		// scheme is checked here. A cluster URL lists several hosts, which
 		// url.Parse does not read.
 		scheme, _, _ := strings.Cut(c.Redis.URL, "://")

@@ -16,7 +16,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
-	"github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/redis/pubsub"
 	"github.com/flightwatch/flightwatch/stream"
 )
 
@@ -76,7 +76,7 @@ func BenchmarkGetAircraftContinental(b *testing.B) {
 	b.Run("memory", func(b *testing.B) { run(b, memory.New(store.Config{}), memory.NewBus()) })
 	b.Run("redis", func(b *testing.B) {
 		st, prefix := redisStore(b)
-		run(b, st, redis.NewBus(st.Client(), prefix+":events"))
+		run(b, st, pubsub.New(st.Client(), prefix+":events"))
 	})
 }
 

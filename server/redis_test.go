@@ -16,6 +16,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/redis/pubsub"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
@@ -59,8 +60,8 @@ func TestTwoInstancesOnRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stB.Close()
-	a := startServer(t, Config{InstanceID: "a"}, st, redis.NewBus(st.Client(), prefix+":events"))
-	b := startServer(t, Config{InstanceID: "b"}, stB, redis.NewBus(stB.Client(), prefix+":events"))
+	a := startServer(t, Config{InstanceID: "a"}, st, pubsub.New(st.Client(), prefix+":events"))
+	b := startServer(t, Config{InstanceID: "b"}, stB, pubsub.New(stB.Client(), prefix+":events"))
 
 	c := dialWS(t, b, "")
 	sendWS(t, c, `{"op":"subscribe","bbox":[-130,20,-60,50]}`)
@@ -91,7 +92,7 @@ func TestRedisDown(t *testing.T) {
 	// a client to a port nothing listens on, behind a working store's API
 	dead := redis.NewWithClient(goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", MaxRetries: -1,
 		DialTimeout: time.Second}), prefix, store.Config{})
-	in := startServer(t, Config{}, dead, redis.NewBus(st.Client(), prefix+":events"))
+	in := startServer(t, Config{}, dead, pubsub.New(st.Client(), prefix+":events"))
 	code, hdr, body := do(t, "POST", in.url+"/api/v1/positions", ingestToken, "application/x-ndjson",
 		[]byte(obsLine("ae0001", 31.85, -106.38, time.Now(), "")))
 	if code != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" {

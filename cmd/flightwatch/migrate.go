@@ -9,7 +9,8 @@ import (
 	"os"
 	"slices"
 
-	fwredis "github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/redis/migrate"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 const migrateUsage = `usage: flightwatch migrate-keys --redis URL [--prefix P] [--dry-run]
@@ -57,7 +58,7 @@ func runMigrateKeys(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *prefix == "" {
 		return errors.New("migrate-keys: --prefix must not be empty")
 	}
-	opt, err := fwredis.ParseURL(*url)
+	opt, err := redisurl.Parse(*url)
 	if err != nil {
 		return fmt.Errorf("migrate-keys: %w", err)
 	}
@@ -66,7 +67,7 @@ func runMigrateKeys(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := client.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("migrate-keys: connect %s: %w", opt.Addr(), err)
 	}
-	m, err := fwredis.Migrate(ctx, client, *prefix, *dry)
+	m, err := migrate.Run(ctx, client, *prefix, *dry)
 	report(stdout, opt.Addr(), *prefix, *dry, m)
 	if err != nil {
 		return fmt.Errorf("migrate-keys: %w", err)
@@ -74,8 +75,8 @@ func runMigrateKeys(ctx context.Context, args []string, stdout, stderr io.Writer
 	return nil
 }
 
-// report prints what Migrate found and did.
-func report(w io.Writer, addr, prefix string, dry bool, m fwredis.Migration) {
+// report prints what migrate.Run found and did.
+func report(w io.Writer, addr, prefix string, dry bool, m migrate.Result) {
 	mode := ""
 	if dry {
 		mode = " (dry run: nothing written)"

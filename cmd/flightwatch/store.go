@@ -14,6 +14,8 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
+	"github.com/flightwatch/flightwatch/store/redis/pubsub"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 // openStore opens the configured store. With Redis it waits, retrying,
@@ -26,7 +28,7 @@ func openStore(ctx context.Context, cfg configs.Config, keyer *stats.Keyer, log 
 		st := memory.New(scfg)
 		return st, memory.NewBus(), st, nil
 	}
-	opt, err := fwredis.ParseURL(cfg.Redis.URL)
+	opt, err := redisurl.Parse(cfg.Redis.URL)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -39,7 +41,7 @@ func openStore(ctx context.Context, cfg configs.Config, keyer *stats.Keyer, log 
 		client.Close()
 		return nil, nil, nil, err
 	}
-	return closer{st, client}, fwredis.NewBus(client, cfg.Redis.Prefix+":events").WithLogger(log), st, nil
+	return closer{st, client}, pubsub.New(client, cfg.Redis.Prefix+":events").WithLogger(log), st, nil
 }
 
 // untilUp calls ping until it succeeds, waiting 0.5 s, then twice as long

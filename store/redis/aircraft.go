@@ -14,6 +14,8 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // chunk bounds the number of keys or fields sent in one command.
@@ -53,12 +55,12 @@ func (s *Store) PutWithTrack(ctx context.Context, batch []flight.Aircraft, point
 	}
 	s.queueKeyedTrack(ctx, pipe, points)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return wrap(ctx, op, subject, err)
+		return rediserr.Wrap(ctx, op, subject, err)
 	}
 	if len(batch) == 0 {
 		return nil
 	}
-	return wrap(ctx, op, subject, s.moveCells(ctx, batch, reads.cells()))
+	return rediserr.Wrap(ctx, op, subject, s.moveCells(ctx, batch, reads.cells()))
 }
 
 // groupAircraft lists the indexes of batch's aircraft per partition.
@@ -66,9 +68,9 @@ func groupAircraft(batch []flight.Aircraft) [][]int {
 	if len(batch) == 0 {
 		return nil
 	}
-	groups := make([][]int, Partitions)
+	groups := make([][]int, keyspace.Partitions)
 	for i := range batch {
-		p := partition(batch[i].Hex)
+		p := keyspace.Partition(batch[i].Hex)
 		groups[p] = append(groups[p], i)
 	}
 	return groups
@@ -94,7 +96,7 @@ func (s *Store) queueCellReads(ctx context.Context, pipe goredis.Pipeliner, batc
 		for j, i := range idx {
 			hexes[j] = batch[i].Hex
 		}
-		out = append(out, cellRead{hexes: hexes, cmd: pipe.HMGet(ctx, s.k.aircraftCell(p), hexes...)})
+		out = append(out, cellRead{hexes: hexes, cmd: pipe.HMGet(ctx, s.k.AircraftCell(p), hexes...)})
 	}
 	return out
 }
@@ -105,7 +107,7 @@ func (r cellReads) cells() map[string]uint64 {
 	for _, rd := range r {
 		for i, v := range rd.cmd.Val() {
 			if str, ok := v.(string); ok {
-				cur[rd.hexes[i]] = parseCell(str)
+				cur[rd.hexes[i]] = keyspace.ParseCell(str)
 			} else if _, ok := cur[rd.hexes[i]]; !ok {
 				cur[rd.hexes[i]] = 0
 			}
@@ -138,8 +140,8 @@ func (s *Store) queueStates(ctx context.Context, pipe goredis.Pipeliner, batch [
 			state = append(state, a.Hex, buf[start:ends[i]:ends[i]])
 			seen = append(seen, goredis.Z{Score: float64(a.Time.UnixMicro()), Member: a.Hex})
 		}
-		pipe.HSet(ctx, s.k.aircraft(p), state...)
-		pipe.ZAdd(ctx, s.k.seen(p), seen...)
+		pipe.HSet(ctx, s.k.Aircraft(p), state...)
+		pipe.ZAdd(ctx, s.k.Seen(p), seen...)
 	}
 }
 
@@ -185,14 +187,14 @@ func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []
 		}
 		add[c] = append(add[c], a.Hex)
 		cur[a.Hex] = c
-		p := partition(a.Hex)
-		names[p] = append(names[p], a.Hex, cellName(c))
+		p := keyspace.Partition(a.Hex)
+		names[p] = append(names[p], a.Hex, keyspace.CellName(c))
 	}
 	for c, members := range rem {
-		pipe.SRem(ctx, s.k.cell(c), members...)
+		pipe.SRem(ctx, s.k.Cell(c), members...)
 	}
 	for c, members := range add {
-		pipe.SAdd(ctx, s.k.cell(c), members...)
+		pipe.SAdd(ctx, s.k.Cell(c), members...)
 	}
 	return names
 }
@@ -201,7 +203,7 @@ func (s *Store) queueMoves(ctx context.Context, pipe goredis.Pipeliner, batch []
 // returned.
 func (s *Store) queueCellNames(ctx context.Context, pipe goredis.Pipeliner, names map[int][]any) {
 	for p, fields := range names {
-		pipe.HSet(ctx, s.k.aircraftCell(p), fields...)
+		pipe.HSet(ctx, s.k.AircraftCell(p), fields...)
 	}
 }
 
@@ -209,12 +211,12 @@ func (s *Store) queueCellNames(ctx context.Context, pipe goredis.Pipeliner, name
 // store.ErrNotFound.
 func (s *Store) Aircraft(ctx context.Context, hex string) (flight.Aircraft, error) {
 	var a flight.Aircraft
-	b, err := s.client.HGet(ctx, s.k.aircraft(partition(hex)), hex).Bytes()
+	b, err := s.client.HGet(ctx, s.k.Aircraft(keyspace.Partition(hex)), hex).Bytes()
 	if err != nil {
-		return a, wrap(ctx, "get aircraft", hex, err)
+		return a, rediserr.Wrap(ctx, "get aircraft", hex, err)
 	}
 	if err := codec.DecodeAircraft(b, &a); err != nil {
-		return a, wrap(ctx, "get aircraft", hex, err)
+		return a, rediserr.Wrap(ctx, "get aircraft", hex, err)
 	}
 	return a, nil
 }
@@ -243,19 +245,19 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 	pipe := s.client.Pipeline()
 	members := make([]*goredis.StringSliceCmd, len(cells))
 	for i, c := range cells {
-		members[i] = pipe.SMembers(ctx, s.k.cell(c))
+		members[i] = pipe.SMembers(ctx, s.k.Cell(c))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "aircraft in", "cells", err)
+		return nil, rediserr.Wrap(ctx, "aircraft in", "cells", err)
 	}
 	seen := make(map[string]struct{})
-	groups := make([][]string, Partitions)
+	groups := make([][]string, keyspace.Partitions)
 	n := 0
 	for _, m := range members {
 		for _, h := range m.Val() {
 			if _, dup := seen[h]; !dup {
 				seen[h] = struct{}{}
-				p := partition(h)
+				p := keyspace.Partition(h)
 				groups[p] = append(groups[p], h)
 				n++
 			}
@@ -268,11 +270,11 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 	var gets []*goredis.SliceCmd
 	for p, hexes := range groups {
 		for i := 0; i < len(hexes); i += chunk {
-			gets = append(gets, pipe.HMGet(ctx, s.k.aircraft(p), hexes[i:min(i+chunk, len(hexes))]...))
+			gets = append(gets, pipe.HMGet(ctx, s.k.Aircraft(p), hexes[i:min(i+chunk, len(hexes))]...))
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "aircraft in", "states", err)
+		return nil, rediserr.Wrap(ctx, "aircraft in", "states", err)
 	}
 	out := make([]flight.Aircraft, 0, n)
 	for _, g := range gets {
@@ -283,7 +285,7 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 			}
 			var a flight.Aircraft
 			if err := codec.DecodeAircraftString(str, &a); err != nil {
-				return nil, wrap(ctx, "aircraft in", "states", err)
+				return nil, rediserr.Wrap(ctx, "aircraft in", "states", err)
 			}
 			if geo.InBound(bbox, orb.Point{a.Lon, a.Lat}) {
 				out = append(out, a)
@@ -297,12 +299,12 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 // them for an empty bbox).
 func (s *Store) allIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, error) {
 	pipe := s.client.Pipeline()
-	cmds := make([]*goredis.StringSliceCmd, Partitions)
+	cmds := make([]*goredis.StringSliceCmd, keyspace.Partitions)
 	for p := range cmds {
-		cmds[p] = pipe.HVals(ctx, s.k.aircraft(p))
+		cmds[p] = pipe.HVals(ctx, s.k.Aircraft(p))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "aircraft in", "all", err)
+		return nil, rediserr.Wrap(ctx, "aircraft in", "all", err)
 	}
 	n := 0
 	for _, c := range cmds {
@@ -342,13 +344,13 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 	cut := before.UnixMicro()
 	subject := before.Format(time.RFC3339)
 	pipe := s.client.Pipeline()
-	lists := make([]*goredis.StringSliceCmd, Partitions)
+	lists := make([]*goredis.StringSliceCmd, keyspace.Partitions)
 	for p := range lists {
-		lists[p] = pipe.ZRangeByScore(ctx, s.k.seen(p), &goredis.ZRangeBy{
+		lists[p] = pipe.ZRangeByScore(ctx, s.k.Seen(p), &goredis.ZRangeBy{
 			Min: "-inf", Max: "(" + strconv.FormatInt(cut, 10)})
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "remove aircraft", subject, err)
+		return nil, rediserr.Wrap(ctx, "remove aircraft", subject, err)
 	}
 	var gone []string
 	for p, l := range lists {
@@ -358,7 +360,7 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 			removed, err := s.removeStale(ctx, p, hexes, cut)
 			gone = append(gone, removed...)
 			if err != nil {
-				return gone, wrap(ctx, "remove aircraft", subject, err)
+				return gone, rediserr.Wrap(ctx, "remove aircraft", subject, err)
 			}
 		}
 	}
@@ -372,7 +374,7 @@ func (s *Store) RemoveAircraft(ctx context.Context, before time.Time) ([]string,
 func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int64) ([]string, error) {
 	calls := make([]call, len(hexes))
 	for j, hex := range hexes {
-		calls[j] = call{keys: []string{s.k.seen(p), s.k.aircraft(p), s.k.aircraftCell(p)}, args: []any{hex, cut}}
+		calls[j] = call{keys: []string{s.k.Seen(p), s.k.Aircraft(p), s.k.AircraftCell(p)}, args: []any{hex, cut}}
 	}
 	if err := s.runScript(ctx, removeScript, calls); err != nil {
 		return nil, err
@@ -388,7 +390,7 @@ func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int6
 			gone = append(gone, hexes[j])
 		}
 		if cs, _ := res[1].(string); cs != "" {
-			rem[parseCell(cs)] = append(rem[parseCell(cs)], hexes[j])
+			rem[keyspace.ParseCell(cs)] = append(rem[keyspace.ParseCell(cs)], hexes[j])
 			unindexed = append(unindexed, hexes[j])
 		}
 	}
@@ -397,14 +399,14 @@ func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int6
 	}
 	pipe := s.client.Pipeline()
 	for c, members := range rem {
-		pipe.SRem(ctx, s.k.cell(c), members...)
+		pipe.SRem(ctx, s.k.Cell(c), members...)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return gone, err
 	}
 	// An aircraft stored again between the script and the SREM has a
 	// recorded cell again: put it back in that cell's set.
-	now, err := s.client.HMGet(ctx, s.k.aircraftCell(p), unindexed...).Result()
+	now, err := s.client.HMGet(ctx, s.k.AircraftCell(p), unindexed...).Result()
 	if err != nil {
 		return gone, err
 	}
@@ -412,7 +414,7 @@ func (s *Store) removeStale(ctx context.Context, p int, hexes []string, cut int6
 	back := false
 	for j, v := range now {
 		if cs, ok := v.(string); ok {
-			pipe.SAdd(ctx, s.k.cell(parseCell(cs)), unindexed[j])
+			pipe.SAdd(ctx, s.k.Cell(keyspace.ParseCell(cs)), unindexed[j])
 			back = true
 		}
 	}

@@ -75,7 +75,7 @@ func TestPutWithTrack(t *testing.T) {
 	}
 	// Each aircraft sits in exactly one cell set.
 	for _, hex := range []string{"a00001", "a00002"} {
-		keys, err := s.Client().Keys(ctx, s.k.cellPattern()).Result()
+		keys, err := s.Client().Keys(ctx, s.k.CellPattern()).Result()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/pubsub"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
@@ -195,7 +197,7 @@ func TestCluster(t *testing.T) {
 	t.Run("BusContract", func(t *testing.T) {
 		storetest.RunBus(t, func(t *testing.T) store.Bus {
 			s := newClusterStore(t, c.url(), randomPrefix(t), store.Config{})
-			return NewBus(s.Client(), randomPrefix(t))
+			return pubsub.New(s.Client(), randomPrefix(t))
 		})
 	})
 	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })
@@ -213,8 +215,8 @@ func TestCluster(t *testing.T) {
 func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	ctx := context.Background()
 	prefix := randomPrefix(t)
-	k := newKeys(prefix)
-	own := owner(t, c.addrs[0], k.aircraft(partition("abc123")))
+	k := keyspace.New(prefix)
+	own := owner(t, c.addrs[0], k.Aircraft(keyspace.Partition("abc123")))
 	var seed string
 	for _, a := range c.addrs {
 		if a != own {
@@ -224,7 +226,7 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	}
 	plain := goredis.NewClient(&goredis.Options{Addr: seed})
 	defer plain.Close()
-	if err := plain.HGet(ctx, k.aircraft(partition("abc123")), "abc123").Err(); err == nil || !strings.HasPrefix(err.Error(), "MOVED") {
+	if err := plain.HGet(ctx, k.Aircraft(keyspace.Partition("abc123")), "abc123").Err(); err == nil || !strings.HasPrefix(err.Error(), "MOVED") {
 		t.Fatalf("plain client at %s (slot owner %s): HGET = %v, want MOVED", seed, own, err)
 	}
 
@@ -250,7 +252,7 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 		t.Fatalf("AddAlert(same key) = %v, %v; want not added", added, err)
 	}
 	// Each key is on its slot's owner.
-	for _, key := range []string{k.aircraft(partition("abc123")), k.alerts()} {
+	for _, key := range []string{k.Aircraft(keyspace.Partition("abc123")), k.Alerts()} {
 		addr := owner(t, c.addrs[0], key)
 		cl := goredis.NewClient(&goredis.Options{Addr: addr})
 		n, err := cl.Exists(ctx, key).Result()
@@ -277,7 +279,7 @@ func testPingUnhealthy(t *testing.T, c *testCluster) {
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping() before = %v", err)
 	}
-	own := owner(t, c.addrs[0], newKeys(prefix).alerts())
+	own := owner(t, c.addrs[0], keyspace.New(prefix).Alerts())
 	v := len(c.addrs) - 1
 	for c.addrs[v] == own || v == 0 {
 		v--
@@ -304,7 +306,7 @@ func BenchmarkClusterStore(b *testing.B) {
 	c := startCluster(b, 3)
 	storetest.Bench(b, func(b *testing.B) store.Store {
 		prefix := randomPrefix(b)
-		own := owner(b, c.addrs[0], newKeys(prefix).alerts())
+		own := owner(b, c.addrs[0], keyspace.New(prefix).Alerts())
 		seed := c.addrs[0]
 		if seed == own {
 			seed = c.addrs[1]

@@ -1,6 +1,6 @@
 // Package redis keeps the store in Redis (or Redis Cluster) with go-redis
-// v9, so that several flightwatch instances share one state, and carries
-// change events between them with Redis PUBLISH/SUBSCRIBE.
+// v9, so that several flightwatch instances share one state; package
+// pubsub carries change events between them with Redis PUBLISH/SUBSCRIBE.
 //
 // Events travel in a compact binary form (internal/codec) that leads with the
 // kind, so that a subscriber can skip kinds it does not want undecoded;
@@ -11,9 +11,9 @@
 // reports are counted into per-day and per-month aggregate hashes as they
 // are added (a window reads whole months and its partial-month days), so
 // that the cell layer never scans raw reports. Key names are built in
-// keys.go, and only there: their hash tags spread a store over a Redis
+// internal/keyspace, and only there: their hash tags spread a store over a Redis
 // Cluster's slots (aircraft by partition, cell sets by coarse cell,
-// reports by month), and Migrate moves a store from the older layout
+// reports by month), and package migrate moves a store from the older layout
 // that kept every key in one slot; the Lua scripts that update several keys
 // atomically are in scripts/, embedded. The binary and packed value forms
 // are in internal/codec, the H3 caches of the aircraft index in

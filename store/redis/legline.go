@@ -15,6 +15,8 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/legline"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 var _ store.History = (*Store)(nil)
@@ -42,7 +44,7 @@ func (s *Store) AppendLegLine(ctx context.Context, batch []store.LegPoints) erro
 	if len(calls) == 0 {
 		return nil
 	}
-	return wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
+	return rediserr.Wrap(ctx, "append leg line", strconv.Itoa(len(batch)), s.runScript(ctx, appendLineScript, calls))
 }
 
 // queueLegLines queues AppendLegLine's script calls on pipe (for Write).
@@ -74,7 +76,7 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 		if lp.Leg == "" || (len(lp.Points) == 0 && len(lp.Seen) == 0) {
 			continue
 		}
-		p := partition(legHex(lp.Leg))
+		p := keyspace.Partition(keyspace.LegHex(lp.Leg))
 		ci, ok := open[p]
 		if !ok || len(calls[ci].keys) >= 2*legsPerCall {
 			calls = append(calls, call{keys: make([]string, 0, 2), args: make([]any, 1, 3)})
@@ -98,7 +100,7 @@ func (s *Store) legLineCalls(batch []store.LegPoints) []call {
 			seen = strconv.AppendInt(seen, int64(src.Positions), 10)
 			seen = append(seen, '\n')
 		}
-		cur.keys = append(cur.keys, s.k.legLine(lp.Leg), s.k.legSources(lp.Leg))
+		cur.keys = append(cur.keys, s.k.LegLine(lp.Leg), s.k.LegSources(lp.Leg))
 		cur.args = append(cur.args, recs[r0:len(recs):len(recs)], seen[s0:len(seen):len(seen)])
 	}
 	return calls
@@ -113,7 +115,7 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 	}
 	groups := map[int][]int{}
 	for i, id := range ids {
-		p := partition(legHex(id))
+		p := keyspace.Partition(keyspace.LegHex(id))
 		groups[p] = append(groups[p], i)
 	}
 	type get struct {
@@ -127,13 +129,13 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 			part := idx[lo:min(lo+chunk, len(idx))]
 			ks := make([]string, len(part))
 			for j, i := range part {
-				ks[j] = s.k.legLine(ids[i])
+				ks[j] = s.k.LegLine(ids[i])
 			}
 			gets = append(gets, get{idx: part, cmd: pipe.MGet(ctx, ks...)})
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
+		return nil, rediserr.Wrap(ctx, "leg lines", strconv.Itoa(len(ids)), err)
 	}
 	for _, g := range gets {
 		for j, v := range g.cmd.Val() {
@@ -142,7 +144,7 @@ func (s *Store) LegLines(ctx context.Context, ids []string) ([][]flight.TrackPoi
 				continue
 			}
 			id := ids[g.idx[j]]
-			pts, err := legline.Decode([]byte(str), legHex(id))
+			pts, err := legline.Decode([]byte(str), keyspace.LegHex(id))
 			if err != nil {
 				return nil, fmt.Errorf("redis: leg line %s: %w", id, err)
 			}
@@ -161,10 +163,10 @@ func (s *Store) LegSources(ctx context.Context, ids []string) ([][]store.SourceS
 	pipe := s.client.Pipeline()
 	cmds := make([]*goredis.MapStringStringCmd, len(ids))
 	for i, id := range ids {
-		cmds[i] = pipe.HGetAll(ctx, s.k.legSources(id))
+		cmds[i] = pipe.HGetAll(ctx, s.k.LegSources(id))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "leg sources", strconv.Itoa(len(ids)), err)
+		return nil, rediserr.Wrap(ctx, "leg sources", strconv.Itoa(len(ids)), err)
 	}
 	for i, c := range cmds {
 		for name, v := range c.Val() {
@@ -195,12 +197,4 @@ func parseSeen(name, v string) (store.SourceSeen, bool) {
 	}
 	return store.SourceSeen{Source: name, First: time.UnixMicro(n[0]).UTC(), Last: time.UnixMicro(n[1]).UTC(),
 		Positions: int(n[2])}, true
-}
-
-// legHex is the aircraft part of a leg id ("hex-unixseconds").
-func legHex(id string) string {
-	if i := strings.LastIndexByte(id, '-'); i > 0 {
-		return id[:i]
-	}
-	return id
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/migrate"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
@@ -24,7 +26,7 @@ import (
 // into "{p}:rep". Raw commands only, as the old store wrote them.
 func toOldLayout(t *testing.T, ctx context.Context, s *Store) {
 	t.Helper()
-	g := glob(s.k.prefix)
+	g := keyspace.Glob(s.k.Prefix())
 	var spread []string
 	for _, pattern := range []string{"{" + g + ":p:??}:*", "{" + g + ":c:*}:*", "{" + g + ":m:*}:*"} {
 		if err := s.scan(ctx, pattern, 1000, func(ks []string) error {
@@ -35,7 +37,7 @@ func toOldLayout(t *testing.T, ctx context.Context, s *Store) {
 		}
 	}
 	c := s.Client()
-	old := "{" + s.k.prefix + "}:"
+	old := "{" + s.k.Prefix() + "}:"
 	for _, key := range spread {
 		name := key[strings.Index(key, "}:")+2:]
 		var err error
@@ -64,7 +66,7 @@ func toOldLayout(t *testing.T, ctx context.Context, s *Store) {
 		}
 	}
 	// the old layout had no claims of report ids
-	if err := c.Del(ctx, s.k.reportIDs()).Err(); err != nil {
+	if err := c.Del(ctx, s.k.ReportIDs()).Err(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -123,7 +125,7 @@ func read(t *testing.T, ctx context.Context, s *Store, hex, leg string) snapshot
 }
 
 // testMigrate writes through the store, rewrites it into the single-tag
-// layout, and checks that Migrate (dry, interrupted, whole, again) brings
+// layout, and checks that migrate.Run (dry, interrupted, whole, again) brings
 // back what the store read before.
 func testMigrate(t *testing.T, s *Store) {
 	ctx := context.Background()
@@ -165,45 +167,45 @@ func testMigrate(t *testing.T, s *Store) {
 	toOldLayout(t, ctx, s)
 	c := s.Client()
 	for _, key := range []string{"ac", "acell", "seen", "rep", "trk:" + hex, "lline:" + leg.ID, "lsrc:" + leg.ID, "rday:20250331", "agg:5:20250401", "magg:5:202503", "legs", "alerts"} {
-		if n, err := c.Exists(ctx, "{"+s.k.prefix+"}:"+key).Result(); err != nil || n != 1 {
-			t.Fatalf("old layout: EXISTS {%s}:%s = %d, %v; want 1", s.k.prefix, key, n, err)
+		if n, err := c.Exists(ctx, "{"+s.k.Prefix()+"}:"+key).Result(); err != nil || n != 1 {
+			t.Fatalf("old layout: EXISTS {%s}:%s = %d, %v; want 1", s.k.Prefix(), key, n, err)
 		}
 	}
 	if got, err := s.AircraftIn(ctx, orb.Bound{}); err != nil || len(got) != 0 {
 		t.Fatalf("store on the old layout: AircraftIn() = %d aircraft, %v; want none", len(got), err)
 	}
 
-	dry, err := Migrate(ctx, c, s.k.prefix, true)
+	dry, err := migrate.Run(ctx, c, s.k.Prefix(), true)
 	if err != nil {
-		t.Fatalf("Migrate(dry run) = %v", err)
+		t.Fatalf("Run(dry run) = %v", err)
 	}
 	if dry.Moved == 0 || dry.Found["trk"] != 300 || dry.Found["ac"] != 1 || len(dry.Kept) != 0 {
-		t.Errorf("Migrate(dry run) = %+v; want 300 tracks, 1 aircraft hash, keys to move, none kept", dry)
+		t.Errorf("Run(dry run) = %+v; want 300 tracks, 1 aircraft hash, keys to move, none kept", dry)
 	}
 	if got, err := s.AircraftIn(ctx, orb.Bound{}); err != nil || len(got) != 0 {
 		t.Fatalf("after a dry run: AircraftIn() = %d aircraft, %v; want none", len(got), err)
 	}
 
 	// An interrupted run: a month aggregate already copied, not deleted.
-	dump, err := c.Dump(ctx, "{"+s.k.prefix+"}:magg:5:202503").Result()
+	dump, err := c.Dump(ctx, "{"+s.k.Prefix()+"}:magg:5:202503").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Restore(ctx, s.k.monthAgg(5, 2025*12+2), 0, dump).Err(); err != nil {
+	if err := c.Restore(ctx, s.k.MonthAgg(5, 2025*12+2), 0, dump).Err(); err != nil {
 		t.Fatal(err)
 	}
 
-	got, err := Migrate(ctx, c, s.k.prefix, false)
+	got, err := migrate.Run(ctx, c, s.k.Prefix(), false)
 	if err != nil {
-		t.Fatalf("Migrate() = %v", err)
+		t.Fatalf("Run() = %v", err)
 	}
 	if got.Moved != dry.Moved || len(got.Kept) != 0 {
-		t.Errorf("Migrate() = %+v; want %d moved as the dry run said, none kept", got, dry.Moved)
+		t.Errorf("Run() = %+v; want %d moved as the dry run said, none kept", got, dry.Moved)
 	}
-	t.Logf("Migrate() = moved %d keys, %d fields, found %v", got.Moved, got.Fields, got.Found)
+	t.Logf("Run() = moved %d keys, %d fields, found %v", got.Moved, got.Fields, got.Found)
 	after := read(t, ctx, s, hex, leg.ID)
 	if !reflect.DeepEqual(after, want) {
-		t.Errorf("after Migrate the store reads\n%+v\nwant\n%+v", after.Held, want.Held)
+		t.Errorf("after Run the store reads\n%+v\nwant\n%+v", after.Held, want.Held)
 		for _, f := range []string{"All", "Region", "Track", "Reports", "Cells", "Lines", "Sources", "Legs", "Alerts"} {
 			if !reflect.DeepEqual(reflect.ValueOf(after).FieldByName(f).Interface(), reflect.ValueOf(want).FieldByName(f).Interface()) {
 				t.Errorf("%s differs", f)
@@ -217,25 +219,25 @@ func testMigrate(t *testing.T, s *Store) {
 	if n, err := s.AddReports(ctx, []flight.Report{moved}); err != nil || n != 0 {
 		t.Errorf("AddReports(migrated report three months later) = %d, %v; want 0", n, err)
 	}
-	again, err := Migrate(ctx, c, s.k.prefix, false)
+	again, err := migrate.Run(ctx, c, s.k.Prefix(), false)
 	if err != nil || again.Moved != 0 || len(again.Found) != 0 {
-		t.Errorf("Migrate() again = %+v, %v; want nothing found", again, err)
+		t.Errorf("Run() again = %+v, %v; want nothing found", again, err)
 	}
 
 	// A leg line the new layout holds with other content stays, listed.
-	oldLine := "{" + s.k.prefix + "}:lline:" + hex + "-1"
+	oldLine := "{" + s.k.Prefix() + "}:lline:" + hex + "-1"
 	if err := c.Set(ctx, oldLine, "old", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Set(ctx, s.k.legLine(hex+"-1"), "new", 0).Err(); err != nil {
+	if err := c.Set(ctx, s.k.LegLine(hex+"-1"), "new", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := Migrate(ctx, c, s.k.prefix, false)
+	kept, err := migrate.Run(ctx, c, s.k.Prefix(), false)
 	if err != nil || !slices.Equal(kept.Kept, []string{oldLine}) || kept.Moved != 0 {
-		t.Errorf("Migrate(conflicting line) = %+v, %v; want %s kept", kept, err, oldLine)
+		t.Errorf("Run(conflicting line) = %+v, %v; want %s kept", kept, err, oldLine)
 	}
-	if v, _ := c.Get(ctx, s.k.legLine(hex+"-1")).Result(); v != "new" {
-		t.Errorf("new leg line = %q after Migrate, want it untouched", v)
+	if v, _ := c.Get(ctx, s.k.LegLine(hex+"-1")).Result(); v != "new" {
+		t.Errorf("new leg line = %q after Run, want it untouched", v)
 	}
 	c.Del(ctx, oldLine)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 var _ store.Outbox = (*Store)(nil)
@@ -25,11 +26,11 @@ var groups sync.Map // key + "\x00" + group -> struct{}
 // ensureGroup creates group on the alert log at its end, once per
 // process (and again after Redis lost it).
 func (s *Store) ensureGroup(ctx context.Context, group string, force bool) error {
-	id := s.k.alerts() + "\x00" + group
+	id := s.k.Alerts() + "\x00" + group
 	if _, ok := groups.Load(id); ok && !force {
 		return nil
 	}
-	err := s.client.XGroupCreateMkStream(ctx, s.k.alerts(), group, "$").Err()
+	err := s.client.XGroupCreateMkStream(ctx, s.k.Alerts(), group, "$").Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
 		return err
 	}
@@ -41,26 +42,26 @@ func (s *Store) ensureGroup(ctx context.Context, group string, force bool) error
 // does not exist (a Redis that restarted without its data).
 func (s *Store) withGroup(ctx context.Context, op, group string, f func() error) error {
 	if err := s.ensureGroup(ctx, group, false); err != nil {
-		return wrap(ctx, op, group, err)
+		return rediserr.Wrap(ctx, op, group, err)
 	}
 	err := f()
 	if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
 		if err := s.ensureGroup(ctx, group, true); err != nil {
-			return wrap(ctx, op, group, err)
+			return rediserr.Wrap(ctx, op, group, err)
 		}
 		err = f()
 	}
 	if errors.Is(err, goredis.Nil) {
 		return nil
 	}
-	return wrap(ctx, op, group, err)
+	return rediserr.Wrap(ctx, op, group, err)
 }
 
 // Next reads new entries for the group (XREADGROUP ... >).
 func (s *Store) Next(ctx context.Context, group, consumer string, n int, block time.Duration) ([]store.Delivery, error) {
 	var out []store.Delivery
 	err := s.withGroup(ctx, "outbox next", group, func() error {
-		args := &goredis.XReadGroupArgs{Group: group, Consumer: consumer, Streams: []string{s.k.alerts(), ">"},
+		args := &goredis.XReadGroupArgs{Group: group, Consumer: consumer, Streams: []string{s.k.Alerts(), ">"},
 			Count: int64(n), Block: block}
 		if block <= 0 {
 			args.Block = -1
@@ -103,7 +104,7 @@ func (s *Store) Pending(ctx context.Context, group string, n int) ([]store.Pendi
 	}
 	var out []store.Pending
 	err := s.withGroup(ctx, "outbox pending", group, func() error {
-		res, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.alerts(), Group: group,
+		res, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.Alerts(), Group: group,
 			Start: "-", End: "+", Count: int64(n)}).Result()
 		if err != nil {
 			return err
@@ -125,14 +126,14 @@ func (s *Store) Claim(ctx context.Context, group, consumer string, minIdle time.
 	}
 	var out []store.Delivery
 	err := s.withGroup(ctx, "outbox claim", group, func() error {
-		msgs, err := s.client.XClaim(ctx, &goredis.XClaimArgs{Stream: s.k.alerts(), Group: group,
+		msgs, err := s.client.XClaim(ctx, &goredis.XClaimArgs{Stream: s.k.Alerts(), Group: group,
 			Consumer: consumer, MinIdle: minIdle, Messages: ids}).Result()
 		if err != nil {
 			return err
 		}
 		counts := map[string]int{}
 		if len(msgs) > 0 {
-			pend, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.alerts(), Group: group,
+			pend, err := s.client.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: s.k.Alerts(), Group: group,
 				Start: msgs[0].ID, End: msgs[len(msgs)-1].ID, Count: int64(len(msgs) + len(ids)), Consumer: consumer}).Result()
 			if err != nil {
 				return err
@@ -143,7 +144,7 @@ func (s *Store) Claim(ctx context.Context, group, consumer string, minIdle time.
 		}
 		for _, m := range msgs {
 			if m.Values == nil { // the entry left the log
-				s.client.XAck(ctx, s.k.alerts(), group, m.ID)
+				s.client.XAck(ctx, s.k.Alerts(), group, m.ID)
 				continue
 			}
 			d, err := delivery(m, counts[m.ID])
@@ -163,7 +164,7 @@ func (s *Store) Ack(ctx context.Context, group string, ids ...string) error {
 		return nil
 	}
 	return s.withGroup(ctx, "outbox ack", group, func() error {
-		return s.client.XAck(ctx, s.k.alerts(), group, ids...).Err()
+		return s.client.XAck(ctx, s.k.Alerts(), group, ids...).Err()
 	})
 }
 
@@ -173,14 +174,14 @@ func (s *Store) Fail(ctx context.Context, group string, f store.Failure) error {
 	if err != nil {
 		return fmt.Errorf("redis: fail %s: %w", f.ID, err)
 	}
-	return wrap(ctx, "fail", f.ID, s.client.HSet(ctx, s.k.failed(group), f.ID, b).Err())
+	return rediserr.Wrap(ctx, "fail", f.ID, s.client.HSet(ctx, s.k.Failed(group), f.ID, b).Err())
 }
 
 // Failed lists the group's failed deliveries, oldest entry first.
 func (s *Store) Failed(ctx context.Context, group string) ([]store.Failure, error) {
-	vals, err := s.client.HVals(ctx, s.k.failed(group)).Result()
+	vals, err := s.client.HVals(ctx, s.k.Failed(group)).Result()
 	if err != nil {
-		return nil, wrap(ctx, "failed", group, err)
+		return nil, rediserr.Wrap(ctx, "failed", group, err)
 	}
 	out := make([]store.Failure, 0, len(vals))
 	for _, v := range vals {
@@ -196,9 +197,9 @@ func (s *Store) Failed(ctx context.Context, group string) ([]store.Failure, erro
 
 // Unfail removes a failed delivery.
 func (s *Store) Unfail(ctx context.Context, group, id string) error {
-	n, err := s.client.HDel(ctx, s.k.failed(group), id).Result()
+	n, err := s.client.HDel(ctx, s.k.Failed(group), id).Result()
 	if err != nil {
-		return wrap(ctx, "unfail", id, err)
+		return rediserr.Wrap(ctx, "unfail", id, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("redis: unfail %s: %w", id, store.ErrNotFound)

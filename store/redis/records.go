@@ -15,6 +15,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // page is how many entries a filtered scan reads per round trip.
@@ -41,7 +42,7 @@ func (s *Store) PutLegs(ctx context.Context, legs []flight.Leg) error {
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		s.forgetSent()
-		return wrap(ctx, "put leg", subject, err)
+		return rediserr.Wrap(ctx, "put leg", subject, err)
 	}
 	return nil
 }
@@ -61,8 +62,8 @@ func (s *Store) queueLegs(ctx context.Context, pipe goredis.Pipeliner, legs []fl
 		times = append(times, goredis.Z{Score: query.LegScore(&leg), Member: leg.ID})
 	}
 	for i := 0; i < len(times); i += chunk {
-		pipe.HSet(ctx, s.k.legs(), fields[2*i:2*min(i+chunk, len(times))]...)
-		pipe.ZAdd(ctx, s.k.legTimes(), times[i:min(i+chunk, len(times))]...)
+		pipe.HSet(ctx, s.k.Legs(), fields[2*i:2*min(i+chunk, len(times))]...)
+		pipe.ZAdd(ctx, s.k.LegTimes(), times[i:min(i+chunk, len(times))]...)
 	}
 	s.queueCountLegs(ctx, pipe, legs)
 	return nil
@@ -82,16 +83,16 @@ func (s *Store) Legs(ctx context.Context, q store.LegQuery) ([]flight.Leg, error
 	}
 	out := make([]flight.Leg, 0)
 	for {
-		ids, err := s.client.ZRevRangeByScore(ctx, s.k.legTimes(), &by).Result()
+		ids, err := s.client.ZRevRangeByScore(ctx, s.k.LegTimes(), &by).Result()
 		if err != nil {
-			return nil, wrap(ctx, "legs", "index", err)
+			return nil, rediserr.Wrap(ctx, "legs", "index", err)
 		}
 		if len(ids) == 0 {
 			break
 		}
-		vals, err := s.client.HMGet(ctx, s.k.legs(), ids...).Result()
+		vals, err := s.client.HMGet(ctx, s.k.Legs(), ids...).Result()
 		if err != nil {
-			return nil, wrap(ctx, "legs", "records", err)
+			return nil, rediserr.Wrap(ctx, "legs", "records", err)
 		}
 		var batch []flight.Leg
 		for i, v := range vals {
@@ -130,15 +131,15 @@ func (s *Store) PutPlan(ctx context.Context, p flight.Plan) error {
 	if err != nil {
 		return fmt.Errorf("redis: put plan %s: %w", p.ID, err)
 	}
-	return wrap(ctx, "put plan", p.ID, s.client.HSet(ctx, s.k.plans(), p.ID, b).Err())
+	return rediserr.Wrap(ctx, "put plan", p.ID, s.client.HSet(ctx, s.k.Plans(), p.ID, b).Err())
 }
 
 // DeletePlan removes a plan; an error wrapping store.ErrNotFound when
 // there was none.
 func (s *Store) DeletePlan(ctx context.Context, id string) error {
-	n, err := s.client.HDel(ctx, s.k.plans(), id).Result()
+	n, err := s.client.HDel(ctx, s.k.Plans(), id).Result()
 	if err != nil {
-		return wrap(ctx, "delete plan", id, err)
+		return rediserr.Wrap(ctx, "delete plan", id, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("redis: delete plan %s: %w", id, store.ErrNotFound)
@@ -148,9 +149,9 @@ func (s *Store) DeletePlan(ctx context.Context, id string) error {
 
 // Plans returns every plan ordered by ID.
 func (s *Store) Plans(ctx context.Context) ([]flight.Plan, error) {
-	vals, err := s.client.HVals(ctx, s.k.plans()).Result()
+	vals, err := s.client.HVals(ctx, s.k.Plans()).Result()
 	if err != nil {
-		return nil, wrap(ctx, "plans", "", err)
+		return nil, rediserr.Wrap(ctx, "plans", "", err)
 	}
 	out := make([]flight.Plan, len(vals))
 	for i, v := range vals {
@@ -182,18 +183,18 @@ func (s *Store) AddAlert(ctx context.Context, a *flight.Alert) (bool, error) {
 		return false, fmt.Errorf("redis: add alert %s: %w", a.Key, err)
 	}
 	calls := []call{{
-		keys: []string{s.k.alertKeys(), s.k.alerts(), s.k.alertSeq()},
+		keys: []string{s.k.AlertKeys(), s.k.Alerts(), s.k.AlertSeq()},
 		args: []any{a.Key, b, s.cfg.AlertLen, s.cfg.AlertLen * query.AlertKeys},
 	}}
 	if err := s.runScript(ctx, addAlertScript, calls); err != nil {
-		return false, wrap(ctx, "add alert", a.Key, err)
+		return false, rediserr.Wrap(ctx, "add alert", a.Key, err)
 	}
 	id, err := calls[0].cmd.Text()
 	if err == goredis.Nil {
 		return false, nil
 	}
 	if err != nil {
-		return false, wrap(ctx, "add alert", a.Key, err)
+		return false, rediserr.Wrap(ctx, "add alert", a.Key, err)
 	}
 	if a.ID == "" {
 		a.ID = id
@@ -208,9 +209,9 @@ func (s *Store) Alerts(ctx context.Context, q store.AlertQuery) ([]flight.Alert,
 	end := "+"
 	skip := q.Offset
 	for {
-		msgs, err := s.client.XRevRangeN(ctx, s.k.alerts(), end, "-", page).Result()
+		msgs, err := s.client.XRevRangeN(ctx, s.k.Alerts(), end, "-", page).Result()
 		if err != nil {
-			return nil, wrap(ctx, "alerts", "", err)
+			return nil, rediserr.Wrap(ctx, "alerts", "", err)
 		}
 		for _, m := range msgs {
 			str, _ := m.Values["a"].(string)

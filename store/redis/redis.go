@@ -11,6 +11,9 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/cellcache"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -23,7 +26,7 @@ type Store struct {
 	// cluster is set on a Redis Cluster, where one step may only touch
 	// keys of one slot atomically.
 	cluster bool
-	k       keys
+	k       keyspace.Keys
 	cfg     store.Config
 	// centers caches the centres of aggregated cells for Cells.
 	centers query.Centers
@@ -35,13 +38,13 @@ type Store struct {
 	sent sentKeys
 }
 
-// New connects to the Redis at url (any URL ParseURL reads: one server
+// New connects to the Redis at url (any URL redisurl.Parse reads: one server
 // or a Redis Cluster) and returns a
 // store using key prefix and cfg (zero fields take the store.Config
 // defaults). It pings Redis once; an unreachable Redis is an error
 // wrapping store.ErrUnavailable, and the returned store is nil.
 func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, error) {
-	opt, err := ParseURL(url)
+	opt, err := redisurl.Parse(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis: %w", err)
 	}
@@ -60,7 +63,7 @@ func New(ctx context.Context, url, prefix string, cfg store.Config) (*Store, err
 // open.
 func NewWithClient(client goredis.UniversalClient, prefix string, cfg store.Config) *Store {
 	_, cluster := client.(*goredis.ClusterClient)
-	return &Store{client: client, k: newKeys(prefix), cfg: cfg.WithDefaults(), cluster: cluster}
+	return &Store{client: client, k: keyspace.New(prefix), cfg: cfg.WithDefaults(), cluster: cluster}
 }
 
 // Client returns the Redis client the store uses.
@@ -75,7 +78,7 @@ func (s *Store) Config() store.Config { return s.cfg }
 func (s *Store) Ping(ctx context.Context) error {
 	cc, ok := s.client.(*goredis.ClusterClient)
 	if !ok {
-		return wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
+		return rediserr.Wrap(ctx, "ping", "", s.client.Ping(ctx).Err())
 	}
 	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
 		info, err := node.ClusterInfo(ctx).Result()
@@ -87,7 +90,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		}
 		return nil
 	})
-	return wrap(ctx, "ping", "cluster", err)
+	return rediserr.Wrap(ctx, "ping", "cluster", err)
 }
 
 // Close closes the client when New made it.
@@ -104,7 +107,7 @@ func (s *Store) Close() error {
 // Drop deletes every key of the store's prefix, for tests and resets. On a
 // cluster it scans every master.
 func (s *Store) Drop(ctx context.Context) error {
-	for _, pattern := range s.k.patterns() {
+	for _, pattern := range s.k.Patterns() {
 		err := s.scan(ctx, pattern, 1000, func(found []string) error {
 			pipe := s.client.Pipeline()
 			for _, k := range found {
@@ -114,7 +117,7 @@ func (s *Store) Drop(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return wrap(ctx, "drop", s.k.prefix, err)
+			return rediserr.Wrap(ctx, "drop", s.k.Prefix(), err)
 		}
 	}
 	return nil

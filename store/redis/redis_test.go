@@ -15,6 +15,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/pubsub"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
@@ -59,13 +60,6 @@ func TestContract(t *testing.T) {
 	})
 }
 
-func TestBusContract(t *testing.T) {
-	storetest.RunBus(t, func(t *testing.T) store.Bus {
-		s := newTestStore(t, randomPrefix(t), store.Config{})
-		return NewBus(s.Client(), randomPrefix(t))
-	})
-}
-
 // TestTwoInstances checks that two stores on one Redis and prefix see each
 // other's writes, and two buses on one channel deliver each other's events.
 func TestTwoInstances(t *testing.T) {
@@ -91,7 +85,7 @@ func TestTwoInstances(t *testing.T) {
 	}
 
 	channel := randomPrefix(t)
-	busA, busB := NewBus(a.Client(), channel), NewBus(b.Client(), channel)
+	busA, busB := pubsub.New(a.Client(), channel), pubsub.New(b.Client(), channel)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chA, err := busA.Subscribe(sctx)
@@ -139,7 +133,7 @@ func TestUnavailable(t *testing.T) {
 			return err
 		}},
 		{"Aircraft", func() error { _, err := s.Aircraft(ctx, "abc123"); return err }},
-		{"Publish", func() error { return NewBus(client, "c").Publish(ctx, store.Event{Kind: store.EventPlans}) }},
+		{"Publish", func() error { return pubsub.New(client, "c").Publish(ctx, store.Event{Kind: store.EventPlans}) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,6 +16,8 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // addReportScript stores one report unless its id is stored in its
@@ -68,12 +70,12 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		}
 		days[day], months[month] = true, true
 		keys := make([]string, 0, 2+2*len(s.cfg.ReportRes))
-		keys = append(keys, s.k.reports(month), s.k.reportDay(day))
+		keys = append(keys, s.k.Reports(month), s.k.ReportDay(day))
 		args := make([]any, 0, 5+len(s.cfg.ReportRes))
 		args = append(args, r.ID, b, r.Time.UnixMicro(), r.Count, query.Source(r.Source))
 		for _, res := range s.cfg.ReportRes {
-			keys = append(keys, s.k.agg(res, day), s.k.monthAgg(res, month))
-			args = append(args, cellName(geo.Cell(r.Lat, r.Lon, res)))
+			keys = append(keys, s.k.Agg(res, day), s.k.MonthAgg(res, month))
+			args = append(args, keyspace.CellName(geo.Cell(r.Lat, r.Lon, res)))
 		}
 		calls = append(calls, call{keys: keys, args: args})
 	}
@@ -86,7 +88,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 	for _, set := range []struct {
 		key string
 		m   map[int64]bool
-	}{{s.k.days(), days}, {s.k.months(), months}} {
+	}{{s.k.Days(), days}, {s.k.Months(), months}} {
 		zs := make([]goredis.Z, 0, len(set.m))
 		for d := range set.m {
 			zs = append(zs, goredis.Z{Score: float64(d), Member: d})
@@ -94,7 +96,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		pipe.ZAdd(ctx, set.key, zs...)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
+		return 0, rediserr.Wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
 	err = s.runScript(ctx, addReportScript, calls)
 	added := 0
@@ -107,7 +109,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		}
 	}
 	if err != nil {
-		return added, wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
+		return added, rediserr.Wrap(ctx, "add reports", strconv.Itoa(len(reports)), err)
 	}
 	return added, nil
 }
@@ -120,11 +122,11 @@ func (s *Store) claimReports(ctx context.Context, reports []flight.Report) ([]st
 	gets := make([]*goredis.StringCmd, len(reports))
 	for i := range reports {
 		m := query.MonthName(query.Month(query.Day(reports[i].Time.UTC())))
-		pipe.HSetNX(ctx, s.k.reportIDs(), reports[i].ID, m)
-		gets[i] = pipe.HGet(ctx, s.k.reportIDs(), reports[i].ID)
+		pipe.HSetNX(ctx, s.k.ReportIDs(), reports[i].ID, m)
+		gets[i] = pipe.HGet(ctx, s.k.ReportIDs(), reports[i].ID)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "add reports", "claim ids", err)
+		return nil, rediserr.Wrap(ctx, "add reports", "claim ids", err)
 	}
 	out := make([]string, len(reports))
 	for i, g := range gets {
@@ -135,7 +137,7 @@ func (s *Store) claimReports(ctx context.Context, reports []flight.Report) ([]st
 
 // storedDays returns the stored days within [first, last], ascending.
 func (s *Store) storedDays(ctx context.Context, first, last int64) ([]int64, error) {
-	vals, err := s.client.ZRangeByScore(ctx, s.k.days(), scoreRange(first, last)).Result()
+	vals, err := s.client.ZRangeByScore(ctx, s.k.Days(), scoreRange(first, last)).Result()
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +186,7 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 	}
 	days, err := s.storedDays(ctx, first, last)
 	if err != nil {
-		return nil, wrap(ctx, "reports", "days", err)
+		return nil, rediserr.Wrap(ctx, "reports", "days", err)
 	}
 	by := &goredis.ZRangeBy{Min: "-inf", Max: "+inf"}
 	if !q.Since.IsZero() {
@@ -196,18 +198,18 @@ func (s *Store) Reports(ctx context.Context, q store.ReportQuery) ([]flight.Repo
 	pipe := s.client.Pipeline()
 	lists := make([]*goredis.StringSliceCmd, len(days))
 	for i, d := range days {
-		lists[i] = pipe.ZRangeByScore(ctx, s.k.reportDay(d), by)
+		lists[i] = pipe.ZRangeByScore(ctx, s.k.ReportDay(d), by)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "reports", "index", err)
+		return nil, rediserr.Wrap(ctx, "reports", "index", err)
 	}
 	for di, l := range lists {
 		ids := l.Val()
 		var day []flight.Report
 		for i := 0; i < len(ids); i += chunk {
-			vals, err := s.client.HMGet(ctx, s.k.reports(query.Month(days[di])), ids[i:min(i+chunk, len(ids))]...).Result()
+			vals, err := s.client.HMGet(ctx, s.k.Reports(query.Month(days[di])), ids[i:min(i+chunk, len(ids))]...).Result()
 			if err != nil {
-				return nil, wrap(ctx, "reports", "records", err)
+				return nil, rediserr.Wrap(ctx, "reports", "records", err)
 			}
 			for _, v := range vals {
 				str, ok := v.(string)
@@ -261,7 +263,7 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 		monthTables[i] = pipe.HGetAll(ctx, k)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "cells", strconv.Itoa(q.Res), err)
+		return nil, rediserr.Wrap(ctx, "cells", strconv.Itoa(q.Res), err)
 	}
 	n := 0
 	for _, t := range monthTables {
@@ -271,7 +273,7 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 	filter := query.CellFilter{BBox: q.BBox, Centers: &s.centers}
 	for _, t := range monthTables {
 		for field, v := range t.Val() {
-			cell := parseCell(field)
+			cell := keyspace.ParseCell(field)
 			if cell == 0 {
 				continue
 			}
@@ -283,7 +285,7 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 	for _, t := range dayTables {
 		for field, v := range t.Val() {
 			name, rest, _ := strings.Cut(field, ":")
-			cell := parseCell(name)
+			cell := keyspace.ParseCell(name)
 			if cell == 0 {
 				continue
 			}
@@ -316,15 +318,15 @@ func (s *Store) cellKeys(ctx context.Context, res int, span query.Span) (dayKeys
 	var lists []*goredis.StringSliceCmd
 	for _, r := range [][2]int64{{span.HeadFirst, span.HeadLast}, {span.TailFirst, span.TailLast}} {
 		if r[0] <= r[1] {
-			lists = append(lists, pipe.ZRangeByScore(ctx, s.k.days(), scoreRange(r[0], r[1])))
+			lists = append(lists, pipe.ZRangeByScore(ctx, s.k.Days(), scoreRange(r[0], r[1])))
 		}
 	}
 	var months *goredis.StringSliceCmd
 	if span.HasMonths() {
-		months = pipe.ZRangeByScore(ctx, s.k.months(), scoreRange(span.FirstMonth, span.LastMonth))
+		months = pipe.ZRangeByScore(ctx, s.k.Months(), scoreRange(span.FirstMonth, span.LastMonth))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, nil, wrap(ctx, "cells", "buckets", err)
+		return nil, nil, rediserr.Wrap(ctx, "cells", "buckets", err)
 	}
 	for _, l := range lists {
 		days, err := parseBuckets(l.Val())
@@ -332,7 +334,7 @@ func (s *Store) cellKeys(ctx context.Context, res int, span query.Span) (dayKeys
 			return nil, nil, fmt.Errorf("redis: cells: %w", err)
 		}
 		for _, d := range days {
-			dayKeys = append(dayKeys, s.k.agg(res, d))
+			dayKeys = append(dayKeys, s.k.Agg(res, d))
 		}
 	}
 	if months != nil {
@@ -341,7 +343,7 @@ func (s *Store) cellKeys(ctx context.Context, res int, span query.Span) (dayKeys
 			return nil, nil, fmt.Errorf("redis: cells: %w", err)
 		}
 		for _, m := range ms {
-			monthKeys = append(monthKeys, s.k.monthAgg(res, m))
+			monthKeys = append(monthKeys, s.k.MonthAgg(res, m))
 		}
 	}
 	return dayKeys, monthKeys, nil

@@ -12,6 +12,8 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/legline"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // expirePage is how many keys or records one retention round trip handles.
@@ -61,7 +63,7 @@ func (s *Store) sumOverKeys(ctx context.Context, pattern, op, subject string, pe
 			cmds[i] = cmd(pipe, k)
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
-			return wrap(ctx, op, subject, err)
+			return rediserr.Wrap(ctx, op, subject, err)
 		}
 		for _, c := range cmds {
 			total += int(c.Val()) / per
@@ -69,14 +71,14 @@ func (s *Store) sumOverKeys(ctx context.Context, pattern, op, subject string, pe
 		return nil
 	})
 	if err != nil {
-		return total, wrap(ctx, "scan", pattern, err)
+		return total, rediserr.Wrap(ctx, "scan", pattern, err)
 	}
 	return total, nil
 }
 
 func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
 	max := "(" + strconv.FormatInt(cut.UnixMicro(), 10)
-	return s.sumOverKeys(ctx, s.k.trackPattern(), "expire tracks", "", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
+	return s.sumOverKeys(ctx, s.k.TrackPattern(), "expire tracks", "", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
 		return pipe.ZRemRangeByScore(ctx, k, "-inf", max)
 	})
 }
@@ -85,9 +87,9 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 	by := &goredis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(cut.UnixMicro(), 10), Count: expirePage}
 	removed := 0
 	for {
-		ids, err := s.client.ZRangeByScore(ctx, s.k.legTimes(), by).Result()
+		ids, err := s.client.ZRangeByScore(ctx, s.k.LegTimes(), by).Result()
 		if err != nil {
-			return removed, wrap(ctx, "expire legs", "index", err)
+			return removed, rediserr.Wrap(ctx, "expire legs", "index", err)
 		}
 		if len(ids) == 0 {
 			return removed, nil
@@ -98,18 +100,18 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 		lines := s.client.Pipeline()
 		for i, id := range ids {
 			members[i] = id
-			lines.Unlink(ctx, s.k.legLine(id))
-			lines.Unlink(ctx, s.k.legSources(id))
+			lines.Unlink(ctx, s.k.LegLine(id))
+			lines.Unlink(ctx, s.k.LegSources(id))
 		}
 		if _, err := lines.Exec(ctx); err != nil {
-			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
+			return removed, rediserr.Wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
 		}
 		pipe := s.client.TxPipeline()
-		pipe.HDel(ctx, s.k.legs(), ids...)
-		pipe.ZRem(ctx, s.k.legTimes(), members...)
-		pipe.HDel(ctx, s.k.legStatKeys(), ids...)
+		pipe.HDel(ctx, s.k.Legs(), ids...)
+		pipe.ZRem(ctx, s.k.LegTimes(), members...)
+		pipe.HDel(ctx, s.k.LegStatKeys(), ids...)
 		if _, err := pipe.Exec(ctx); err != nil {
-			return removed, wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
+			return removed, rediserr.Wrap(ctx, "expire legs", strconv.Itoa(len(ids)), err)
 		}
 		s.sent.mu.Lock()
 		for _, id := range ids {
@@ -126,9 +128,9 @@ func (s *Store) expireAlerts(ctx context.Context, cut time.Time) (int, error) {
 	start := "-"
 	removed := 0
 	for {
-		msgs, err := s.client.XRangeN(ctx, s.k.alerts(), start, "+", expirePage).Result()
+		msgs, err := s.client.XRangeN(ctx, s.k.Alerts(), start, "+", expirePage).Result()
 		if err != nil {
-			return removed, wrap(ctx, "expire alerts", "", err)
+			return removed, rediserr.Wrap(ctx, "expire alerts", "", err)
 		}
 		keepFrom := ""
 		n := 0
@@ -146,8 +148,8 @@ func (s *Store) expireAlerts(ctx context.Context, cut time.Time) (int, error) {
 			if minID == "" {
 				minID = nextID(msgs[len(msgs)-1].ID)
 			}
-			if err := s.client.XTrimMinID(ctx, s.k.alerts(), minID).Err(); err != nil {
-				return removed, wrap(ctx, "expire alerts", "", err)
+			if err := s.client.XTrimMinID(ctx, s.k.Alerts(), minID).Err(); err != nil {
+				return removed, rediserr.Wrap(ctx, "expire alerts", "", err)
 			}
 			removed += n
 		}
@@ -176,10 +178,10 @@ func nextID(id string) string {
 func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 	keepMonth := query.Month(query.Day(cut))
 	firstKept, _ := query.MonthDays(keepMonth)
-	days, err := s.client.ZRangeByScore(ctx, s.k.days(), &goredis.ZRangeBy{Min: "-inf",
+	days, err := s.client.ZRangeByScore(ctx, s.k.Days(), &goredis.ZRangeBy{Min: "-inf",
 		Max: "(" + strconv.FormatInt(firstKept, 10)}).Result()
 	if err != nil {
-		return 0, wrap(ctx, "expire reports", "days", err)
+		return 0, rediserr.Wrap(ctx, "expire reports", "days", err)
 	}
 	removed := 0
 	for _, ds := range days {
@@ -187,54 +189,54 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 		if err != nil {
 			continue
 		}
-		ids, err := s.client.ZRange(ctx, s.k.reportDay(d), 0, -1).Result()
+		ids, err := s.client.ZRange(ctx, s.k.ReportDay(d), 0, -1).Result()
 		if err != nil {
-			return removed, wrap(ctx, "expire reports", ds, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 		}
 		// The day's keys share its month's slot; the day leaves the list
 		// after them, so that a failure is retried on the next run.
 		pipe := s.client.TxPipeline()
 		for lo := 0; lo < len(ids); lo += expirePage {
-			pipe.HDel(ctx, s.k.reports(query.Month(d)), ids[lo:min(lo+expirePage, len(ids))]...)
+			pipe.HDel(ctx, s.k.Reports(query.Month(d)), ids[lo:min(lo+expirePage, len(ids))]...)
 		}
-		dels := []string{s.k.reportDay(d)}
+		dels := []string{s.k.ReportDay(d)}
 		for _, res := range s.cfg.ReportRes {
-			dels = append(dels, s.k.agg(res, d))
+			dels = append(dels, s.k.Agg(res, d))
 		}
 		pipe.Del(ctx, dels...)
 		if _, err := pipe.Exec(ctx); err != nil {
-			return removed, wrap(ctx, "expire reports", ds, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 		}
 		// then the ids' claims, so that an expired id may be stored again
 		for lo := 0; lo < len(ids); lo += expirePage {
-			if err := s.client.HDel(ctx, s.k.reportIDs(), ids[lo:min(lo+expirePage, len(ids))]...).Err(); err != nil {
-				return removed, wrap(ctx, "expire reports", ds, err)
+			if err := s.client.HDel(ctx, s.k.ReportIDs(), ids[lo:min(lo+expirePage, len(ids))]...).Err(); err != nil {
+				return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 			}
 		}
-		if err := s.client.ZRem(ctx, s.k.days(), ds).Err(); err != nil {
-			return removed, wrap(ctx, "expire reports", ds, err)
+		if err := s.client.ZRem(ctx, s.k.Days(), ds).Err(); err != nil {
+			return removed, rediserr.Wrap(ctx, "expire reports", ds, err)
 		}
 		removed += len(ids)
 	}
-	months, err := s.client.ZRangeByScore(ctx, s.k.months(), &goredis.ZRangeBy{Min: "-inf",
+	months, err := s.client.ZRangeByScore(ctx, s.k.Months(), &goredis.ZRangeBy{Min: "-inf",
 		Max: "(" + strconv.FormatInt(keepMonth, 10)}).Result()
 	if err != nil {
-		return removed, wrap(ctx, "expire reports", "months", err)
+		return removed, rediserr.Wrap(ctx, "expire reports", "months", err)
 	}
 	for _, ms := range months {
 		m, err := strconv.ParseInt(ms, 10, 64)
 		if err != nil {
 			continue
 		}
-		dels := []string{s.k.reports(m)}
+		dels := []string{s.k.Reports(m)}
 		for _, res := range s.cfg.ReportRes {
-			dels = append(dels, s.k.monthAgg(res, m))
+			dels = append(dels, s.k.MonthAgg(res, m))
 		}
 		if err := s.client.Del(ctx, dels...).Err(); err != nil {
-			return removed, wrap(ctx, "expire reports", ms, err)
+			return removed, rediserr.Wrap(ctx, "expire reports", ms, err)
 		}
-		if err := s.client.ZRem(ctx, s.k.months(), ms).Err(); err != nil {
-			return removed, wrap(ctx, "expire reports", ms, err)
+		if err := s.client.ZRem(ctx, s.k.Months(), ms).Err(); err != nil {
+			return removed, rediserr.Wrap(ctx, "expire reports", ms, err)
 		}
 	}
 	return removed, nil
@@ -245,25 +247,25 @@ func (s *Store) expireReports(ctx context.Context, cut time.Time) (int, error) {
 // their keys, so call it every minute or so, not per request).
 func (s *Store) Held(ctx context.Context) (store.Held, error) {
 	var h store.Held
-	months, err := s.client.ZRange(ctx, s.k.months(), 0, -1).Result()
+	months, err := s.client.ZRange(ctx, s.k.Months(), 0, -1).Result()
 	if err != nil {
-		return h, wrap(ctx, "held", "months", err)
+		return h, rediserr.Wrap(ctx, "held", "months", err)
 	}
 	pipe := s.client.Pipeline()
-	ac := make([]*goredis.IntCmd, Partitions)
+	ac := make([]*goredis.IntCmd, keyspace.Partitions)
 	for p := range ac {
-		ac[p] = pipe.HLen(ctx, s.k.aircraft(p))
+		ac[p] = pipe.HLen(ctx, s.k.Aircraft(p))
 	}
-	legs := pipe.HLen(ctx, s.k.legs())
-	alerts := pipe.XLen(ctx, s.k.alerts())
+	legs := pipe.HLen(ctx, s.k.Legs())
+	alerts := pipe.XLen(ctx, s.k.Alerts())
 	reps := make([]*goredis.IntCmd, 0, len(months))
 	for _, ms := range months {
 		if m, err := strconv.ParseInt(ms, 10, 64); err == nil {
-			reps = append(reps, pipe.HLen(ctx, s.k.reports(m)))
+			reps = append(reps, pipe.HLen(ctx, s.k.Reports(m)))
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return h, wrap(ctx, "held", "", err)
+		return h, rediserr.Wrap(ctx, "held", "", err)
 	}
 	for _, c := range ac {
 		h.Aircraft += int(c.Val())
@@ -272,13 +274,13 @@ func (s *Store) Held(ctx context.Context) (store.Held, error) {
 		h.Reports += int(c.Val())
 	}
 	h.Legs, h.Alerts = int(legs.Val()), int(alerts.Val())
-	h.TrackPoints, err = s.sumOverKeys(ctx, s.k.trackPattern(), "held", "tracks", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
+	h.TrackPoints, err = s.sumOverKeys(ctx, s.k.TrackPattern(), "held", "tracks", 1, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
 		return pipe.ZCard(ctx, k)
 	})
 	if err != nil {
 		return h, err
 	}
-	h.LegPoints, err = s.sumOverKeys(ctx, s.k.legLinePattern(), "held", "leg lines", legline.Size, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
+	h.LegPoints, err = s.sumOverKeys(ctx, s.k.LegLinePattern(), "held", "leg lines", legline.Size, func(pipe goredis.Pipeliner, k string) *goredis.IntCmd {
 		return pipe.StrLen(ctx, k)
 	})
 	return h, err

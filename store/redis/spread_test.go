@@ -59,7 +59,7 @@ func testSpread(t *testing.T, c *testCluster) {
 	counts := map[string]int{}
 	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
 		n := 0
-		for _, pattern := range s.k.patterns() {
+		for _, pattern := range s.k.Patterns() {
 			var cursor uint64
 			for {
 				found, next, err := node.Scan(ctx, cursor, pattern, 1000).Result()

@@ -13,6 +13,7 @@ import (
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // countLegsScript moves each leg's count to its new key: the counters of
@@ -41,7 +42,7 @@ const maxSentKeys = 200000
 // it. A caller whose pipeline fails calls forgetSent.
 func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs []flight.Leg) {
 	keyer := s.cfg.Keyer
-	args := []any{s.k.statDayPrefix()}
+	args := []any{s.k.StatDayPrefix()}
 	s.sent.mu.Lock()
 	if s.sent.m == nil || len(s.sent.m) > maxSentKeys {
 		s.sent.m = make(map[string]string)
@@ -62,7 +63,7 @@ func (s *Store) queueCountLegs(ctx context.Context, pipe goredis.Pipeliner, legs
 	if len(args) == 1 {
 		return
 	}
-	countLegsScript.Eval(ctx, pipe, []string{s.k.legStatKeys(), s.k.statDays()}, args...)
+	countLegsScript.Eval(ctx, pipe, []string{s.k.LegStatKeys(), s.k.StatDays()}, args...)
 }
 
 // forgetSent makes the next write send every leg's stats key again: the
@@ -87,9 +88,9 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 	if !q.Until.IsZero() {
 		rng.Max = strconv.FormatInt(stats.Day(q.Until.Add(-1)), 10)
 	}
-	days, err := s.client.ZRangeByScore(ctx, s.k.statDays(), rng).Result()
+	days, err := s.client.ZRangeByScore(ctx, s.k.StatDays(), rng).Result()
 	if err != nil {
-		return nil, wrap(ctx, "stats", "days", err)
+		return nil, rediserr.Wrap(ctx, "stats", "days", err)
 	}
 	out := make([]stats.DayCount, 0)
 	if len(days) == 0 {
@@ -104,10 +105,10 @@ func (s *Store) Stats(ctx context.Context, q store.StatsQuery) ([]stats.DayCount
 			return nil, fmt.Errorf("redis: stats: day %q: %w", d, codec.ErrCorrupt)
 		}
 		nums[i] = n
-		cmds[i] = pipe.HGetAll(ctx, s.k.statDay(by, n))
+		cmds[i] = pipe.HGetAll(ctx, s.k.StatDay(by, n))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, wrap(ctx, "stats", q.By, err)
+		return nil, rediserr.Wrap(ctx, "stats", q.By, err)
 	}
 	for i, c := range cmds {
 		for g, v := range c.Val() {

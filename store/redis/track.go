@@ -9,6 +9,7 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // AppendTrack adds points to each aircraft's track, a sorted set of binary
@@ -33,7 +34,7 @@ func (s *Store) queueTrack(ctx context.Context, pipe goredis.Pipeliner, points [
 		byHex[p.Hex] = append(byHex[p.Hex], goredis.Z{Score: float64(p.Time.UnixMicro()), Member: buf[start:len(buf):len(buf)]})
 	}
 	for hex, zs := range byHex {
-		key := s.k.track(hex)
+		key := s.k.Track(hex)
 		pipe.ZAdd(ctx, key, zs...)
 		pipe.ZRemRangeByRank(ctx, key, 0, int64(-s.cfg.TrackLen-1))
 	}
@@ -48,15 +49,15 @@ func (s *Store) Track(ctx context.Context, hex string, since, until time.Time) (
 	if !until.IsZero() {
 		by.Max = strconv.FormatInt(until.UnixMicro(), 10)
 	}
-	vals, err := s.client.ZRangeByScore(ctx, s.k.track(hex), by).Result()
+	vals, err := s.client.ZRangeByScore(ctx, s.k.Track(hex), by).Result()
 	if err != nil {
-		return nil, wrap(ctx, "track", hex, err)
+		return nil, rediserr.Wrap(ctx, "track", hex, err)
 	}
 	out := make([]flight.TrackPoint, 0, len(vals))
 	for _, v := range vals {
 		var p flight.TrackPoint
 		if err := codec.DecodePoint([]byte(v), hex, &p); err != nil {
-			return nil, wrap(ctx, "track", hex, err)
+			return nil, rediserr.Wrap(ctx, "track", hex, err)
 		}
 		if (!since.IsZero() && p.Time.Before(since)) || (!until.IsZero() && p.Time.After(until)) {
 			continue

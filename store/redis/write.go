@@ -11,6 +11,7 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 // Write stores the batch after one read of the cells its aircraft are
@@ -36,7 +37,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 		pipe := s.client.Pipeline()
 		reads := s.queueCellReads(ctx, pipe, b.Aircraft, groups)
 		if _, err := pipe.Exec(ctx); err != nil {
-			return nil, wrap(ctx, "write", subject, err)
+			return nil, rediserr.Wrap(ctx, "write", subject, err)
 		}
 		cur = reads.cells()
 	}
@@ -55,7 +56,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 	s.queueLegLines(ctx, pipe, b.LegLines)
 	if s.cluster {
 		if err := s.execSteps(ctx, pipe, names); err != nil {
-			return nil, wrap(ctx, "write", subject, err)
+			return nil, rediserr.Wrap(ctx, "write", subject, err)
 		}
 		pipe = s.client.TxPipeline()
 	} else {
@@ -75,7 +76,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 			return nil, fmt.Errorf("redis: write alert %s: %w", c.Key, err)
 		}
 		cmds[i] = addAlertScript.Eval(ctx, pipe,
-			[]string{s.k.alertKeys(), s.k.alerts(), s.k.alertSeq()},
+			[]string{s.k.AlertKeys(), s.k.Alerts(), s.k.AlertSeq()},
 			c.Key, body, s.cfg.AlertLen, s.cfg.AlertLen*query.AlertKeys)
 	}
 	if pipe.Len() > 0 {
@@ -83,7 +84,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 			if len(b.Legs) > 0 {
 				s.forgetSent()
 			}
-			return nil, wrap(ctx, "write", subject, err)
+			return nil, rediserr.Wrap(ctx, "write", subject, err)
 		}
 	}
 	var added []flight.Alert
@@ -93,7 +94,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) ([]flight.Alert, erro
 			continue
 		}
 		if err != nil {
-			return nil, wrap(ctx, "write alert", b.Alerts[i].Key, err)
+			return nil, rediserr.Wrap(ctx, "write alert", b.Alerts[i].Key, err)
 		}
 		a := b.Alerts[i]
 		if a.ID == "" {
@@ -127,7 +128,7 @@ func (s *Store) execSteps(ctx context.Context, pipe goredis.Pipeliner, names map
 func (s *Store) queueKeyedTrack(ctx context.Context, pipe goredis.Pipeliner, points []flight.TrackPoint) {
 	for i := range points {
 		t := strconv.FormatInt(points[i].Time.UnixMicro(), 10)
-		pipe.ZRemRangeByScore(ctx, s.k.track(points[i].Hex), t, t)
+		pipe.ZRemRangeByScore(ctx, s.k.Track(points[i].Hex), t, t)
 	}
 	s.queueTrack(ctx, pipe, points)
 }

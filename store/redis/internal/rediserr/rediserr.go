@@ -1,4 +1,4 @@
-package redis
+package rediserr
 
 import (
 	"context"
@@ -14,11 +14,11 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 )
 
-// wrap names the operation and subject of err, and maps it to the store's
+// Wrap names the operation and subject of err, and maps it to the store's
 // sentinels: redis.Nil becomes store.ErrNotFound; a connection failure,
 // or a deadline passed waiting for Redis, wraps store.ErrUnavailable.
 // Errors after ctx was cancelled are only named.
-func wrap(ctx context.Context, op, subject string, err error) error {
+func Wrap(ctx context.Context, op, subject string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -32,15 +32,15 @@ func wrap(ctx context.Context, op, subject string, err error) error {
 	case errors.Is(ctx.Err(), context.Canceled):
 		// The caller gave up; Redis may be fine.
 		return fmt.Errorf("%s: %w", name, err)
-	case unavailable(err):
+	case Unavailable(err):
 		return fmt.Errorf("%s: %w: %w", name, store.ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// unavailable reports whether err means Redis cannot be reached or cannot
+// Unavailable reports whether err means Redis cannot be reached or cannot
 // serve now, so that a retry later may succeed.
-func unavailable(err error) bool {
+func Unavailable(err error) bool {
 	var ne net.Error
 	switch {
 	case errors.As(err, &ne),

@@ -1,4 +1,4 @@
-package redis
+package migrate
 
 import (
 	"context"
@@ -10,12 +10,13 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/query"
+	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
-// Migration counts what Migrate found and did.
-type Migration struct {
+// Result counts what Run found and did.
+type Result struct {
 	// Found counts the old keys found, by family: "ac", "acell", "seen",
 	// "rep", "cell", "trk", "rday", "agg", "magg", "lline", "lsrc".
 	Found map[string]int
@@ -32,46 +33,52 @@ type Migration struct {
 	Kept []string
 }
 
-// migratePage is how many keys, fields or members Migrate reads per round
+// migrator moves the keys of one prefix.
+type migrator struct {
+	client goredis.UniversalClient
+	k      keyspace.Keys
+}
+
+// migratePage is how many keys, fields or members Run reads per round
 // trip.
 const migratePage = 500
 
-// Migrate moves the keys of prefix written by the single-tag layout (all
-// keys under "{prefix}", one slot) to the spread layout keys.go
+// Run moves the keys of prefix written by the single-tag layout (all
+// keys under "{prefix}", one slot) to the spread layout internal/keyspace
 // describes, on a single Redis or a cluster. Each old key is copied, then
-// deleted, so that Migrate is idempotent and resumable: run again, it
+// deleted, so that Run is idempotent and resumable: run again, it
 // carries on with the keys left. It never overwrites what the new layout
 // holds: hash fields and sorted set members already there are kept (they
 // are newer), sets and sorted sets are merged, and an aggregate or leg
 // line that exists with other content leaves its old key in place, listed
 // in Kept. Run it with the instances of the prefix stopped. With dryRun
 // it only reads and counts.
-func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string, dryRun bool) (Migration, error) {
-	s := NewWithClient(client, prefix, store.Config{})
-	m := Migration{Found: map[string]int{}}
+func Run(ctx context.Context, client goredis.UniversalClient, prefix string, dryRun bool) (Result, error) {
+	mg := &migrator{client: client, k: keyspace.New(prefix)}
+	m := Result{Found: map[string]int{}}
 	var node goredis.Cmdable = client
 	if cc, ok := client.(*goredis.ClusterClient); ok {
-		n, err := cc.MasterForKey(ctx, s.k.tag)
+		n, err := cc.MasterForKey(ctx, mg.k.Tag())
 		if err != nil {
-			return m, wrap(ctx, "migrate", s.k.tag, err)
+			return m, rediserr.Wrap(ctx, "migrate", mg.k.Tag(), err)
 		}
 		node = n
 	}
 	var cursor uint64
 	for {
-		found, next, err := node.Scan(ctx, cursor, s.k.oldPattern(), migratePage).Result()
+		found, next, err := node.Scan(ctx, cursor, mg.k.OldPattern(), migratePage).Result()
 		if err != nil {
-			return m, wrap(ctx, "migrate", "scan", err)
+			return m, rediserr.Wrap(ctx, "migrate", "scan", err)
 		}
 		for _, key := range found {
-			family, subject, ok := s.k.oldFamily(key)
+			family, subject, ok := mg.k.OldFamily(key)
 			if !ok {
 				continue
 			}
 			m.Found[family]++
-			moved, err := s.migrateKey(ctx, &m, key, family, subject, dryRun)
+			moved, err := mg.migrateKey(ctx, &m, key, family, subject, dryRun)
 			if err != nil {
-				return m, wrap(ctx, "migrate", key, err)
+				return m, rediserr.Wrap(ctx, "migrate", key, err)
 			}
 			if !moved {
 				m.Kept = append(m.Kept, key)
@@ -80,7 +87,7 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 			m.Moved++
 			if !dryRun {
 				if err := client.Del(ctx, key).Err(); err != nil {
-					return m, wrap(ctx, "migrate", key, err)
+					return m, rediserr.Wrap(ctx, "migrate", key, err)
 				}
 			}
 		}
@@ -93,12 +100,12 @@ func Migrate(ctx context.Context, client goredis.UniversalClient, prefix string,
 
 // migrateKey copies one old key to the new layout and reports whether it
 // may be deleted.
-func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subject string, dryRun bool) (bool, error) {
+func (mg *migrator) migrateKey(ctx context.Context, m *Result, key, family, subject string, dryRun bool) (bool, error) {
 	switch family {
 	case "ac":
-		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.aircraft(partition(hex)), true })
+		return mg.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return mg.k.Aircraft(keyspace.Partition(hex)), true })
 	case "acell":
-		return s.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return s.k.aircraftCell(partition(hex)), true })
+		return mg.splitHash(ctx, m, key, dryRun, func(hex, _ string) (string, bool) { return mg.k.AircraftCell(keyspace.Partition(hex)), true })
 	case "rep":
 		month := func(v string) (int64, bool) {
 			var r struct {
@@ -109,35 +116,35 @@ func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subje
 			}
 			return query.Month(query.Day(r.Time)), true
 		}
-		ok, err := s.splitHash(ctx, m, key, dryRun, func(_, v string) (string, bool) {
+		ok, err := mg.splitHash(ctx, m, key, dryRun, func(_, v string) (string, bool) {
 			mo, ok := month(v)
-			return s.k.reports(mo), ok
+			return mg.k.Reports(mo), ok
 		})
 		if err != nil || dryRun {
 			return ok, err
 		}
-		// and each id's claim on its month, as AddReports writes it
-		return ok, s.claimMigrated(ctx, key, month)
+		// and each id's claim on its month, as the store's AddReports writes it
+		return ok, mg.claimMigrated(ctx, key, month)
 	case "seen":
-		return s.mergeZSet(ctx, m, key, dryRun, true, func(hex string) string { return s.k.seen(partition(hex)) })
+		return mg.mergeZSet(ctx, m, key, dryRun, true, func(hex string) string { return mg.k.Seen(keyspace.Partition(hex)) })
 	case "trk":
-		return s.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return s.k.track(subject) })
+		return mg.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return mg.k.Track(subject) })
 	case "rday":
 		d, ok := parseDay(subject)
 		if !ok {
 			return false, nil
 		}
-		return s.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return s.k.reportDay(d) })
+		return mg.mergeZSet(ctx, m, key, dryRun, false, func(string) string { return mg.k.ReportDay(d) })
 	case "cell":
-		c := parseCell(subject)
+		c := keyspace.ParseCell(subject)
 		if c == 0 {
 			return false, nil
 		}
-		return s.mergeSet(ctx, m, key, s.k.cell(c), dryRun)
+		return mg.mergeSet(ctx, m, key, mg.k.Cell(c), dryRun)
 	case "lsrc":
-		return s.splitHash(ctx, m, key, dryRun, func(string, string) (string, bool) { return s.k.legSources(subject), true })
+		return mg.splitHash(ctx, m, key, dryRun, func(string, string) (string, bool) { return mg.k.LegSources(subject), true })
 	case "lline":
-		return s.restore(ctx, m, key, s.k.legLine(subject), dryRun)
+		return mg.restore(ctx, m, key, mg.k.LegLine(subject), dryRun)
 	case "agg", "magg":
 		res, bucket, _ := strings.Cut(subject, ":")
 		r, err := strconv.Atoi(res)
@@ -149,13 +156,13 @@ func (s *Store) migrateKey(ctx context.Context, m *Migration, key, family, subje
 			if !ok {
 				return false, nil
 			}
-			return s.restore(ctx, m, key, s.k.agg(r, d), dryRun)
+			return mg.restore(ctx, m, key, mg.k.Agg(r, d), dryRun)
 		}
 		t, err := time.Parse("200601", bucket)
 		if err != nil {
 			return false, nil
 		}
-		return s.restore(ctx, m, key, s.k.monthAgg(r, query.Month(query.Day(t))), dryRun)
+		return mg.restore(ctx, m, key, mg.k.MonthAgg(r, query.Month(query.Day(t))), dryRun)
 	}
 	return false, fmt.Errorf("unknown family %q", family)
 }
@@ -171,15 +178,15 @@ func parseDay(name string) (int64, bool) {
 
 // splitHash copies the fields of hash key to the hashes dest names, each
 // only where the field is not set. A field dest refuses keeps the old key.
-func (s *Store) splitHash(ctx context.Context, m *Migration, key string, dryRun bool, dest func(field, value string) (string, bool)) (bool, error) {
+func (mg *migrator) splitHash(ctx context.Context, m *Result, key string, dryRun bool, dest func(field, value string) (string, bool)) (bool, error) {
 	all := true
 	var cursor uint64
 	for {
-		kv, next, err := s.client.HScan(ctx, key, cursor, "*", migratePage).Result()
+		kv, next, err := mg.client.HScan(ctx, key, cursor, "*", migratePage).Result()
 		if err != nil {
 			return false, err
 		}
-		pipe := s.client.Pipeline()
+		pipe := mg.client.Pipeline()
 		for i := 0; i+1 < len(kv); i += 2 {
 			to, ok := dest(kv[i], kv[i+1])
 			if !ok {
@@ -205,17 +212,17 @@ func (s *Store) splitHash(ctx context.Context, m *Migration, key string, dryRun 
 
 // claimMigrated claims the id of every report in the old report hash key
 // for its month (month reads it from the report's JSON).
-func (s *Store) claimMigrated(ctx context.Context, key string, month func(v string) (int64, bool)) error {
+func (mg *migrator) claimMigrated(ctx context.Context, key string, month func(v string) (int64, bool)) error {
 	var cursor uint64
 	for {
-		kv, next, err := s.client.HScan(ctx, key, cursor, "*", migratePage).Result()
+		kv, next, err := mg.client.HScan(ctx, key, cursor, "*", migratePage).Result()
 		if err != nil {
 			return err
 		}
-		pipe := s.client.Pipeline()
+		pipe := mg.client.Pipeline()
 		for i := 0; i+1 < len(kv); i += 2 {
 			if mo, ok := month(kv[i+1]); ok {
-				pipe.HSetNX(ctx, s.k.reportIDs(), kv[i], query.MonthName(mo))
+				pipe.HSetNX(ctx, mg.k.ReportIDs(), kv[i], query.MonthName(mo))
 			}
 		}
 		if pipe.Len() > 0 {
@@ -232,10 +239,10 @@ func (s *Store) claimMigrated(ctx context.Context, key string, month func(v stri
 
 // mergeZSet adds the members of sorted set key to those dest names;
 // with nx, members already there keep their score.
-func (s *Store) mergeZSet(ctx context.Context, m *Migration, key string, dryRun, nx bool, dest func(member string) string) (bool, error) {
+func (mg *migrator) mergeZSet(ctx context.Context, m *Result, key string, dryRun, nx bool, dest func(member string) string) (bool, error) {
 	var cursor uint64
 	for {
-		kv, next, err := s.client.ZScan(ctx, key, cursor, "*", migratePage).Result()
+		kv, next, err := mg.client.ZScan(ctx, key, cursor, "*", migratePage).Result()
 		if err != nil {
 			return false, err
 		}
@@ -250,7 +257,7 @@ func (s *Store) mergeZSet(ctx context.Context, m *Migration, key string, dryRun,
 			m.Fields++
 		}
 		if !dryRun && len(byKey) > 0 {
-			pipe := s.client.Pipeline()
+			pipe := mg.client.Pipeline()
 			for to, zs := range byKey {
 				if nx {
 					pipe.ZAddNX(ctx, to, zs...)
@@ -270,10 +277,10 @@ func (s *Store) mergeZSet(ctx context.Context, m *Migration, key string, dryRun,
 }
 
 // mergeSet adds the members of set key to set to.
-func (s *Store) mergeSet(ctx context.Context, m *Migration, key, to string, dryRun bool) (bool, error) {
+func (mg *migrator) mergeSet(ctx context.Context, m *Result, key, to string, dryRun bool) (bool, error) {
 	var cursor uint64
 	for {
-		members, next, err := s.client.SScan(ctx, key, cursor, "*", migratePage).Result()
+		members, next, err := mg.client.SScan(ctx, key, cursor, "*", migratePage).Result()
 		if err != nil {
 			return false, err
 		}
@@ -283,7 +290,7 @@ func (s *Store) mergeSet(ctx context.Context, m *Migration, key, to string, dryR
 			for i, v := range members {
 				args[i] = v
 			}
-			if err := s.client.SAdd(ctx, to, args...).Err(); err != nil {
+			if err := mg.client.SAdd(ctx, to, args...).Err(); err != nil {
 				return false, err
 			}
 		}
@@ -297,8 +304,8 @@ func (s *Store) mergeSet(ctx context.Context, m *Migration, key, to string, dryR
 // restore copies key whole to to (DUMP, RESTORE) when to does not exist;
 // when it does, the old key may go only if to holds the same content (a
 // copy an interrupted run made).
-func (s *Store) restore(ctx context.Context, m *Migration, key, to string, dryRun bool) (bool, error) {
-	dump, err := s.client.Dump(ctx, key).Result()
+func (mg *migrator) restore(ctx context.Context, m *Result, key, to string, dryRun bool) (bool, error) {
+	dump, err := mg.client.Dump(ctx, key).Result()
 	if err == goredis.Nil {
 		return true, nil // gone since the scan
 	}
@@ -306,7 +313,7 @@ func (s *Store) restore(ctx context.Context, m *Migration, key, to string, dryRu
 		return false, err
 	}
 	if dryRun {
-		n, err := s.client.Exists(ctx, to).Result()
+		n, err := mg.client.Exists(ctx, to).Result()
 		if err != nil {
 			return false, err
 		}
@@ -314,9 +321,9 @@ func (s *Store) restore(ctx context.Context, m *Migration, key, to string, dryRu
 			m.Fields++
 			return true, nil
 		}
-		return s.sameDump(ctx, dump, to)
+		return mg.sameDump(ctx, dump, to)
 	}
-	err = s.client.Restore(ctx, to, 0, dump).Err()
+	err = mg.client.Restore(ctx, to, 0, dump).Err()
 	if err == nil {
 		m.Fields++
 		return true, nil
@@ -324,12 +331,12 @@ func (s *Store) restore(ctx context.Context, m *Migration, key, to string, dryRu
 	if !strings.HasPrefix(err.Error(), "BUSYKEY") {
 		return false, err
 	}
-	return s.sameDump(ctx, dump, to)
+	return mg.sameDump(ctx, dump, to)
 }
 
 // sameDump reports whether key's DUMP is dump.
-func (s *Store) sameDump(ctx context.Context, dump, key string) (bool, error) {
-	other, err := s.client.Dump(ctx, key).Result()
+func (mg *migrator) sameDump(ctx context.Context, dump, key string) (bool, error) {
+	other, err := mg.client.Dump(ctx, key).Result()
 	if err == goredis.Nil {
 		return false, nil
 	}

@@ -1,4 +1,4 @@
-package redis
+package pubsub
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/internal/fanout"
 	"github.com/flightwatch/flightwatch/store/redis/internal/codec"
+	"github.com/flightwatch/flightwatch/store/redis/internal/rediserr"
 )
 
 var _ store.Bus = (*Bus)(nil)
@@ -30,9 +31,9 @@ type Bus struct {
 	log     *slog.Logger
 }
 
-// NewBus returns a bus on client's Redis using channel. Subscribers buffer
+// New returns a bus on client's Redis using channel. Subscribers buffer
 // fanout.DefaultSize (4096) events each.
-func NewBus(client goredis.UniversalClient, channel string) *Bus {
+func New(client goredis.UniversalClient, channel string) *Bus {
 	return &Bus{client: client, channel: channel, size: fanout.DefaultSize, log: slog.New(slog.DiscardHandler)}
 }
 
@@ -70,7 +71,7 @@ func (b *Bus) Publish(ctx context.Context, e store.Event) error {
 		*bp = msg
 		bufPool.Put(bp)
 	}
-	return wrap(ctx, "publish", string(e.Kind), err)
+	return rediserr.Wrap(ctx, "publish", string(e.Kind), err)
 }
 
 // Subscribe opens a subscription and returns once Redis has confirmed it,
@@ -101,7 +102,7 @@ func (b *Bus) subscribe(ctx context.Context, want map[store.EventKind]bool) (<-c
 	ps := b.client.Subscribe(ctx, b.channel)
 	if _, err := ps.Receive(ctx); err != nil {
 		ps.Close()
-		return nil, wrap(ctx, "subscribe", b.channel, err)
+		return nil, rediserr.Wrap(ctx, "subscribe", b.channel, err)
 	}
 	q := fanout.New(ctx, b.size)
 	go b.receive(ctx, ps, q, want)

@@ -1,4 +1,4 @@
-package redis
+package redisurl
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ type Options struct {
 	Cluster *goredis.ClusterOptions
 }
 
-// ParseURL reads a Redis URL. redis://, rediss:// and unix:// name one
+// Parse reads a Redis URL. redis://, rediss:// and unix:// name one
 // server and
 // are read by goredis.ParseURL (user, password, database, query options).
 // redis+cluster:// and rediss+cluster:// name a Redis Cluster by a
@@ -26,7 +26,7 @@ type Options struct {
 // when left out), with user and password in the URL and the query options
 // of goredis.ParseClusterURL; a cluster has no database, so the path must
 // be empty or "/0". Errors never show the password.
-func ParseURL(raw string) (Options, error) {
+func Parse(raw string) (Options, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		return Options{}, fmt.Errorf("redis url %s: no scheme (want redis://, rediss://, unix://, redis+cluster:// or rediss+cluster://)", redactURL(raw))

@@ -1,4 +1,4 @@
-package redis
+package keyspace
 
 import (
 	"fmt"
@@ -26,20 +26,20 @@ func TestKeyTags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			k := newKeys(tc.prefix)
-			p := partition("abc123")
+			k := New(tc.prefix)
+			p := Partition("abc123")
 			const cell = 0x83283ffffffffff // resolution 3
 			all := []struct {
 				key, tag string
 			}{
-				{k.aircraft(p), k.part(p)}, {k.aircraftCell(p), k.part(p)}, {k.seen(p), k.part(p)},
-				{k.track("abc123"), k.part(p)}, {k.legLine("abc123-1"), k.part(p)}, {k.legSources("abc123-1"), k.part(p)},
-				{k.cell(cell), k.cellTag(cell)},
-				{k.reports(2024*12 + 9), k.monthTag(2024*12 + 9)}, {k.reportDay(20000), k.monthTag(2024*12 + 9)},
-				{k.agg(5, 20000), k.monthTag(2024*12 + 9)}, {k.monthAgg(5, 2024*12+9), k.monthTag(2024*12 + 9)},
-				{k.legs(), k.tag}, {k.legTimes(), k.tag}, {k.plans(), k.tag}, {k.alerts(), k.tag},
-				{k.alertKeys(), k.tag}, {k.alertSeq(), k.tag}, {k.days(), k.tag}, {k.months(), k.tag},
-				{k.legStatKeys(), k.tag}, {k.statDays(), k.tag}, {k.statDay(1, 20000), k.tag}, {k.failed("g"), k.tag},
+				{k.Aircraft(p), k.Part(p)}, {k.AircraftCell(p), k.Part(p)}, {k.Seen(p), k.Part(p)},
+				{k.Track("abc123"), k.Part(p)}, {k.LegLine("abc123-1"), k.Part(p)}, {k.LegSources("abc123-1"), k.Part(p)},
+				{k.Cell(cell), k.CellTag(cell)},
+				{k.Reports(2024*12 + 9), k.MonthTag(2024*12 + 9)}, {k.ReportDay(20000), k.MonthTag(2024*12 + 9)},
+				{k.Agg(5, 20000), k.MonthTag(2024*12 + 9)}, {k.MonthAgg(5, 2024*12+9), k.MonthTag(2024*12 + 9)},
+				{k.Legs(), k.tag}, {k.LegTimes(), k.tag}, {k.Plans(), k.tag}, {k.Alerts(), k.tag},
+				{k.AlertKeys(), k.tag}, {k.AlertSeq(), k.tag}, {k.Days(), k.tag}, {k.Months(), k.tag},
+				{k.LegStatKeys(), k.tag}, {k.StatDays(), k.tag}, {k.StatDay(1, 20000), k.tag}, {k.Failed("g"), k.tag},
 			}
 			seen := map[string]bool{}
 			for _, e := range all {
@@ -61,7 +61,7 @@ func TestKeyTags(t *testing.T) {
 // TestDayInMonthTag checks that a day's report keys share its month's tag
 // (the add script touches both), at either end of a month.
 func TestDayInMonthTag(t *testing.T) {
-	k := newKeys("fw")
+	k := New("fw")
 	tests := []struct {
 		name  string
 		day   int64 // days since epoch
@@ -73,8 +73,8 @@ func TestDayInMonthTag(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, key := range []string{k.reportDay(tc.day), k.agg(3, tc.day)} {
-				if got, want := tagOf(key), tagOf(k.monthAgg(3, tc.month)); got != want {
+			for _, key := range []string{k.ReportDay(tc.day), k.Agg(3, tc.day)} {
+				if got, want := tagOf(key), tagOf(k.MonthAgg(3, tc.month)); got != want {
 					t.Errorf("tagOf(%q) = %q, want the month's %q", key, got, want)
 				}
 			}
@@ -87,30 +87,30 @@ func TestPartition(t *testing.T) {
 	const n, per = 64 * Partitions, 64
 	for i := range n {
 		hex := fmt.Sprintf("%06x", i*7919)
-		p := partition(hex)
+		p := Partition(hex)
 		if p < 0 || p >= Partitions {
-			t.Fatalf("partition(%q) = %d, want 0..%d", hex, p, Partitions-1)
+			t.Fatalf("Partition(%q) = %d, want 0..%d", hex, p, Partitions-1)
 		}
 		counts[p]++
 	}
 	for p, c := range counts {
 		if c < per/2 || c > 2*per {
-			t.Errorf("partition %d holds %d of %d hexes, want about %d", p, c, n, per)
+			t.Errorf("Partition %d holds %d of %d hexes, want about %d", p, c, n, per)
 		}
 	}
-	if a, b := partition("abc123"), partition("abc123"); a != b {
-		t.Errorf("partition(abc123) = %d then %d", a, b)
+	if a, b := Partition("abc123"), Partition("abc123"); a != b {
+		t.Errorf("Partition(abc123) = %d then %d", a, b)
 	}
 }
 
 func TestPatterns(t *testing.T) {
-	k := newKeys("a*b")
+	k := New("a*b")
 	tests := []struct {
 		name, got, want, key string
 	}{
-		{"track", k.trackPattern(), `{a\*b:p:??}:trk:*`, k.track("abc123")},
-		{"leg line", k.legLinePattern(), `{a\*b:p:??}:lline:*`, k.legLine("abc123-1")},
-		{"cell", k.cellPattern(), `{a\*b:c:*}:cell:*`, k.cell(0x83283ffffffffff)},
+		{"track", k.TrackPattern(), `{a\*b:p:??}:trk:*`, k.Track("abc123")},
+		{"leg line", k.LegLinePattern(), `{a\*b:p:??}:lline:*`, k.LegLine("abc123-1")},
+		{"cell", k.CellPattern(), `{a\*b:c:*}:cell:*`, k.Cell(0x83283ffffffffff)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,20 +122,20 @@ func TestPatterns(t *testing.T) {
 			}
 		})
 	}
-	for _, key := range []string{k.aircraft(3), k.cell(0x83283ffffffffff), k.reports(2024*12 + 9), k.legs()} {
+	for _, key := range []string{k.Aircraft(3), k.Cell(0x83283ffffffffff), k.Reports(2024*12 + 9), k.Legs()} {
 		n := 0
-		for _, p := range k.patterns() {
+		for _, p := range k.Patterns() {
 			if match(p, key) {
 				n++
 			}
 		}
 		if n != 1 {
-			t.Errorf("%s matches %d of patterns(), want 1", key, n)
+			t.Errorf("%s matches %d of Patterns(), want 1", key, n)
 		}
 	}
 }
 
-// match is the subset of Redis glob matching the key patterns use: "*",
+// match is the subset of Redis Glob matching the key Patterns use: "*",
 // "?" and backslash escapes.
 func match(pattern, s string) bool {
 	if pattern == "" {
@@ -160,28 +160,28 @@ func match(pattern, s string) bool {
 // FuzzOldFamily checks that reading any key name as a single-tag key
 // never panics, and names only the known families.
 func FuzzOldFamily(f *testing.F) {
-	k := newKeys("fw")
+	k := New("fw")
 	for _, s := range []string{"{fw}:ac", "{fw}:trk:abc123", "{fw}:agg:5:20250101", "{fw}:legs", "{fw}:cell:", "{fw}", "", "{fw:p:01}:ac"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, key string) {
-		family, subject, ok := k.oldFamily(key)
+		family, subject, ok := k.OldFamily(key)
 		if !ok {
 			return
 		}
 		known := false
-		for _, fam := range oldFamilies {
+		for _, fam := range OldFamilies {
 			known = known || strings.TrimSuffix(fam, ":") == family
 		}
 		if !known {
-			t.Errorf("oldFamily(%q) = %q, not a known family", key, family)
+			t.Errorf("OldFamily(%q) = %q, not a known family", key, family)
 		}
 		want := k.tag + ":" + family
 		if subject != "" {
 			want += ":" + subject
 		}
 		if key != want {
-			t.Errorf("oldFamily(%q) = %q, %q, which name %q", key, family, subject, want)
+			t.Errorf("OldFamily(%q) = %q, %q, which name %q", key, family, subject, want)
 		}
 	})
 }

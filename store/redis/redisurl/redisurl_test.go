@@ -1,4 +1,4 @@
-package redis
+package redisurl
 
 import (
 	"slices"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-func TestParseURL(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		url      string
 		cluster  bool
@@ -45,10 +45,10 @@ func TestParseURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.url, func(t *testing.T) {
-			o, err := ParseURL(tc.url)
+			o, err := Parse(tc.url)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("ParseURL(%q) error = %v, want one containing %q", tc.url, err, tc.err)
+					t.Fatalf("Parse(%q) error = %v, want one containing %q", tc.url, err, tc.err)
 				}
 				if strings.Contains(err.Error(), "topsecret") {
 					t.Errorf("error %q shows the password", err)
@@ -56,10 +56,10 @@ func TestParseURL(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseURL(%q) = %v", tc.url, err)
+				t.Fatalf("Parse(%q) = %v", tc.url, err)
 			}
 			if (o.Cluster != nil) != tc.cluster || (o.Single != nil) == tc.cluster {
-				t.Fatalf("ParseURL(%q) cluster=%v single=%v, want cluster %v", tc.url, o.Cluster != nil, o.Single != nil, tc.cluster)
+				t.Fatalf("Parse(%q) cluster=%v single=%v, want cluster %v", tc.url, o.Cluster != nil, o.Single != nil, tc.cluster)
 			}
 			var addrs []string
 			var user, pw string
@@ -74,7 +74,7 @@ func TestParseURL(t *testing.T) {
 				addrs, user, pw, db, tls = []string{o.Single.Addr}, o.Single.Username, o.Single.Password, o.Single.DB, o.Single.TLSConfig != nil
 			}
 			if !slices.Equal(addrs, tc.addrs) || user != tc.user || pw != tc.password || db != tc.db || tls != tc.tls {
-				t.Errorf("ParseURL(%q) = addrs %v user %q password %q db %d tls %v; want %v %q %q %d %v",
+				t.Errorf("Parse(%q) = addrs %v user %q password %q db %d tls %v; want %v %q %q %d %v",
 					tc.url, addrs, user, pw, db, tls, tc.addrs, tc.user, tc.password, tc.db, tc.tls)
 			}
 			if o.Addr() != strings.Join(tc.addrs, ",") {
@@ -82,7 +82,7 @@ func TestParseURL(t *testing.T) {
 			}
 		})
 	}
-	o, err := ParseURL("rediss+cluster://a:1,b:2?dial_timeout=3&read_timeout=6s")
+	o, err := Parse("rediss+cluster://a:1,b:2?dial_timeout=3&read_timeout=6s")
 	if err != nil || o.Cluster.DialTimeout != 3*time.Second || o.Cluster.ReadTimeout != 6*time.Second {
 		t.Errorf("cluster query options = %+v, %v; want dial 3s read 6s", o.Cluster, err)
 	}
@@ -92,31 +92,31 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-// FuzzParseURL checks that ParseURL never panics, never shows a password
+// FuzzParse checks that Parse never panics, never shows a password
 // in an error, and that every cluster URL it accepts names valid nodes.
-func FuzzParseURL(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"redis://h:1/2", "redis+cluster://a:1,b:2", "rediss+cluster://u:pw@a:1,[::1]:2/0?dial_timeout=3",
 		"redis+cluster://a:1,,", "unix:///s", "redis+cluster://:pw@", "redis+cluster://a:1?addr=b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		o, err := ParseURL(raw)
+		o, err := Parse(raw)
 		if err != nil {
 			if (o.Single != nil) || (o.Cluster != nil) {
-				t.Fatalf("ParseURL(%q) returned options with error %v", raw, err)
+				t.Fatalf("Parse(%q) returned options with error %v", raw, err)
 			}
 			return
 		}
 		if (o.Single == nil) == (o.Cluster == nil) {
-			t.Fatalf("ParseURL(%q) = %+v: want exactly one of Single, Cluster", raw, o)
+			t.Fatalf("Parse(%q) = %+v: want exactly one of Single, Cluster", raw, o)
 		}
 		if o.Cluster != nil {
 			if len(o.Cluster.Addrs) == 0 {
-				t.Fatalf("ParseURL(%q) accepted a cluster without nodes", raw)
+				t.Fatalf("Parse(%q) accepted a cluster without nodes", raw)
 			}
 			for _, a := range o.Cluster.Addrs {
 				if a == "" || strings.ContainsAny(a, ",/?#@") {
-					t.Fatalf("ParseURL(%q) node %q", raw, a)
+					t.Fatalf("Parse(%q) node %q", raw, a)
 				}
 			}
 		}

@@ -1,7 +1,10 @@
-package redis
+package pubsub
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +13,44 @@ import (
 
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/storetest"
 )
+
+func testURL() string {
+	if u := os.Getenv("FLIGHTWATCH_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/15"
+}
+
+func randomPrefix(t testing.TB) string {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "fwtest-" + hex.EncodeToString(b)
+}
+
+// newTestClient connects to the test Redis. Redis is required: no Redis
+// fails the test.
+func newTestClient(t testing.TB) goredis.UniversalClient {
+	opt, err := goredis.ParseURL(testURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := goredis.NewClient(opt)
+	t.Cleanup(func() { client.Close() })
+	if err := client.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("Redis at %s does not answer (set FLIGHTWATCH_TEST_REDIS_URL; the tests need a real Redis): %v", testURL(), err)
+	}
+	return client
+}
+
+func TestContract(t *testing.T) {
+	storetest.RunBus(t, func(t *testing.T) store.Bus {
+		return New(newTestClient(t), randomPrefix(t))
+	})
+}
 
 // TestBusLostOnDisconnect kills the subscription's connection on the
 // server and checks that the subscriber is told it lost events, and that
@@ -29,7 +69,7 @@ func TestBusLostOnDisconnect(t *testing.T) {
 	if err := client.Ping(ctx).Err(); err != nil {
 		t.Fatalf("Redis at %s does not answer: %v", testURL(), err)
 	}
-	bus := NewBus(client, name)
+	bus := New(client, name)
 	ch, err := bus.Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -93,9 +133,9 @@ func TestBusLostOnDisconnect(t *testing.T) {
 func TestSubscribeKinds(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s := newTestStore(t, randomPrefix(t), store.Config{})
+	client := newTestClient(t)
 	channel := randomPrefix(t)
-	bus := NewBus(s.Client(), channel)
+	bus := New(client, channel)
 	plans, err := bus.SubscribeKinds(ctx, store.EventPlans, store.EventRemove)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +157,7 @@ func TestSubscribeKinds(t *testing.T) {
 		}
 	}
 	// An older instance publishes JSON.
-	if err := s.Client().Publish(ctx, channel, `{"kind":"plans","source":"json"}`).Err(); err != nil {
+	if err := client.Publish(ctx, channel, `{"kind":"plans","source":"json"}`).Err(); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
