@@ -11,6 +11,7 @@
 // (the controls or the URL).
 
 import { LAYER_NAMES } from './urlstate.js';
+import { viewTime } from './state.js';
 import { ALTITUDE_COLORS } from './layers.js';
 
 /** @typedef {import('./urlstate.js').LayerName} LayerName */
@@ -161,12 +162,15 @@ export function onLayers(fn) {
 /**
  * Sets the visibility of the map's layers from the groups shown; layers
  * the map does not have yet are set when they appear (call it again on
- * the map's styledata events).
+ * the map's styledata events). The live predictions are hidden while the
+ * map shows an earlier time. This is the one place that sets the layers'
+ * visibility, so that two callers never undo each other.
  * @param {import('maplibre-gl').Map} map
  */
 export function applyLayers(map) {
+  const past = viewTime() !== null;
   for (const name of LAYER_NAMES) {
-    const vis = shown.has(name) ? 'visible' : 'none';
+    const vis = shown.has(name) && !(past && name === 'predictions') ? 'visible' : 'none';
     for (const id of LAYER_GROUPS[name].layers) {
       if (!map.getLayer(id)) continue;
       if (map.getLayoutProperty(id, 'visibility') !== vis) map.setLayoutProperty(id, 'visibility', vis);

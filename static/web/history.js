@@ -14,6 +14,7 @@ import {
   aircraft, viewTime, setViewTime, onViewTime, currentScenario, fmtEventTime, markDirty, selectAircraft,
 } from './state.js';
 import { prepareAircraft } from './aircraft.js';
+import { applyLayers } from './filters.js';
 import { ALERT_COLORS } from './alerts.js';
 import { esc, fetchJSON, viewBBox } from './util.js';
 
@@ -212,7 +213,7 @@ export class History {
       this.timeEl.textContent = 'Live';
       this.timeEl.removeAttribute('datetime');
       this.slider.value = this.slider.max;
-      this.setPredictionsShown(true);
+      this.setPredictionsShown();
       markDirty('aircraft');
       return;
     }
@@ -223,7 +224,7 @@ export class History {
     this.slider.value = String(t);
     this.timeEl.textContent = label(t);
     this.timeEl.dateTime = new Date(t).toISOString();
-    this.setPredictionsShown(false);
+    this.setPredictionsShown();
     this.request(t);
   }
 
@@ -296,13 +297,11 @@ export class History {
   }
 
   /**
-   * Hides the live prediction lines while the map shows the past.
-   * @param {boolean} shown
+   * Hides the live prediction lines while the map shows the past (the
+   * layers' visibility is set in one place, filters.js).
    */
-  setPredictionsShown(shown) {
-    for (const l of this.map.getStyle().layers || []) {
-      if (l.id.startsWith('prediction')) this.map.setLayoutProperty(l.id, 'visibility', shown ? 'visible' : 'none');
-    }
+  setPredictionsShown() {
+    applyLayers(this.map);
   }
 
   /** @returns {AircraftFeature[]} what the aircraft layer draws: the past, or the live aircraft */
