@@ -4,7 +4,8 @@
 //                     the story (REACH 538 turning back), 1280 × 800;
 //   docs/airport.png  El Paso (KELP and KBIF) at zoom 11 with its labels;
 //   docs/table.png    the aircraft table, when the page has #btn-table;
-//   docs/history.png  the history, when the page has #btn-history.
+//   docs/history.png  RCH538 shown at its turn-back on the history bar, with
+//                     its flight panel and the pass's flights and alerts.
 // A page without the table or history button gets no such picture; the
 // script says so and goes on. Run it with `make screenshots`.
 //
@@ -95,7 +96,22 @@ async function main() {
     await page.evaluate((v) => window.flightwatch.map.jumpTo(v), start);
     await idle(page);
     await panelShot(page, 'btn-table', 'table.png', 'aircraft table');
-    await panelShot(page, 'btn-history', 'history.png', 'history');
+    // History: the map at RCH538's turn-back, its flight panel and the list.
+    const turned = await page.evaluate(() => {
+      const f = window.flightwatch.alertsPanel.features().find((x) => x.properties && x.properties.type === 'turned_back' && x.properties.hex === 'ae5a38');
+      return f ? Date.parse(f.properties.time) : null;
+    });
+    if (turned === null || !(await page.$('#history-bar'))) {
+      console.log('skip docs/history.png: no turned_back alert of RCH538 or no history bar');
+    } else {
+      await page.evaluate(() => window.flightwatch.selectAircraft('ae5a38'));
+      await page.click('#hist-list-btn');
+      await page.evaluate((t) => window.flightwatch.setViewTime(t), turned);
+      await page.waitForTimeout(3000);
+      await idle(page);
+      await page.screenshot({ path: join(docs, 'history.png') });
+      console.log('wrote docs/history.png');
+    }
   } finally {
     if (context) await context.close().catch(() => {});
     if (server) await server.stop();
