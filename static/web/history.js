@@ -213,7 +213,7 @@ export class History {
       this.timeEl.textContent = 'Live';
       this.timeEl.removeAttribute('datetime');
       this.slider.value = this.slider.max;
-      this.setPredictionsShown();
+      applyLayers(this.map); // the live predictions again
       markDirty('aircraft');
       return;
     }
@@ -224,7 +224,7 @@ export class History {
     this.slider.value = String(t);
     this.timeEl.textContent = label(t);
     this.timeEl.dateTime = new Date(t).toISOString();
-    this.setPredictionsShown();
+    applyLayers(this.map); // no live predictions over the past
     this.request(t);
   }
 
@@ -294,14 +294,6 @@ export class History {
     this.playTimer = undefined;
     this.playBtn.textContent = '▶';
     this.playBtn.setAttribute('aria-label', 'Play');
-  }
-
-  /**
-   * Hides the live prediction lines while the map shows the past (the
-   * layers' visibility is set in one place, filters.js).
-   */
-  setPredictionsShown() {
-    applyLayers(this.map);
   }
 
   /** @returns {AircraftFeature[]} what the aircraft layer draws: the past, or the live aircraft */

@@ -156,7 +156,6 @@ export class FlightPanel {
     this.error = '';
     clearInterval(this.refreshTimer);
     clearInterval(this.liveTimer);
-    this.highlight();
     if (!hex) {
       this.root.hidden = true;
       document.body.classList.remove('flight-selected');
@@ -340,22 +339,6 @@ export class FlightPanel {
     const b = new window.maplibregl.LngLatBounds();
     for (const c of g.coordinates) b.extend([c[0], c[1]]);
     this.map.fitBounds(b, { padding: 60, maxZoom: 8 });
-  }
-
-  /** Rings the selected aircraft on the map. */
-  highlight() {
-    const map = this.map;
-    if (!map.getLayer('aircraft-selected')) {
-      if (!map.getSource('aircraft')) return;
-      map.addLayer({
-        id: 'aircraft-selected',
-        type: 'circle',
-        source: 'aircraft',
-        filter: ['==', ['get', 'hex'], ''],
-        paint: { 'circle-radius': 15, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#fde047', 'circle-stroke-width': 2.5 },
-      }, 'aircraft');
-    }
-    map.setFilter('aircraft-selected', ['==', ['get', 'hex'], this.hex || '']);
   }
 }
 
