@@ -46,7 +46,7 @@ func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
 	s.trkMu.RLock()
 	var old []string
 	for hex, r := range s.tracks {
-		if r.len() > 0 && r.at(0).Time.Before(cut) {
+		if r.len() > 0 && r.time(0).Before(cut) {
 			old = append(old, hex)
 		}
 	}
@@ -63,18 +63,10 @@ func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
 			if r == nil {
 				continue
 			}
-			keep := make([]flight.TrackPoint, 0, r.len())
-			for i := range r.len() {
-				if p := r.at(i); !p.Time.Before(cut) {
-					keep = append(keep, *p)
-				}
-			}
-			removed += r.len() - len(keep)
-			if len(keep) == 0 {
+			removed += r.dropBefore(cut)
+			if r.len() == 0 {
 				delete(s.tracks, hex)
-				continue
 			}
-			r.pts, r.head = keep, 0
 		}
 		s.trkMu.Unlock()
 		old = old[n:]
