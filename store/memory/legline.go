@@ -55,7 +55,14 @@ func (s *Store) appendLegLines(batch []store.LegPoints) {
 			continue
 		}
 		if len(lp.Points) > 0 {
-			h.lines[lp.Leg] = legline.AppendNewer(h.lines[lp.Leg], lp.Points, s.cfg.LegPoints)
+			line := h.lines[lp.Leg]
+			if need := len(lp.Points) * legline.Size; cap(line)-len(line) < need {
+				// grow by a quarter, not double: lines are many
+				grown := make([]byte, len(line), len(line)+max(need, min(len(line)/4, s.cfg.LegPoints*legline.Size-len(line))))
+				copy(grown, line)
+				line = grown
+			}
+			h.lines[lp.Leg] = legline.AppendNewer(line, lp.Points, s.cfg.LegPoints)
 		}
 		if len(lp.Seen) > 0 {
 			h.sources[lp.Leg] = MergeSources(h.sources[lp.Leg], lp.Seen)

@@ -113,7 +113,9 @@ func (r *ring) add(p *flight.TrackPoint) {
 	}
 	if n < r.max {
 		if n == cap(r.pts) { // grow by a quarter, not double: rings are many
-			r.pts = slices.Grow(r.pts, min(r.max, n+n/4+8)-n)
+			grown := make([]point, n, min(r.max, n+n/4+8))
+			copy(grown, r.pts)
+			r.pts = grown
 		}
 		r.pts = append(r.pts, q)
 		return
