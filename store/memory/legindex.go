@@ -1,7 +1,11 @@
 package memory
 
 import (
+	"container/heap"
 	"math"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
@@ -9,39 +13,78 @@ import (
 	"github.com/flightwatch/flightwatch/store/internal/query"
 )
 
-// legIndex orders leg keys newest first in a skip list, so that a page of
-// legs is read from the front instead of by scanning every leg. The zero
-// legIndex is empty and ready for use; it is guarded by Store.legMu.
+// legEntry is a stored leg and its place in the leg index.
+type legEntry struct {
+	leg   flight.Leg
+	micro int64       // leg.LastSeen in Unix µs: with leg.ID, the sort key
+	next  []*legEntry // skip-list forward pointers; its length is kept while hot
+	hot   int         // 1 + position in legIndex.hot; 0 when settled
+}
+
+// before reports whether e sorts before o: newest LastSeen (to the
+// microsecond) first, then ID descending, as query.SortLegs orders.
+func (e *legEntry) before(o *legEntry) bool {
+	if e.micro != o.micro {
+		return e.micro > o.micro
+	}
+	return e.leg.ID > o.leg.ID
+}
+
+func compareEntries(a, b *legEntry) int {
+	switch {
+	case a.micro > b.micro:
+		return -1
+	case a.micro < b.micro:
+		return 1
+	}
+	return strings.Compare(b.leg.ID, a.leg.ID)
+}
+
+// hotSpan is how far (in LastSeen) behind the newest stored leg a leg
+// stays hot.
+const hotSpan = 5 * time.Minute
+
+// sweepPerPut is how many hot legs each stored leg's write looks at for
+// settling.
+const sweepPerPut = 2
+
+// legIndex orders legs newest first in two tiers, so that storing a
+// flying leg again costs O(1) and a page of legs is read from the front
+// instead of by sorting every leg:
+//
+//   - hot: the legs stored within hotSpan of the newest LastSeen, in no
+//     order, updated in place; sorted when a read needs them (the order is
+//     kept until the next write).
+//   - settled: the other legs, in a skip list newest first.
+//
+// Each write looks at sweepPerPut hot legs in turn and settles those that
+// fell behind, so a leg enters the skip list about once, when its
+// aircraft stops sending. A walk merges the two tiers.
+//
+// The zero legIndex is empty and ready for use; it is guarded by
+// Store.legMu, and its sorted order also by mu (readers share legMu).
 type legIndex struct {
-	head  *skipNode
+	head  *legEntry // skip-list head: only next is used
 	level int
-	n     int // keys held
 	rnd   uint64
-}
 
-// skipNode holds a leg's key and the fields a query filters on, so that
-// a walk reads the legs map only for the legs it returns.
-type skipNode struct {
-	key         legKey
-	status      flight.LegStatus
-	hex         string
-	class       flight.Class
-	first, last time.Time
-	next        []*skipNode
-}
+	hot    []*legEntry
+	sweep  int   // the next position in hot a write looks at
+	newest int64 // greatest LastSeen stored, Unix µs
+	span   int64 // hotSpan in µs, or another span (tests); 0 = hotSpan
+	ver    uint64
 
-// probe is a leg with only the fields a query filters on.
-func (n *skipNode) probe() flight.Leg {
-	return flight.Leg{ID: n.key.id, Status: n.status, Hex: n.hex, Class: n.class, FirstSeen: n.first, LastSeen: n.last}
+	mu        sync.Mutex
+	sorted    []*legEntry // hot in order, as of sortedVer
+	sortedVer uint64
+	sortedOK  bool
 }
 
 const maxSkipLevel = 24
 
-func keyOf(l *flight.Leg) legKey { return legKey{micro: l.LastSeen.UnixMicro(), id: l.ID} }
-
 func (x *legIndex) init() {
 	if x.head == nil {
-		x.head = &skipNode{next: make([]*skipNode, maxSkipLevel)}
+		x.head = &legEntry{next: make([]*legEntry, maxSkipLevel)}
 		x.level, x.rnd = 1, 0x9E3779B97F4A7C15
 	}
 }
@@ -62,82 +105,204 @@ func (x *legIndex) randomLevel() int {
 	return lvl
 }
 
-// path fills update with the last node before k on each level.
-func (x *legIndex) path(k legKey, update *[maxSkipLevel]*skipNode) *skipNode {
+// put stores leg in e (new: not yet in the index) and makes it hot, then
+// settles what the sweep finds behind.
+func (x *legIndex) put(e *legEntry, isNew bool, leg *flight.Leg) {
+	if !isNew && e.hot == 0 {
+		x.unlink(e) // while e still holds the key the skip list has it under
+	}
+	e.leg, e.micro = *leg, leg.LastSeen.UnixMicro()
+	if e.hot == 0 {
+		x.hot = append(x.hot, e)
+		e.hot = len(x.hot)
+	}
+	x.newest = max(x.newest, e.micro)
+	x.ver++
+	x.settle(sweepPerPut)
+}
+
+// remove takes e out of the index.
+func (x *legIndex) remove(e *legEntry) {
+	if e.hot > 0 {
+		x.dropHot(e)
+	} else {
+		x.unlink(e)
+	}
+	x.ver++
+}
+
+// settle looks at up to n hot legs and moves into the skip list those
+// more than the span behind the newest.
+func (x *legIndex) settle(n int) {
+	span := x.span
+	if span == 0 {
+		span = hotSpan.Microseconds()
+	}
+	for ; n > 0 && len(x.hot) > 0; n-- {
+		if x.sweep >= len(x.hot) {
+			x.sweep = 0
+		}
+		e := x.hot[x.sweep]
+		if e.micro >= x.newest-span {
+			x.sweep++
+			continue
+		}
+		x.dropHot(e) // the last hot leg takes its place and is looked at next
+		x.link(e)
+	}
+}
+
+func (x *legIndex) dropHot(e *legEntry) {
+	i, last := e.hot-1, len(x.hot)-1
+	x.hot[i] = x.hot[last]
+	x.hot[i].hot = i + 1
+	x.hot[last] = nil
+	x.hot = x.hot[:last]
+	e.hot = 0
+}
+
+// path fills update with the last entry before e on each level.
+func (x *legIndex) path(e *legEntry, update *[maxSkipLevel]*legEntry) {
 	n := x.head
 	for i := x.level - 1; i >= 0; i-- {
-		for n.next[i] != nil && n.next[i].key.before(k) {
+		for n.next[i] != nil && n.next[i].before(e) {
 			n = n.next[i]
 		}
 		update[i] = n
 	}
-	return n.next[0]
 }
 
-// insert adds the key of l unless it is held.
-func (x *legIndex) insert(l *flight.Leg) {
-	k := keyOf(l)
+// link adds e, which is in neither tier, to the skip list, keeping its
+// height from an earlier stay there.
+func (x *legIndex) link(e *legEntry) {
 	x.init()
-	var update [maxSkipLevel]*skipNode
-	if at := x.path(k, &update); at != nil && at.key == k {
-		return
+	if e.next == nil {
+		e.next = make([]*legEntry, x.randomLevel())
 	}
-	lvl := x.randomLevel()
+	lvl := len(e.next)
+	var update [maxSkipLevel]*legEntry
 	for i := x.level; i < lvl; i++ {
 		update[i] = x.head
 	}
+	x.path(e, &update)
 	x.level = max(x.level, lvl)
-	node := &skipNode{key: k, status: l.Status, hex: l.Hex, class: l.Class, first: l.FirstSeen, last: l.LastSeen,
-		next: make([]*skipNode, lvl)}
 	for i := range lvl {
-		node.next[i] = update[i].next[i]
-		update[i].next[i] = node
+		e.next[i] = update[i].next[i]
+		update[i].next[i] = e
 	}
-	x.n++
 }
 
-// remove deletes k when it is held.
-func (x *legIndex) remove(k legKey) {
-	if x.head == nil {
-		return
+// unlink takes e, which is in the skip list, out of it.
+func (x *legIndex) unlink(e *legEntry) {
+	var update [maxSkipLevel]*legEntry
+	x.path(e, &update)
+	for i := range e.next {
+		if update[i].next[i] == e {
+			update[i].next[i] = e.next[i]
+		}
+		e.next[i] = nil
 	}
-	var update [maxSkipLevel]*skipNode
-	at := x.path(k, &update)
-	if at == nil || at.key != k {
-		return
-	}
-	for i := range at.next {
-		update[i].next[i] = at.next[i]
-	}
-	x.n--
 }
 
-// walk calls f with the ids of the legs q selects, newest first, while it
-// returns true, stopping at legs last seen before the query's Since. It reports
-// false, without calling f, when the index does not hold exactly the
-// stored legs (a leg stored or deleted past PutLeg), so that the caller
-// scans instead.
-func (s *Store) walk(q store.LegQuery, f func(id string) bool) bool {
-	if s.legIdx.n != len(s.legs) {
-		return false
+// hotSorted returns the hot legs in order; the caller holds legMu for
+// reading, so the slice stays valid until it lets go.
+func (x *legIndex) hotSorted() []*legEntry {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.sortedOK || x.sortedVer != x.ver {
+		x.sorted = append(x.sorted[:0], x.hot...)
+		slices.SortFunc(x.sorted, compareEntries)
+		x.sortedVer, x.sortedOK = x.ver, true
 	}
-	if s.legIdx.head == nil {
-		return true
+	return x.sorted
+}
+
+// sortedFresh reports whether hotSorted would not sort.
+func (x *legIndex) sortedFresh() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.sortedOK && x.sortedVer == x.ver
+}
+
+// worstFirst is a heap of the best legs seen so far whose root is the
+// one that sorts last, so that a better leg replaces it.
+type worstFirst []*legEntry
+
+func (h worstFirst) Len() int           { return len(h) }
+func (h worstFirst) Less(i, j int) bool { return h[j].before(h[i]) }
+func (h worstFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *worstFirst) Push(x any)        { *h = append(*h, x.(*legEntry)) }
+func (h *worstFirst) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// hotTop returns, in order, the first k hot legs q selects.
+func (x *legIndex) hotTop(q store.LegQuery, k int) []*legEntry {
+	h := make(worstFirst, 0, k)
+	for _, e := range x.hot {
+		if !query.LegMatches(q, &e.leg) {
+			continue
+		}
+		if len(h) < k {
+			heap.Push(&h, e)
+		} else if e.before(h[0]) {
+			h[0] = e
+			heap.Fix(&h, 0)
+		}
 	}
+	slices.SortFunc(h, compareEntries)
+	return h
+}
+
+// walk calls f with the legs q selects, newest first, while it returns
+// true, stopping at legs last seen before the query's Since. k > 0 says
+// that f stops after at most k legs: while writes keep the hot order
+// stale, the first k hot matches are then selected instead of sorting
+// every hot leg.
+func (x *legIndex) walk(q store.LegQuery, k int, f func(l *flight.Leg) bool) {
 	since := int64(math.MinInt64)
 	if !q.Since.IsZero() {
 		since = q.Since.UnixMicro()
 	}
-	for n := s.legIdx.head.next[0]; n != nil; n = n.next[0] {
-		if n.key.micro < since {
-			break
+	var hot []*legEntry
+	if k > 0 && 4*k < len(x.hot) && !x.sortedFresh() {
+		hot = x.hotTop(q, k)
+	} else {
+		hot = x.hotSorted()
+	}
+	var cold *legEntry
+	if x.head != nil {
+		cold = x.head.next[0]
+	}
+	i := 0
+	for {
+		for i < len(hot) && hot[i].micro >= since && !query.LegMatches(q, &hot[i].leg) {
+			i++
 		}
-		if p := n.probe(); !query.LegMatches(q, &p) {
-			continue
+		if i < len(hot) && hot[i].micro < since {
+			i = len(hot)
 		}
-		if !f(n.key.id) {
-			break
+		for cold != nil && cold.micro >= since && !query.LegMatches(q, &cold.leg) {
+			cold = cold.next[0]
+		}
+		if cold != nil && cold.micro < since {
+			cold = nil
+		}
+		var e *legEntry
+		switch {
+		case i < len(hot) && (cold == nil || hot[i].before(cold)):
+			e = hot[i]
+			i++
+		case cold != nil:
+			e, cold = cold, cold.next[0]
+		default:
+			return
+		}
+		if !f(&e.leg) {
+			return
 		}
 	}
-	return true
 }

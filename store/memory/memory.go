@@ -28,8 +28,8 @@ type Store struct {
 	tracks map[string]*ring
 
 	legMu  sync.RWMutex
-	legs   map[string]flight.Leg
-	legIdx legIndex // the keys of legs, newest first
+	legs   map[string]*legEntry
+	legIdx legIndex // legs, newest first
 	plans  map[string]flight.Plan
 
 	alertMu sync.RWMutex
@@ -51,7 +51,7 @@ func New(cfg store.Config) *Store {
 		cfg:     cfg,
 		index:   make(map[string]int),
 		tracks:  make(map[string]*ring),
-		legs:    make(map[string]flight.Leg),
+		legs:    make(map[string]*legEntry),
 		plans:   make(map[string]flight.Plan),
 		alerts:  newAlertLog(cfg.AlertLen),
 		reports: newReportBook(cfg.ReportRes),

@@ -24,14 +24,15 @@ func (s *Store) PutLeg(ctx context.Context, leg flight.Leg) error {
 	return nil
 }
 
-// putLegLocked stores leg (in UTC) and moves it in the leg index; the
-// caller holds legMu.
+// putLegLocked stores leg (in UTC) and makes it hot in the leg index;
+// the caller holds legMu.
 func (s *Store) putLegLocked(leg *flight.Leg) {
-	if old, ok := s.legs[leg.ID]; ok {
-		s.legIdx.remove(keyOf(&old))
+	e, ok := s.legs[leg.ID]
+	if !ok {
+		e = &legEntry{}
+		s.legs[leg.ID] = e
 	}
-	s.legs[leg.ID] = *leg
-	s.legIdx.insert(leg)
+	s.legIdx.put(e, !ok, leg)
 }
 
 func utcLeg(leg flight.Leg) flight.Leg {

@@ -77,8 +77,8 @@ func (s *Store) expireTracks(ctx context.Context, cut time.Time) (int, error) {
 func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 	s.legMu.RLock()
 	var old []string
-	for id, l := range s.legs {
-		if l.LastSeen.Before(cut) {
+	for id, e := range s.legs {
+		if e.leg.LastSeen.Before(cut) {
 			old = append(old, id)
 		}
 	}
@@ -91,8 +91,8 @@ func (s *Store) expireLegs(ctx context.Context, cut time.Time) (int, error) {
 		n := min(expireChunk, len(old))
 		s.legMu.Lock()
 		for _, id := range old[:n] {
-			if l, ok := s.legs[id]; ok && l.LastSeen.Before(cut) {
-				s.legIdx.remove(keyOf(&l))
+			if e, ok := s.legs[id]; ok && e.leg.LastSeen.Before(cut) {
+				s.legIdx.remove(e)
 				delete(s.legs, id)
 				removed++
 			}
