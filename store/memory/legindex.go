@@ -78,6 +78,7 @@ type legIndex struct {
 	sorted    []*legEntry // hot in order, as of sortedVer
 	sortedVer uint64
 	sortedOK  bool
+	readVer   uint64 // the version the last read of a stale order saw
 }
 
 const maxSkipLevel = 24
@@ -217,11 +218,18 @@ func (x *legIndex) hotSorted() []*legEntry {
 	return x.sorted
 }
 
-// sortedFresh reports whether hotSorted would not sort.
-func (x *legIndex) sortedFresh() bool {
+// sortQuiet reports whether hotSorted is worth calling for a read of a
+// few legs: it would not sort, or no write came since the previous such
+// read (the store is quiet, so the order will serve further reads).
+func (x *legIndex) sortQuiet() bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return x.sortedOK && x.sortedVer == x.ver
+	if x.sortedOK && x.sortedVer == x.ver {
+		return true
+	}
+	quiet := x.readVer == x.ver
+	x.readVer = x.ver
+	return quiet
 }
 
 // worstFirst is a heap of the best legs seen so far whose root is the
@@ -261,14 +269,14 @@ func (x *legIndex) hotTop(q store.LegQuery, k int) []*legEntry {
 // true, stopping at legs last seen before the query's Since. k > 0 says
 // that f stops after at most k legs: while writes keep the hot order
 // stale, the first k hot matches are then selected instead of sorting
-// every hot leg.
+// every hot leg (a second read with no write between sorts them).
 func (x *legIndex) walk(q store.LegQuery, k int, f func(l *flight.Leg) bool) {
 	since := int64(math.MinInt64)
 	if !q.Since.IsZero() {
 		since = q.Since.UnixMicro()
 	}
 	var hot []*legEntry
-	if k > 0 && 4*k < len(x.hot) && !x.sortedFresh() {
+	if k > 0 && 4*k < len(x.hot) && !x.sortQuiet() {
 		hot = x.hotTop(q, k)
 	} else {
 		hot = x.hotSorted()
