@@ -36,14 +36,21 @@ func flying(n int, at time.Time, step int) ([]flight.Aircraft, []flight.Leg, []f
 }
 
 // load writes k steps of n flying aircraft, 5 s apart, in batches of
-// 1,000, as the tracker does.
-func load(b *testing.B, s *Store, n, k int) {
+// 1,000, as the tracker does (without leg lines when noLines).
+func load(b *testing.B, s *Store, n, k int, noLines ...bool) {
 	ctx := context.Background()
 	for step := range k {
 		ac, legs, pts, lines := flying(n, benchT0.Add(time.Duration(step)*5*time.Second), step)
+		if len(noLines) > 0 && noLines[0] {
+			lines = nil
+		}
 		for i := 0; i < n; i += 1000 {
 			j := min(i+1000, n)
-			if _, err := s.Write(ctx, &store.Batch{Aircraft: ac[i:j], Legs: legs[i:j], Track: pts[i:j], LegLines: lines[i:j]}); err != nil {
+			bt := &store.Batch{Aircraft: ac[i:j], Legs: legs[i:j], Track: pts[i:j]}
+			if lines != nil {
+				bt.LegLines = lines[i:j]
+			}
+			if _, err := s.Write(ctx, bt); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -62,7 +69,7 @@ func heapAlloc() uint64 {
 // each, then with 360 track points each (a 30-minute trail at one point
 // per 5 s, with its leg line), and reports the live heap per aircraft
 // (state, leg, first point) and per further track point (ring and leg
-// line).
+// line); B/track-point is the same without leg lines.
 func BenchmarkFootprint(b *testing.B) {
 	const n, k = 2000, 360
 	for b.Loop() {
@@ -75,6 +82,14 @@ func BenchmarkFootprint(b *testing.B) {
 		runtime.KeepAlive(s)
 		b.ReportMetric(float64(one-base)/n, "B/aircraft")
 		b.ReportMetric(float64(all-one)/float64(n*(k-1)), "B/point")
+
+		s = New(store.Config{})
+		load(b, s, n, 1, true)
+		one = heapAlloc()
+		load(b, s, n, k, true)
+		all = heapAlloc()
+		runtime.KeepAlive(s)
+		b.ReportMetric(float64(all-one)/float64(n*(k-1)), "B/track-point")
 	}
 }
 
