@@ -82,6 +82,7 @@ type legIndex struct {
 	rnd   uint64
 
 	hot    []*legEntry
+	hotMic []int64 // hot[i].micro, side by side for hotTop's scan
 	sweep  int   // the next position in hot a write looks at
 	newest int64 // greatest LastSeen stored, Unix µs
 	span   int64 // hotSpan in µs, or another span (tests); 0 = hotSpan
@@ -128,9 +129,10 @@ func (x *legIndex) put(e *legEntry, isNew bool, leg *flight.Leg) {
 	e.leg, e.micro = *leg, leg.LastSeen.UnixMicro()
 	e.status, e.class, e.hex = leg.Status, leg.Class, leg.Hex
 	if e.hot == 0 {
-		x.hot = append(x.hot, e)
+		x.hot, x.hotMic = append(x.hot, e), append(x.hotMic, 0)
 		e.hot = len(x.hot)
 	}
+	x.hotMic[e.hot-1] = e.micro
 	x.newest = max(x.newest, e.micro)
 	x.ver++
 	x.settle(sweepPerPut)
@@ -169,10 +171,10 @@ func (x *legIndex) settle(n int) {
 
 func (x *legIndex) dropHot(e *legEntry) {
 	i, last := e.hot-1, len(x.hot)-1
-	x.hot[i] = x.hot[last]
+	x.hot[i], x.hotMic[i] = x.hot[last], x.hotMic[last]
 	x.hot[i].hot = i + 1
 	x.hot[last] = nil
-	x.hot = x.hot[:last]
+	x.hot, x.hotMic = x.hot[:last], x.hotMic[:last]
 	e.hot = 0
 }
 
@@ -261,10 +263,15 @@ func (h *worstFirst) Pop() any {
 	return x
 }
 
-// hotTop returns, in order, the first k hot legs q selects.
+// hotTop returns, in order, the first k hot legs q selects. It reads a
+// leg only when its time could place it among them.
 func (x *legIndex) hotTop(q store.LegQuery, k int) []*legEntry {
 	h := make(worstFirst, 0, k)
-	for _, e := range x.hot {
+	for i, m := range x.hotMic {
+		if len(h) == k && m < h[0].micro {
+			continue
+		}
+		e := x.hot[i]
 		if !e.matches(&q) {
 			continue
 		}

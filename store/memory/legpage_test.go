@@ -87,3 +87,41 @@ func BenchmarkLegsPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLegsPageFlying reads the first page of 100 legs while 20,000
+// legs fly, each seen at its own time: after a write of 1,000 of them
+// (the order of the flying legs is stale), and on a quiet store.
+func BenchmarkLegsPageFlying(b *testing.B) {
+	ctx := context.Background()
+	s := New(store.Config{TrackLen: 10})
+	load(b, s, 20000, 1)
+	_, legs, _, _ := flying(20000, benchT0.Add(5*time.Second), 1)
+	q := store.LegQuery{Limit: 100}
+	b.Run("after-write", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			part := legs[i%20*1000 : i%20*1000+1000]
+			for j := range part {
+				part[j].LastSeen = part[j].LastSeen.Add(time.Second + time.Duration(j*7919%5000)*time.Millisecond)
+			}
+			b.StopTimer()
+			if _, err := s.Write(ctx, &store.Batch{Legs: part}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if got, err := s.Legs(ctx, q); err != nil || len(got) != 100 {
+				b.Fatal(len(got), err)
+			}
+			i++
+		}
+	})
+	b.Run("quiet", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if got, err := s.Legs(ctx, q); err != nil || len(got) != 100 {
+				b.Fatal(len(got), err)
+			}
+		}
+	})
+}
