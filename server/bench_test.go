@@ -52,6 +52,26 @@ func BenchmarkEncodeAircraft20k(b *testing.B) {
 	b.SetBytes(int64(len(buf)))
 }
 
+// BenchmarkEncodeAircraft20kCached encodes the same 20,000 aircraft
+// through a featureCache, a tenth of them changed before each pass.
+func BenchmarkEncodeAircraft20kCached(b *testing.B) {
+	air := fleet(20000)
+	set := cachedAircraftSet{aircraftSet(air), new(featureCache)}
+	buf := make([]byte, 0, 8<<20)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		part := air[(i%10)*2000 : (i%10+1)*2000]
+		for j := range part {
+			part[j].Time = part[j].Time.Add(time.Second)
+		}
+		buf = buf[:0]
+		for i := range set.Len() {
+			buf = set.AppendFeature(buf, i)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
 func BenchmarkGetAircraftContinental(b *testing.B) {
 	ctx := context.Background()
 	air := fleet(20000)
@@ -70,6 +90,61 @@ func BenchmarkGetAircraftContinental(b *testing.B) {
 			}
 			m, _ := drain(resp)
 			n = m
+		}
+		b.SetBytes(n)
+	}
+	b.Run("memory", func(b *testing.B) { run(b, memory.New(store.Config{}), memory.NewBus()) })
+	b.Run("redis", func(b *testing.B) {
+		st, prefix := redisStore(b)
+		run(b, st, pubsub.New(st.Client(), prefix+":events"))
+	})
+}
+
+// usFleet returns n aircraft, three fifths of them inside the contiguous
+// US box usBBox and the rest anywhere.
+func usFleet(n int) []flight.Aircraft {
+	r := rand.New(rand.NewPCG(3, 4))
+	out := fleet(n)
+	for i := range out {
+		if i%5 < 3 {
+			out[i].Lat, out[i].Lon = 25.5+r.Float64()*23, -124.5+r.Float64()*57
+		}
+	}
+	return out
+}
+
+const usBBox = "-125,25,-67,49"
+
+// BenchmarkGetAircraftUS GETs the contiguous US box (about 12,000 of
+// 20,000 aircraft) on each store, a tenth of the fleet changing between
+// GETs as under a live feed.
+func BenchmarkGetAircraftUS(b *testing.B) {
+	ctx := context.Background()
+	run := func(b *testing.B, st store.Store, bus store.Bus) {
+		air := usFleet(20000)
+		if err := st.PutAircraft(ctx, air); err != nil {
+			b.Fatal(err)
+		}
+		in := startServer(b, Config{}, st, bus)
+		url := in.url + "/api/v1/aircraft?bbox=" + usBBox
+		b.ReportAllocs()
+		var n int64
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			part := air[(i%10)*2000 : (i%10+1)*2000]
+			for j := range part {
+				part[j].Time = part[j].Time.Add(time.Second)
+				part[j].Lon += 0.0001
+			}
+			if err := st.PutAircraft(ctx, part); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			resp, err := http.Get(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, _ = drain(resp)
 		}
 		b.SetBytes(n)
 	}

@@ -77,6 +77,8 @@ type Server struct {
 	now     func() time.Time
 
 	airports *geo.AirportIndex // deps.Airports, or an empty index
+
+	features featureCache // encoded aircraft features, for the bbox GET
 }
 
 // New builds a Server from cfg and deps; it starts nothing.
