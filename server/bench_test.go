@@ -6,6 +6,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	"github.com/flightwatch/flightwatch/store/redis/pubsub"
@@ -143,6 +147,83 @@ func BenchmarkGetAircraftUS(b *testing.B) {
 			resp, err := http.Get(url)
 			if err != nil {
 				b.Fatal(err)
+			}
+			n, _ = drain(resp)
+		}
+		b.SetBytes(n)
+	}
+	b.Run("memory", func(b *testing.B) { run(b, memory.New(store.Config{}), memory.NewBus()) })
+	b.Run("redis", func(b *testing.B) {
+		st, prefix := redisStore(b)
+		run(b, st, pubsub.New(st.Client(), prefix+":events"))
+	})
+}
+
+// BenchmarkEncodeCells encodes the features of the res-5 cells over the
+// contiguous US, uncached and through cellHeads.
+func BenchmarkEncodeCells(b *testing.B) {
+	var cells cellSet
+	seen := map[uint64]bool{}
+	for lat := 25.0; lat < 49; lat += 0.1 {
+		for lon := -124.0; lon < -67; lon += 0.1 {
+			if c := geo.Cell(lat, lon, 5); !seen[c] {
+				seen[c] = true
+				cells = append(cells, store.CellCount{Cell: c, Res: 5, Count: 20, Reports: 4, Sources: map[string]int{"a": 20}})
+			}
+		}
+	}
+	for _, bb := range []struct {
+		name string
+		set  export.Set
+	}{{"uncached", cells}, {"heads", cachedCellSet{cells, new(cellHeads)}}} {
+		b.Run(bb.name, func(b *testing.B) {
+			buf := make([]byte, 0, 16<<20)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = buf[:0]
+				for i := range bb.set.Len() {
+					buf = bb.set.AppendFeature(buf, i)
+				}
+			}
+			b.ReportMetric(float64(len(cells)), "cells/op")
+		})
+	}
+}
+
+// BenchmarkGetCellsUS GETs a month of report counts over the whole US at
+// resolution 5: 20,000 reports, or FLIGHTWATCH_BENCH_REPORTS.
+func BenchmarkGetCellsUS(b *testing.B) {
+	ctx := context.Background()
+	total := 20000
+	if n, err := strconv.Atoi(os.Getenv("FLIGHTWATCH_BENCH_REPORTS")); err == nil && n > 0 {
+		total = n
+	}
+	month := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	run := func(b *testing.B, st store.Store, bus store.Bus) {
+		rng := rand.New(rand.NewPCG(4, 4))
+		rs := make([]flight.Report, 0, 1000)
+		for i := range total {
+			rs = append(rs, flight.Report{ID: fmt.Sprintf("m%d", i), Time: month.Add(time.Duration(rng.Int64N(int64(30 * 24 * time.Hour)))),
+				Lat: 25 + rng.Float64()*24, Lon: -124 + rng.Float64()*57, Count: 1 + rng.IntN(9), Category: "unknown",
+				Source: []string{"a", "b", "c"}[rng.IntN(3)]})
+			if len(rs) == cap(rs) || i == total-1 {
+				if _, err := st.AddReports(ctx, rs); err != nil {
+					b.Fatal(err)
+				}
+				rs = rs[:0]
+			}
+		}
+		in := startServer(b, Config{}, st, bus)
+		url := in.url + "/api/v1/cells?layer=reports&res=5&bbox=-130,20,-60,55&since=2025-04-01T00:00:00Z&until=2025-05-01T00:00:00Z"
+		b.ReportAllocs()
+		var n int64
+		for b.Loop() {
+			resp, err := http.Get(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("GET = %d", resp.StatusCode)
 			}
 			n, _ = drain(resp)
 		}

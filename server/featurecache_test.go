@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 )
@@ -125,5 +126,23 @@ func TestGetAircraftListSeesChanges(t *testing.T) {
 	}
 	if got := get(); fmt.Sprint(got[air[7].Hex]) != "[military]" {
 		t.Errorf("second GET: %s tags %v, want [military]", air[7].Hex, got[air[7].Hex])
+	}
+}
+
+func TestCellHeadsMatchEncoding(t *testing.T) {
+	var h cellHeads
+	cells := cellSet{
+		{Cell: geo.Cell(40.73, -74.17, 5), Res: 5, Count: 12, Reports: 3, Sources: map[string]int{"news": 12}},
+		{Cell: geo.Cell(-16.5, 179.99, 3), Res: 3, Count: 7, Reports: 1}, // across the antimeridian
+		{Cell: geo.Cell(31.85, -106.38, 7), Res: 7, Count: 5, Reports: 5},
+	}
+	set := cachedCellSet{cells, &h}
+	for round := range 2 { // filling the cache, then reading it
+		for i := range cells {
+			got, want := string(set.AppendFeature([]byte("x"), i)), "x"+string(cells.AppendFeature(nil, i))
+			if got != want {
+				t.Errorf("round %d: AppendFeature(%d) = %s, want %s", round, i, got, want)
+			}
+		}
 	}
 }
