@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -87,6 +88,7 @@ func BenchmarkGetAircraftContinental(b *testing.B) {
 		url := in.url + "/api/v1/aircraft?bbox=-130,20,-60,50"
 		b.ReportAllocs()
 		var n int64
+		defer reportCPU(b, cpuTime())
 		for b.Loop() {
 			resp, err := http.Get(url)
 			if err != nil {
@@ -133,6 +135,7 @@ func BenchmarkGetAircraftUS(b *testing.B) {
 		url := in.url + "/api/v1/aircraft?bbox=" + usBBox
 		b.ReportAllocs()
 		var n int64
+		defer reportCPU(b, cpuTime())
 		for i := 0; b.Loop(); i++ {
 			b.StopTimer()
 			part := air[(i%10)*2000 : (i%10+1)*2000]
@@ -217,6 +220,7 @@ func BenchmarkGetCellsUS(b *testing.B) {
 		url := in.url + "/api/v1/cells?layer=reports&res=5&bbox=-130,20,-60,55&since=2025-04-01T00:00:00Z&until=2025-05-01T00:00:00Z"
 		b.ReportAllocs()
 		var n int64
+		defer reportCPU(b, cpuTime())
 		for b.Loop() {
 			resp, err := http.Get(url)
 			if err != nil {
@@ -302,6 +306,19 @@ func BenchmarkWSFanout(b *testing.B) {
 		wg.Wait()
 	}
 	b.ReportMetric(float64(b.N*per*clients)/time.Since(start).Seconds(), "features-delivered/s")
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time per op since start (server and
+// client together), which a loaded machine skews less than ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
 
 func drain(resp *http.Response) (int64, error) {
