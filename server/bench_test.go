@@ -9,8 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -49,26 +49,6 @@ func BenchmarkEncodeAircraft20k(b *testing.B) {
 	buf := make([]byte, 0, 8<<20)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = buf[:0]
-		for i := range set.Len() {
-			buf = set.AppendFeature(buf, i)
-		}
-	}
-	b.SetBytes(int64(len(buf)))
-}
-
-// BenchmarkEncodeAircraft20kCached encodes the same 20,000 aircraft
-// through a featureCache, a tenth of them changed before each pass.
-func BenchmarkEncodeAircraft20kCached(b *testing.B) {
-	air := fleet(20000)
-	set := cachedAircraftSet{aircraftSet(air), new(featureCache)}
-	buf := make([]byte, 0, 8<<20)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		part := air[(i%10)*2000 : (i%10+1)*2000]
-		for j := range part {
-			part[j].Time = part[j].Time.Add(time.Second)
-		}
 		buf = buf[:0]
 		for i := range set.Len() {
 			buf = set.AppendFeature(buf, i)

@@ -120,7 +120,7 @@ func (s *Server) getAircraftList(w http.ResponseWriter, r *http.Request) error {
 	if w := first(q, "watch"); w == "1" || w == "true" {
 		list = slices.DeleteFunc(list, func(a flight.Aircraft) bool { return !a.Watched() })
 	}
-	return writeFeatures(w, r, cachedAircraftSet{aircraftSet(list), &s.features})
+	return writeFeatures(w, r, aircraftSet(list))
 }
 
 // pathHex returns the {hex} path value, lower-cased and checked.

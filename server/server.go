@@ -78,8 +78,7 @@ type Server struct {
 
 	airports *geo.AirportIndex // deps.Airports, or an empty index
 
-	features  featureCache // encoded aircraft features, for the bbox GET
-	cellHeads cellHeads    // encoded cell geometries, for /cells
+	cellHeads cellHeads // encoded cell geometries, for /cells
 }
 
 // New builds a Server from cfg and deps; it starts nothing.
