@@ -6,14 +6,19 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/flightwatch/flightwatch/flight"
+	"github.com/flightwatch/flightwatch/geo"
+	"github.com/flightwatch/flightwatch/server/export"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/memory"
 	"github.com/flightwatch/flightwatch/store/redis/pubsub"
@@ -63,6 +68,7 @@ func BenchmarkGetAircraftContinental(b *testing.B) {
 		url := in.url + "/api/v1/aircraft?bbox=-130,20,-60,50"
 		b.ReportAllocs()
 		var n int64
+		defer reportCPU(b, cpuTime())
 		for b.Loop() {
 			resp, err := http.Get(url)
 			if err != nil {
@@ -70,6 +76,140 @@ func BenchmarkGetAircraftContinental(b *testing.B) {
 			}
 			m, _ := drain(resp)
 			n = m
+		}
+		b.SetBytes(n)
+	}
+	b.Run("memory", func(b *testing.B) { run(b, memory.New(store.Config{}), memory.NewBus()) })
+	b.Run("redis", func(b *testing.B) {
+		st, prefix := redisStore(b)
+		run(b, st, pubsub.New(st.Client(), prefix+":events"))
+	})
+}
+
+// usFleet returns n aircraft, three fifths of them inside the contiguous
+// US box usBBox and the rest anywhere.
+func usFleet(n int) []flight.Aircraft {
+	r := rand.New(rand.NewPCG(3, 4))
+	out := fleet(n)
+	for i := range out {
+		if i%5 < 3 {
+			out[i].Lat, out[i].Lon = 25.5+r.Float64()*23, -124.5+r.Float64()*57
+		}
+	}
+	return out
+}
+
+const usBBox = "-125,25,-67,49"
+
+// BenchmarkGetAircraftUS GETs the contiguous US box (about 12,000 of
+// 20,000 aircraft) on each store, a tenth of the fleet changing between
+// GETs as under a live feed.
+func BenchmarkGetAircraftUS(b *testing.B) {
+	ctx := context.Background()
+	run := func(b *testing.B, st store.Store, bus store.Bus) {
+		air := usFleet(20000)
+		if err := st.PutAircraft(ctx, air); err != nil {
+			b.Fatal(err)
+		}
+		in := startServer(b, Config{}, st, bus)
+		url := in.url + "/api/v1/aircraft?bbox=" + usBBox
+		b.ReportAllocs()
+		var n int64
+		defer reportCPU(b, cpuTime())
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			part := air[(i%10)*2000 : (i%10+1)*2000]
+			for j := range part {
+				part[j].Time = part[j].Time.Add(time.Second)
+				part[j].Lon += 0.0001
+			}
+			if err := st.PutAircraft(ctx, part); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			resp, err := http.Get(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, _ = drain(resp)
+		}
+		b.SetBytes(n)
+	}
+	b.Run("memory", func(b *testing.B) { run(b, memory.New(store.Config{}), memory.NewBus()) })
+	b.Run("redis", func(b *testing.B) {
+		st, prefix := redisStore(b)
+		run(b, st, pubsub.New(st.Client(), prefix+":events"))
+	})
+}
+
+// BenchmarkEncodeCells encodes the features of the res-5 cells over the
+// contiguous US, uncached and through cellHeads.
+func BenchmarkEncodeCells(b *testing.B) {
+	var cells cellSet
+	seen := map[uint64]bool{}
+	for lat := 25.0; lat < 49; lat += 0.1 {
+		for lon := -124.0; lon < -67; lon += 0.1 {
+			if c := geo.Cell(lat, lon, 5); !seen[c] {
+				seen[c] = true
+				cells = append(cells, store.CellCount{Cell: c, Res: 5, Count: 20, Reports: 4, Sources: map[string]int{"a": 20}})
+			}
+		}
+	}
+	for _, bb := range []struct {
+		name string
+		set  export.Set
+	}{{"uncached", cells}, {"heads", cachedCellSet{cells, new(cellHeads)}}} {
+		b.Run(bb.name, func(b *testing.B) {
+			buf := make([]byte, 0, 16<<20)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = buf[:0]
+				for i := range bb.set.Len() {
+					buf = bb.set.AppendFeature(buf, i)
+				}
+			}
+			b.ReportMetric(float64(len(cells)), "cells/op")
+		})
+	}
+}
+
+// BenchmarkGetCellsUS GETs a month of report counts over the whole US at
+// resolution 5: 20,000 reports, or FLIGHTWATCH_BENCH_REPORTS.
+func BenchmarkGetCellsUS(b *testing.B) {
+	ctx := context.Background()
+	total := 20000
+	if n, err := strconv.Atoi(os.Getenv("FLIGHTWATCH_BENCH_REPORTS")); err == nil && n > 0 {
+		total = n
+	}
+	month := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	run := func(b *testing.B, st store.Store, bus store.Bus) {
+		rng := rand.New(rand.NewPCG(4, 4))
+		rs := make([]flight.Report, 0, 1000)
+		for i := range total {
+			rs = append(rs, flight.Report{ID: fmt.Sprintf("m%d", i), Time: month.Add(time.Duration(rng.Int64N(int64(30 * 24 * time.Hour)))),
+				Lat: 25 + rng.Float64()*24, Lon: -124 + rng.Float64()*57, Count: 1 + rng.IntN(9), Category: "unknown",
+				Source: []string{"a", "b", "c"}[rng.IntN(3)]})
+			if len(rs) == cap(rs) || i == total-1 {
+				if _, err := st.AddReports(ctx, rs); err != nil {
+					b.Fatal(err)
+				}
+				rs = rs[:0]
+			}
+		}
+		in := startServer(b, Config{}, st, bus)
+		url := in.url + "/api/v1/cells?layer=reports&res=5&bbox=-130,20,-60,55&since=2025-04-01T00:00:00Z&until=2025-05-01T00:00:00Z"
+		b.ReportAllocs()
+		var n int64
+		defer reportCPU(b, cpuTime())
+		for b.Loop() {
+			resp, err := http.Get(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("GET = %d", resp.StatusCode)
+			}
+			n, _ = drain(resp)
 		}
 		b.SetBytes(n)
 	}
@@ -146,6 +286,19 @@ func BenchmarkWSFanout(b *testing.B) {
 		wg.Wait()
 	}
 	b.ReportMetric(float64(b.N*per*clients)/time.Since(start).Seconds(), "features-delivered/s")
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time per op since start (server and
+// client together), which a loaded machine skews less than ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
 
 func drain(resp *http.Response) (int64, error) {

@@ -95,6 +95,18 @@ func (s cellSet) Geometry(i int) orb.Geometry { return geo.CellPolygon(s[i].Cell
 func (s cellSet) Props(i int) []kv            { return export.TableProps(nil, feature.Cell, &s[i]) }
 func (cellSet) Columns() []string             { return feature.Cell.Names() }
 
+// cachedCellSet is a cellSet whose features open with the bytes heads
+// keeps.
+type cachedCellSet struct {
+	cellSet
+	heads *cellHeads
+}
+
+func (s cachedCellSet) AppendFeature(b []byte, i int) []byte {
+	b = s.heads.Append(b, s.cellSet[i].Cell)
+	return export.CloseFeature(export.AppendProps(b, feature.Cell, &s.cellSet[i]))
+}
+
 func (s *Server) getAircraftList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	bbox, err := parseBBox(first(q, "bbox"))
@@ -331,7 +343,7 @@ func (s *Server) getCells(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("cells at res %d: %w", res, err)
 	}
-	return writeFeatures(w, r, cellSet(s.passK(cells)))
+	return writeFeatures(w, r, cachedCellSet{cellSet(s.passK(cells)), &s.cellHeads})
 }
 
 // parseSpan reads the since and until query parameters.

@@ -77,6 +77,8 @@ type Server struct {
 	now     func() time.Time
 
 	airports *geo.AirportIndex // deps.Airports, or an empty index
+
+	cellHeads cellHeads // encoded cell geometries, for /cells
 }
 
 // New builds a Server from cfg and deps; it starts nothing.

@@ -1,8 +1,11 @@
 package memory
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 
@@ -32,6 +35,63 @@ type agg struct {
 type table struct {
 	index map[uint64]int32
 	cells []agg
+	// snap is the table as Cells answers it, ordered by cell, built by the
+	// first query that reads the table alone after a change; add clears it
+	// (with the book's lock held for writing).
+	snap atomic.Pointer[tableSnap]
+}
+
+// tableSnap is a table's cells as CellCounts ordered by cell, with their
+// centres. Read only: Cells copies what it answers.
+type tableSnap struct {
+	counts  []store.CellCount
+	centers []orb.Point
+}
+
+// snapshot returns t's snapshot at res, building it when t changed since
+// the last one. Safe with the book's lock held for reading: two queries
+// may build it at once, and either result is right.
+func (t *table) snapshot(res int) *tableSnap {
+	if sn := t.snap.Load(); sn != nil {
+		return sn
+	}
+	order := make([]int32, len(t.cells))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(t.cells[a].cell, t.cells[b].cell) })
+	sn := &tableSnap{counts: make([]store.CellCount, len(order)), centers: make([]orb.Point, len(order))}
+	for j, i := range order {
+		a := &t.cells[i]
+		src := make(map[string]int, len(a.sources))
+		for _, sc := range a.sources {
+			src[sc.Source] = sc.Count
+		}
+		sn.counts[j] = store.CellCount{Cell: a.cell, Res: res, Count: a.count, Reports: a.reports, Sources: src}
+		sn.centers[j] = a.center
+	}
+	t.snap.Store(sn)
+	return sn
+}
+
+// answer copies the snapshot's cells whose centre lies in bbox, each with
+// its own Sources map.
+func (sn *tableSnap) answer(bbox orb.Bound) []store.CellCount {
+	n := 0
+	for i := range sn.centers {
+		if geo.InBound(bbox, sn.centers[i]) {
+			n++
+		}
+	}
+	out := make([]store.CellCount, 0, n)
+	for i := range sn.counts {
+		if geo.InBound(bbox, sn.centers[i]) {
+			c := sn.counts[i]
+			c.Sources = maps.Clone(c.Sources)
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // add counts a report of count people from src in cell.
@@ -47,6 +107,7 @@ func (t *table) add(cell uint64, count int, src string, centers map[uint64]orb.P
 		t.index[cell] = i
 		t.cells = append(t.cells, agg{cell: cell, center: c})
 	}
+	t.snap.Store(nil)
 	a := &t.cells[i]
 	a.count += count
 	a.reports++
@@ -201,6 +262,12 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 		if k.res == q.Res && inDays(k.bucket, span.FirstMonth, span.LastMonth) {
 			tables = append(tables, t)
 		}
+	}
+	if len(tables) == 1 {
+		// One table (a whole month, or one day): its snapshot, filtered.
+		out := tables[0].snapshot(q.Res).answer(q.BBox)
+		s.repMu.RUnlock()
+		return out, nil
 	}
 	n := 0
 	for _, t := range tables {

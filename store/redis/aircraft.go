@@ -283,6 +283,9 @@ func (s *Store) AircraftIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircra
 			if !ok {
 				continue // removed since the index was read
 			}
+			if !mayBeIn(bbox, str) {
+				continue
+			}
 			var a flight.Aircraft
 			if err := codec.DecodeAircraftString(str, &a); err != nil {
 				return nil, rediserr.Wrap(ctx, "aircraft in", "states", err)
@@ -313,6 +316,9 @@ func (s *Store) allIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, e
 	out := make([]flight.Aircraft, 0, n)
 	for _, c := range cmds {
 		for _, v := range c.Val() {
+			if !mayBeIn(bbox, v) {
+				continue
+			}
 			var a flight.Aircraft
 			if err := codec.DecodeAircraftString(v, &a); err != nil {
 				return nil, fmt.Errorf("redis: aircraft in: %w", err)
@@ -323,6 +329,14 @@ func (s *Store) allIn(ctx context.Context, bbox orb.Bound) ([]flight.Aircraft, e
 		}
 	}
 	return out, nil
+}
+
+// mayBeIn reports whether the encoded state may lie in bbox: false only
+// when its position, read without decoding the rest, is outside. A state
+// whose position cannot be read is decoded, which reports the error.
+func mayBeIn(bbox orb.Bound, state string) bool {
+	lat, lon, ok := codec.Position(state)
+	return !ok || geo.InBound(bbox, orb.Point{lon, lat})
 }
 
 // removeScript deletes one aircraft's state, last-seen time and recorded

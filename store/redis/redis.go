@@ -30,6 +30,8 @@ type Store struct {
 	cfg     store.Config
 	// centers caches the centres of aggregated cells for Cells.
 	centers query.Centers
+	// months caches whole-month aggregates for Cells (monthsnap.go).
+	months monthSnaps
 	// covers caches the cell covers of recent bboxes for AircraftIn.
 	covers cellcache.Covers
 	// cells finds the cells of aircraft that have not left theirs.

@@ -27,9 +27,12 @@ import (
 // Day aggregates keep a field per cell, count and source; month
 // aggregates keep one packed field per cell (see codec.AddPacked), so that
 // reading a month reads one field per cell.
+// Every change of a month aggregate also sets its field "v" (no cell's
+// name) to the caller's token, so that a reader can tell whether the
+// aggregate changed since it last read it (see monthSnaps).
 // KEYS: reports, reportDay, then per resolution its day aggregate and its
 // month aggregate.
-// ARGV: id, json, time µs, count, source, cell per resolution.
+// ARGV: id, json, time µs, count, source, cell per resolution, token.
 var addReportScript = goredis.NewScript(addReportLua)
 
 //go:embed scripts/add_report.lua
@@ -54,6 +57,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 		return 0, err
 	}
 	calls := make([]call, 0, len(reports))
+	token := newToken()
 	days := map[int64]bool{}
 	months := map[int64]bool{}
 	for i := range reports {
@@ -77,6 +81,7 @@ func (s *Store) AddReports(ctx context.Context, reports []flight.Report) (int, e
 			keys = append(keys, s.k.Agg(res, day), s.k.MonthAgg(res, month))
 			args = append(args, keyspace.CellName(geo.Cell(r.Lat, r.Lon, res)))
 		}
+		args = append(args, token)
 		calls = append(calls, call{keys: keys, args: args})
 	}
 	if len(calls) == 0 {
@@ -252,6 +257,13 @@ func (s *Store) Cells(ctx context.Context, q store.CellQuery) ([]store.CellCount
 	}
 	if len(dayKeys)+len(monthKeys) == 0 {
 		return make([]store.CellCount, 0), nil
+	}
+	if len(dayKeys) == 0 && len(monthKeys) == 1 {
+		sn, err := s.monthSnap(ctx, q.Res, monthKeys[0])
+		if err != nil {
+			return nil, err
+		}
+		return sn.answer(q.BBox), nil
 	}
 	pipe := s.client.Pipeline()
 	dayTables := make([]*goredis.MapStringStringCmd, len(dayKeys))

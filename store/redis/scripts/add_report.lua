@@ -30,5 +30,6 @@ for i = 3, #KEYS, 2 do
 	redis.call('HINCRBY', KEYS[i], c .. ':n', 1)
 	redis.call('HINCRBY', KEYS[i], c .. ':s:' .. src, n)
 	pack(KEYS[i + 1], c)
+	redis.call('HSET', KEYS[i + 1], 'v', ARGV[#ARGV])
 end
 return 1

@@ -256,3 +256,21 @@ func DecodePoint(b []byte, hex string, p *flight.TrackPoint) error {
 	}
 	return nil
 }
+
+// Position reads only the latitude and longitude (degrees) of
+// AppendAircraft's form, so that a bbox query decodes just the aircraft
+// inside it; ok is false when s is too short or of another version (the
+// full decode then tells why).
+func Position(s string) (lat, lon float64, ok bool) {
+	r := reader{s: s}
+	if r.byte() != codecV1 {
+		return 0, 0, false
+	}
+	flags := r.byte()
+	_ = r.byte()
+	if flags&flagZeroTime == 0 {
+		_ = r.varint()
+	}
+	lat, lon = r.float(), r.float()
+	return lat, lon, r.err == nil
+}

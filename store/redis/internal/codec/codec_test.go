@@ -106,3 +106,39 @@ func FuzzDecodePoint(f *testing.F) {
 		}
 	})
 }
+
+func TestPosition(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a    flight.Aircraft
+	}{
+		{"timed", flight.Aircraft{Observation: flight.Observation{Hex: "ae1234", Time: time.Unix(1737727385, 5).UTC(), Lat: 31.85, Lon: -106.38, AltFt: 4500, Has: flight.HasAlt}}},
+		{"zero time", flight.Aircraft{Observation: flight.Observation{Hex: "ae1234", Lat: -89.5, Lon: 179.25}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := AppendAircraft(nil, &tc.a)
+			lat, lon, ok := Position(string(b))
+			if !ok || lat != tc.a.Lat || lon != tc.a.Lon {
+				t.Errorf("Position = %v, %v, %v; want %v, %v, true", lat, lon, ok, tc.a.Lat, tc.a.Lon)
+			}
+			for n := range len(b) {
+				if _, _, ok := Position(string(b[:n])); ok && n < 3+8+8 {
+					t.Errorf("Position(first %d bytes) ok, want not ok", n)
+				}
+			}
+		})
+	}
+}
+
+func FuzzPosition(f *testing.F) {
+	a := flight.Aircraft{Observation: flight.Observation{Hex: "ae1234", Time: time.Unix(1737727385, 0).UTC(), Lat: 31.85, Lon: -106.38}}
+	f.Add(string(AppendAircraft(nil, &a)))
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		lat, lon, ok := Position(s)
+		var full flight.Aircraft
+		if DecodeAircraftString(s, &full) == nil && (!ok || lat != full.Lat && !math.IsNaN(lat) || lon != full.Lon && !math.IsNaN(lon)) {
+			t.Errorf("Position(%q) = %v, %v, %v; the full decode has %v, %v", s, lat, lon, ok, full.Lat, full.Lon)
+		}
+	})
+}
