@@ -36,6 +36,9 @@ type Hub struct {
 	log        *slog.Logger
 	m          *metrics
 	upgrader   websocket.Upgrader
+	// writeBuffers are the connections' write buffers, shared: a
+	// connection holds one only while it writes a message
+	writeBuffers sync.Pool
 	ready      chan struct{} // closed once Run has subscribed to the bus
 	slowClosed atomic.Int64
 
@@ -43,11 +46,13 @@ type Hub struct {
 	clients map[*client]struct{}
 	index   tileIndex
 
-	histMu    sync.RWMutex // guards epoch, offset, hist, histBytes
-	epoch     string
-	offset    uint64 // offset of the newest batch; 0 before the first
-	hist      []*batch
-	histBytes int
+	histMu sync.RWMutex // guards epoch, offset, hist
+	epoch  string
+	offset uint64 // offset of the newest batch; 0 before the first
+	hist   []*batch
+	// fullKeep is how many of the newest batches keep their body
+	// (fullHistory of them)
+	fullKeep int
 
 	// latest is the newest known state of every aircraft the bus has
 	// reported and not removed, as of the newest batch: clients that
@@ -84,6 +89,7 @@ func New(cfg Config, deps Deps) (*Hub, error) {
 		ready: make(chan struct{}), clients: make(map[*client]struct{}), epoch: newEpoch(),
 		pendAir: make(map[string]flight.Aircraft), pendRemoved: make(map[string]struct{}),
 		latest: make(map[string]*latestAir)}
+	h.fullKeep = max(1, int((fullHistory+cfg.Batch-1)/cfg.Batch))
 	h.index.init()
 	h.cells = newCellWorker(h)
 	h.upgrader = newUpgrader(h)
@@ -195,7 +201,7 @@ func (h *Hub) lost(ctx context.Context) {
 	h.log.Warn("bus events lost; resending snapshots")
 	h.flush()
 	h.histMu.Lock()
-	h.epoch, h.hist, h.histBytes = newEpoch(), nil, 0
+	h.epoch, h.hist = newEpoch(), nil
 	h.histMu.Unlock()
 	for _, c := range h.clientList() {
 		go c.resnapshot(ctx)
@@ -238,40 +244,39 @@ func (h *Hub) flush() {
 	h.offset++
 	b.offset, b.epoch = h.offset, h.epoch
 	h.hist = append(h.hist, b)
-	h.histBytes += b.size
 	h.trimLocked()
 	h.histMu.Unlock()
 
 	touched := h.touched(b)
 	h.m.touched.Observe(float64(len(touched)))
 	h.deliverAll(b, touched)
-	if len(touched) > 0 && b.hasAircraft() {
-		h.resize(b)
-	}
 }
 
-// resize accounts for b's encodings, in place of the estimate it was kept
-// with, and trims the history to its bounds.
-func (h *Hub) resize(b *batch) {
-	b.encode(h.deps.Encoder) // done already: this orders the read of encSize
-	h.histMu.Lock()
-	defer h.histMu.Unlock()
-	est := len(b.pts) * aircraftChangeSize
-	if h.offset == b.offset {
-		h.histBytes += b.encSize - est
-		b.size += b.encSize - est
-	}
-	h.trimLocked()
-}
+// fullHistory is how long a batch keeps its body (what encodes its
+// aircraft changes): long enough for the clients that subscribe while
+// their snapshot is read to replay the batches after it. Older batches
+// keep only which aircraft changed where, and a client resuming from
+// them is sent the latest state of those aircraft instead.
+const fullHistory = time.Second
 
-// trimLocked drops the oldest batches past the history's bounds, keeping
-// the newest; histMu is held.
+// trimLocked drops the body of the batches older than fullHistory and
+// the oldest batches past the history's bounds, keeping the newest;
+// histMu is held.
 func (h *Hub) trimLocked() {
-	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || h.histBytes > h.cfg.HistoryBytes) {
-		h.histBytes -= h.hist[0].size
+	total := 0
+	for i, b := range h.hist {
+		if i < len(h.hist)-h.fullKeep && b.body.Load() != nil {
+			b.body.Store(nil)
+		}
+		total += b.bytes()
+	}
+	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || total > h.cfg.HistoryBytes) {
+		total -= h.hist[0].bytes()
 		h.hist[0] = nil
 		h.hist = h.hist[1:]
 	}
+	h.m.histBytes.Set(float64(total))
+	h.m.histBatches.Set(float64(len(h.hist)))
 }
 
 // deliverAll hands b to the clients, spread over the processors: a
@@ -280,9 +285,6 @@ func (h *Hub) trimLocked() {
 func (h *Hub) deliverAll(b *batch, clients []*client) {
 	if len(clients) == 0 {
 		return
-	}
-	if b.hasAircraft() {
-		b.encode(h.deps.Encoder) // once, before the workers share it
 	}
 	workers := min(runtime.GOMAXPROCS(0), (len(clients)+63)/64)
 	if workers <= 1 {
@@ -332,32 +334,44 @@ func (h *Hub) touched(b *batch) []*client {
 // latestAir is one aircraft's newest state, encoded at most once per
 // form when a catching-up client needs it.
 type latestAir struct {
-	a        flight.Aircraft
-	off      uint64 // the batch that brought a
-	once     sync.Once
-	feat     []byte
-	fullOnce sync.Once
-	full     []byte
+	a    flight.Aircraft
+	off  uint64 // the batch that brought a
+	feat atomic.Pointer[[]byte]
+	full atomic.Pointer[[]byte]
 }
 
 // feature returns the GeoJSON feature; it is safe for concurrent use.
 func (l *latestAir) feature(enc Encoder) []byte {
-	l.once.Do(func() { l.feat = enc.AppendAircraft(nil, &l.a) })
-	return l.feat
+	return encodeOnce(&l.feat, func() []byte { return enc.AppendAircraft(nil, &l.a) })
 }
 
 // compact returns the full delta item; it is safe for concurrent use.
 func (l *latestAir) compact() []byte {
-	l.fullOnce.Do(func() { l.full = appendDelta(nil, &l.a, nil) })
-	return l.full
+	return encodeOnce(&l.full, func() []byte { return appendDelta(nil, &l.a, nil) })
+}
+
+// encodeOnce returns *p, storing f's result there first when p is nil;
+// concurrent callers may each call f, and all get the same stored bytes.
+func encodeOnce(p *atomic.Pointer[[]byte], f func() []byte) []byte {
+	if b := p.Load(); b != nil {
+		return *b
+	}
+	b := f()
+	if p.CompareAndSwap(nil, &b) {
+		return b
+	}
+	return *p.Load()
 }
 
 // setLatest folds b's aircraft changes into the latest state.
 func (h *Hub) setLatest(b *batch) {
+	bd := b.body.Load()
 	h.latestMu.Lock()
 	defer h.latestMu.Unlock()
-	for i := range b.raw {
-		h.latest[b.raw[i].Hex] = &latestAir{a: b.raw[i], off: b.offset}
+	if bd != nil {
+		for i := range bd.raw {
+			h.latest[bd.raw[i].Hex] = &latestAir{a: bd.raw[i], off: b.offset}
+		}
 	}
 	for _, r := range b.removed {
 		delete(h.latest, r.id)

@@ -8,6 +8,9 @@ type metrics struct {
 	dropped *prometheus.CounterVec // reason
 	sent    prometheus.Counter
 	touched prometheus.Histogram
+	// the resume history: bytes held and batches kept
+	histBytes   prometheus.Gauge
+	histBatches prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -25,11 +28,17 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "flightwatch_ws_tick_clients", Help: "Websocket clients a tick delivered to.",
 			Buckets: prometheus.ExponentialBuckets(1, 4, 8),
 		}),
+		histBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "flightwatch_ws_history_bytes", Help: "Bytes held by the websocket resume history (estimated).",
+		}),
+		histBatches: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "flightwatch_ws_history_batches", Help: "Update batches kept in the websocket resume history.",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched} {
+	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched, m.histBytes, m.histBatches} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
