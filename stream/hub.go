@@ -31,16 +31,16 @@ const (
 // Hub fans bus changes out to websocket clients. Build it with New, run
 // it with Run and mount it as an http.Handler.
 type Hub struct {
-	cfg        Config
-	deps       Deps
-	log        *slog.Logger
-	m          *metrics
-	upgrader   websocket.Upgrader
+	cfg      Config
+	deps     Deps
+	log      *slog.Logger
+	m        *metrics
+	upgrader websocket.Upgrader
 	// writeBuffers are the connections' write buffers, shared: a
 	// connection holds one only while it writes a message
 	writeBuffers sync.Pool
-	ready      chan struct{} // closed once Run has subscribed to the bus
-	slowClosed atomic.Int64
+	ready        chan struct{} // closed once Run has subscribed to the bus
+	slowClosed   atomic.Int64
 
 	mu      sync.Mutex // guards clients
 	clients map[*client]struct{}
