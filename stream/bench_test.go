@@ -86,8 +86,11 @@ func BenchmarkHubTick(b *testing.B) {
 	}{
 		{"1000_regional_7500_changes", 1000, 7500, regional, ""},
 		{"1000_regional_7500_changes_delta", 1000, 7500, regional, formatDelta},
+		// the same 30k obs/s at a 100 ms tick
+		{"1000_regional_3000_changes_delta", 1000, 3000, regional, formatDelta},
 		{"200_world_1250_changes", 200, 1250, world, ""},
 		{"200_world_1250_changes_delta", 200, 1250, world, formatDelta},
+		{"200_world_500_changes_delta", 200, 500, world, formatDelta},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

@@ -105,18 +105,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.readLoop(r.Context())
 }
 
-// Connection buffers: see newUpgrader.
-const (
-	readBufferSize  = 512
-	writeBufferSize = 16 << 10
-)
+// writeBufferSize is the size of the pooled write buffers: see newUpgrader.
+const writeBufferSize = 16 << 10
 
 func newUpgrader(h *Hub) websocket.Upgrader {
 	return websocket.Upgrader{
-		// clients send little (subscribe messages): a small read buffer;
-		// write buffers come from a pool shared by every connection, held
-		// only while a message is written
-		ReadBufferSize: readBufferSize, WriteBufferSize: writeBufferSize, WriteBufferPool: &h.writeBuffers,
+		// clients send little (subscribe messages): the read buffer is
+		// the one net/http read the request with (ReadBufferSize 0); write
+		// buffers come from a pool shared by every connection, held only
+		// while a message is written
+		ReadBufferSize: 0, WriteBufferSize: writeBufferSize, WriteBufferPool: &h.writeBuffers,
 		CheckOrigin:       h.checkOrigin,
 		EnableCompression: h.cfg.Compression,
 		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {

@@ -20,7 +20,11 @@ type Config struct {
 	// closed with a reason. Default 4 MB.
 	QueueBytes int
 	// Batch is the tick that merges changes into one batch. Default
-	// 250 ms; at most 1 s.
+	// 100 ms; at most 1 s. A change waits for the next tick, half a tick
+	// on average: at 250 ms the tick alone kept the hop's p99 above
+	// 250 ms. At 30,000 changes a second the 100 ms tick costs the hub
+	// about 7% more CPU and sends about 12% more bytes than 250 ms
+	// (fewer repeated changes of one aircraft merge; BenchmarkHubTick).
 	Batch time.Duration
 	// History is how many batches are kept for resuming clients.
 	// Default: 30 s of batches (300 at the default Batch). The batches
@@ -53,7 +57,7 @@ func (c Config) withDefaults() Config {
 		c.QueueBytes = 4 << 20
 	}
 	if c.Batch <= 0 {
-		c.Batch = 250 * time.Millisecond
+		c.Batch = 100 * time.Millisecond
 	}
 	c.Batch = min(c.Batch, time.Second)
 	if c.History <= 0 {

@@ -69,6 +69,7 @@ type Hub struct {
 	pendAlerts  []flight.Alert
 	pendReports []flight.Report
 	pendCells   []encFeature
+	out         chan<- *batch // to Run's delivery goroutine; nil: deliver in place
 }
 
 // New builds a Hub; it starts nothing.
@@ -106,8 +107,9 @@ func newEpoch() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Run consumes the bus until ctx is done, flushing a batch every
-// Config.Batch, then closes every client. It returns nil when ctx ends.
+// Run consumes the bus until ctx is done, cutting a batch every
+// Config.Batch, which a goroutine of its own delivers while the bus is
+// read on, then closes every client. It returns nil when ctx ends.
 func (h *Hub) Run(ctx context.Context) error {
 	events, ok := subscribe(ctx, h.deps.Bus, h.log)
 	if !ok {
@@ -118,6 +120,19 @@ func (h *Hub) Run(ctx context.Context) error {
 	cellsDone := make(chan struct{})
 	go func() { defer close(cellsDone); h.cells.run(ctx) }()
 	defer func() { <-cellsDone }()
+	// batches are delivered by a goroutine of their own, in order, so
+	// that the bus is read while a batch is delivered; a batch waits
+	// while the one before it is delivered
+	out := make(chan *batch)
+	h.out = out
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		for b := range out {
+			h.deliver(b)
+		}
+	}()
+	defer func() { close(out); <-delivered }()
 	tick := time.NewTicker(h.cfg.Batch)
 	defer tick.Stop()
 	for {
@@ -138,7 +153,7 @@ func (h *Hub) Run(ctx context.Context) error {
 		case cells := <-h.cells.out:
 			h.pendCells = append(h.pendCells, cells...)
 		case <-tick.C:
-			h.flush()
+			h.emit(ctx, h.cut())
 		}
 	}
 }
@@ -199,7 +214,7 @@ func (h *Hub) take(ctx context.Context, e store.Event) {
 // changes, the history is dropped and every client gets a fresh snapshot.
 func (h *Hub) lost(ctx context.Context) {
 	h.log.Warn("bus events lost; resending snapshots")
-	h.flush()
+	h.emit(ctx, h.cut())
 	h.histMu.Lock()
 	h.epoch, h.hist = newEpoch(), nil
 	h.histMu.Unlock()
@@ -228,9 +243,32 @@ func (h *Hub) Clients() int {
 // flush turns the pending changes into a batch, keeps it in the history
 // and delivers it to the clients it concerns.
 func (h *Hub) flush() {
+	if b := h.cut(); b != nil {
+		h.deliver(b)
+	}
+}
+
+// emit hands b (nil: none) to Run's delivery goroutine, or delivers it
+// when Run does not run; only Run's goroutine calls it.
+func (h *Hub) emit(ctx context.Context, b *batch) {
+	switch {
+	case b == nil:
+	case h.out == nil:
+		h.deliver(b)
+	default:
+		select {
+		case h.out <- b:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// cut turns the pending changes into a batch and keeps it in the
+// history; nil when nothing is pending. Only Run's goroutine calls it.
+func (h *Hub) cut() *batch {
 	if len(h.pendAir) == 0 && len(h.pendRemoved) == 0 && len(h.pendAlerts) == 0 &&
 		len(h.pendReports) == 0 && len(h.pendCells) == 0 {
-		return
+		return nil
 	}
 	b := h.newBatch()
 	b.offset = h.offset + 1 // only this goroutine moves h.offset
@@ -246,7 +284,11 @@ func (h *Hub) flush() {
 	h.hist = append(h.hist, b)
 	h.trimLocked()
 	h.histMu.Unlock()
+	return b
+}
 
+// deliver hands b to the clients it concerns.
+func (h *Hub) deliver(b *batch) {
 	touched := h.touched(b)
 	h.m.touched.Observe(float64(len(touched)))
 	h.deliverAll(b, touched)
