@@ -25,6 +25,8 @@ type Config struct {
 	// 250 ms. At 30,000 changes a second the 100 ms tick costs the hub
 	// about 7% more CPU and sends about 12% more bytes than 250 ms
 	// (fewer repeated changes of one aircraft merge; BenchmarkHubTick).
+	// A tick that finds the previous batch still being delivered cuts
+	// none: under load the batches grow rather than queue.
 	Batch time.Duration
 	// History is how many batches are kept for resuming clients.
 	// Default: 30 s of batches (300 at the default Batch). The batches

@@ -70,6 +70,7 @@ type Hub struct {
 	pendReports []flight.Report
 	pendCells   []encFeature
 	out         chan<- *batch // to Run's delivery goroutine; nil: deliver in place
+	delivering  atomic.Bool   // a batch handed to out is not delivered yet
 }
 
 // New builds a Hub; it starts nothing.
@@ -121,15 +122,17 @@ func (h *Hub) Run(ctx context.Context) error {
 	go func() { defer close(cellsDone); h.cells.run(ctx) }()
 	defer func() { <-cellsDone }()
 	// batches are delivered by a goroutine of their own, in order, so
-	// that the bus is read while a batch is delivered; a batch waits
-	// while the one before it is delivered
-	out := make(chan *batch)
+	// that the bus is read while a batch is delivered; a tick that finds
+	// the previous batch still being delivered cuts none, and the changes
+	// merge into the next: under load the batches grow instead of queueing
+	out := make(chan *batch, 1)
 	h.out = out
 	delivered := make(chan struct{})
 	go func() {
 		defer close(delivered)
 		for b := range out {
 			h.deliver(b)
+			h.delivering.Store(false)
 		}
 	}()
 	defer func() { close(out); <-delivered }()
@@ -153,7 +156,11 @@ func (h *Hub) Run(ctx context.Context) error {
 		case cells := <-h.cells.out:
 			h.pendCells = append(h.pendCells, cells...)
 		case <-tick.C:
-			h.emit(ctx, h.cut())
+			if !h.delivering.Load() {
+				h.emit(ctx, h.cut())
+			} else {
+				h.m.busyTicks.Inc()
+			}
 		}
 	}
 }
@@ -256,6 +263,7 @@ func (h *Hub) emit(ctx context.Context, b *batch) {
 	case h.out == nil:
 		h.deliver(b)
 	default:
+		h.delivering.Store(true)
 		select {
 		case h.out <- b:
 		case <-ctx.Done():

@@ -11,6 +11,7 @@ type metrics struct {
 	// the resume history: bytes held and batches kept
 	histBytes   prometheus.Gauge
 	histBatches prometheus.Gauge
+	busyTicks   prometheus.Counter // ticks that cut no batch: the previous one was still being delivered
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -34,11 +35,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		histBatches: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "flightwatch_ws_history_batches", Help: "Update batches kept in the websocket resume history.",
 		}),
+		busyTicks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "flightwatch_ws_ticks_merged_total", Help: "Websocket ticks whose changes merged into the next batch, the previous one still being delivered.",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched, m.histBytes, m.histBatches} {
+	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched, m.histBytes, m.histBatches, m.busyTicks} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
