@@ -32,7 +32,7 @@ func benchFleet(n int, rng *rand.Rand) []flight.Aircraft {
 
 // benchHub is a hub with n subscribed clients whose queues are drained
 // after each tick, as writers that keep up would.
-func benchHub(b *testing.B, n int, viewport func(rng *rand.Rand) orb.Bound, format string) (*Hub, []*client) {
+func benchHub(b testing.TB, n int, viewport func(rng *rand.Rand) orb.Bound, format string) (*Hub, []*client) {
 	h, err := New(Config{QueueBytes: 64 << 20}, Deps{Bus: memory.NewBus(), Source: memory.New(store.Config{}),
 		Privacy: testPrivacy{}, Encoder: testEncoder{}})
 	if err != nil {
