@@ -145,6 +145,7 @@ type frameKey struct {
 const (
 	geoChangeSize   = 400
 	deltaChangeSize = 80
+	fullChangeSize  = 320
 	metaChangeSize  = int(unsafe.Sizeof(airMeta{})) + 4 + 8 // and its tile index, its hex
 	bodyChangeSize  = int(unsafe.Sizeof(flight.Aircraft{}) + unsafe.Sizeof((*flight.Aircraft)(nil)) +
 		unsafe.Sizeof(atomic.Pointer[[]byte]{}))
@@ -314,7 +315,7 @@ func (bd *body) fullItem(i int32) []byte {
 	if p := bd.full[i].Load(); p != nil {
 		return *p
 	}
-	item := appendDelta(make([]byte, 0, 256), &bd.raw[i], nil)
+	item := appendDelta(make([]byte, 0, fullChangeSize), &bd.raw[i], nil)
 	item = item[:len(item):len(item)]
 	if bd.full[i].CompareAndSwap(nil, &item) {
 		bd.bytes.Add(int64(cap(item)) + 32)
