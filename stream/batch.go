@@ -76,6 +76,7 @@ type deltaForm struct {
 	arena  []byte
 	item   []span
 	blocks map[tileKey]deltaBlock
+	loose  int // aircraft in blocks that are not ok
 }
 
 // deltaBlock is a tile's delta items; a client may take them as they are
@@ -303,6 +304,9 @@ func (bd *body) deltaForm(b *batch) *deltaForm {
 		}
 		blk.s.end = uint32(len(d.arena))
 		d.blocks[t] = blk
+		if !blk.ok {
+			d.loose += len(idx)
+		}
 	}
 	bd.bytes.Add(int64(cap(d.arena) + n*int(unsafe.Sizeof(span{}))))
 	bd.delta.Store(d)

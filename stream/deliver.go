@@ -108,6 +108,7 @@ func tileInside(t tileKey, b orb.Bound) bool {
 // aircraftParts builds the client's aircraft update of b, whose body is
 // bd, as parts of one frame (shared, read-only encodings) and the ids to
 // remove; c.mu is held. Only the wire form the client uses is encoded.
+// parts[0] is left nil for the caller's envelope head.
 func (c *client) aircraftParts(b *batch, bd *body, seen map[string]time.Time) (parts [][]byte, removes []string) {
 	delta := c.format == formatDelta
 	var g *geoForm
@@ -120,15 +121,18 @@ func (c *client) aircraftParts(b *batch, bd *body, seen map[string]time.Time) (p
 		g = bd.geoForm(b, c.h.deps.Encoder)
 	}
 	n := 0
-	size := 16
+	size := 16 // the head, the tail, and some slack
 	if c.wide {
 		size += 2 * len(b.tiles)
+		if d != nil {
+			size += 2 * d.loose
+		}
 	} else {
 		for _, t := range c.tiles {
-			size += 2 * len(b.tiles[t])
+			size += 2 * (len(b.tiles[t]) + len(b.left[t]))
 		}
 	}
-	parts = make([][]byte, 0, size)
+	parts = make([][]byte, 1, size)
 	add := func(p []byte) {
 		if n > 0 {
 			parts = append(parts, comma)
@@ -209,8 +213,8 @@ var comma = []byte{','}
 // sendAircraftOf queues the aircraft update and remove of b for the
 // viewport; c.mu is held.
 func (c *client) sendAircraftOf(b *batch, bd *body, seen map[string]time.Time) {
-	items, removes := c.aircraftParts(b, bd, seen)
-	if len(items) > 0 {
+	parts, removes := c.aircraftParts(b, bd, seen)
+	if len(parts) > 1 {
 		var head, tail []byte
 		if c.format == formatDelta {
 			head = appendEnvelope(nil, "update", layerAircraft, formatDelta, b.epoch, b.offset, "data")
@@ -221,7 +225,8 @@ func (c *client) sendAircraftOf(b *batch, bd *body, seen map[string]time.Time) {
 			head = append(head, `{"type":"FeatureCollection","features":[`...)
 			tail = collectionTail
 		}
-		parts := append(append(append(make([][]byte, 0, len(items)+2), head), items...), tail)
+		parts[0] = head
+		parts = append(parts, tail)
 		m := qmsg{parts: parts, air: true}
 		if c.h.cfg.Compression && seen == nil {
 			key := frameKey{bbox: c.bbox, format: c.format}
