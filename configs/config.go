@@ -166,11 +166,12 @@ type Token struct {
 type Websocket struct {
 	// QueueBytes bounds each connection's send queue. Default 4 MiB.
 	QueueBytes int `yaml:"queue_bytes"`
-	// Batch is how often updates are merged and sent. Default 250ms.
+	// Batch is how often updates are merged and sent. Default 100ms.
 	Batch time.Duration `yaml:"batch"`
-	// History is how many update batches are kept for resuming. Default 240.
+	// History is how many update batches are kept for resuming. Default:
+	// 30 s of them.
 	History int `yaml:"history"`
-	// HistoryBytes bounds the encoded size of those batches. Default 64 MiB.
+	// HistoryBytes bounds the bytes those batches hold. Default 32 MiB.
 	HistoryBytes int `yaml:"history_bytes"`
 	// Compression offers permessage-deflate to clients that ask. Default false.
 	Compression bool `yaml:"compression"`

@@ -3,7 +3,9 @@ package stream
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 	"github.com/paulmach/orb"
@@ -20,31 +22,69 @@ type encFeature struct {
 	feat []byte
 }
 
-// encAir is one aircraft change of a batch in each wire form.
-type encAir struct {
+// airMeta is one aircraft change of a batch as the history keeps it for
+// as long as the batch is kept: which aircraft, where it is, and where
+// the hub had it before. It is all a resuming client needs to know which
+// aircraft it missed (see client.skip).
+type airMeta struct {
 	id    string
 	p     orb.Point
-	t     time.Time
-	geo   []byte // GeoJSON Feature
-	delta []byte // delta item: the fields changed since the hub's previous state
-	full  []byte // delta item with every field
-	// the hub's previous state: where it was, and the offset of the
-	// batch that brought it (hasPrev false: new to the hub)
-	prevP   orb.Point
+	prevP orb.Point // the hub's previous position, when prevOff > 0
+	// prevOff is the offset of the batch that brought the hub's previous
+	// state; 0: the aircraft was new to the hub (offsets start at 1).
 	prevOff uint64
-	hasPrev bool
 }
 
-// tileBlock is a batch's aircraft in one tile, encoded once: a client
-// whose viewport holds the whole tile takes the block as it is.
-type tileBlock struct {
-	idx []int32 // the aircraft, indexes into batch.aircraft
-	geo []byte  // their GeoJSON features, comma-separated
-	// delta holds their delta items, comma-separated, when every one of
-	// them was in this tile before (deltaOK); a client may take it when
-	// it has had every change since minPrevOff.
-	delta      []byte
-	deltaOK    bool
+func (m *airMeta) hasPrev() bool { return m.prevOff > 0 }
+
+// span is a feature or a tile's block within an arena.
+type span struct{ start, end uint32 }
+
+func (s span) of(arena []byte) []byte { return arena[s.start:s.end:s.end] }
+
+// body is what a batch holds to encode its aircraft changes, and the
+// encodings made: each wire form is encoded on first use, for the whole
+// batch, and full delta items one by one (a client needs them only for
+// aircraft new to it). The hub drops the body of batches older than
+// fullHistory; the history then keeps their airMeta only.
+type body struct {
+	raw  []flight.Aircraft  // the latest state per aircraft, indexes as batch.air
+	prev []*flight.Aircraft // the hub's state of each before the batch (nil: new)
+
+	geoMu sync.Mutex
+	geo   atomic.Pointer[geoForm]
+
+	deltaMu sync.Mutex
+	delta   atomic.Pointer[deltaForm]
+
+	full  []atomic.Pointer[[]byte] // full delta items, encoded on demand
+	bytes atomic.Int64             // bytes held by the encodings
+}
+
+// geoForm is a batch's GeoJSON Features, written tile by tile,
+// comma-separated, so that a tile's block is one span.
+type geoForm struct {
+	arena  []byte
+	feat   []span // per aircraft
+	blocks map[tileKey]span
+}
+
+// deltaForm is a batch's delta items (the fields changed since the hub's
+// previous state; the full item for an aircraft new to the hub), written
+// tile by tile like geoForm.
+type deltaForm struct {
+	arena  []byte
+	item   []span
+	blocks map[tileKey]deltaBlock
+	loose  int // aircraft in blocks that are not ok
+}
+
+// deltaBlock is a tile's delta items; a client may take them as they are
+// when every one of them was in this tile before (ok) and it has had
+// every change since minPrevOff.
+type deltaBlock struct {
+	s          span
+	ok         bool
 	minPrevOff uint64
 }
 
@@ -61,32 +101,25 @@ type batch struct {
 	epoch  string
 	offset uint64
 
-	// raw holds the latest state per aircraft until encode, prev the
-	// hub's state of each before the batch (nil: new to the hub).
-	raw     []flight.Aircraft
-	prev    []*flight.Aircraft
-	prevOff []uint64
-	pts     []orb.Point // where each aircraft of raw is, kept after encode
+	air []airMeta // the changed aircraft, latest state per aircraft
 
-	// tiles lists the aircraft (indexes into raw/aircraft) by the tile
-	// they are in now, left those whose previous tile differs by that
-	// previous tile, gone the removed by their last tile.
+	// tiles lists the aircraft (indexes into air) by the tile they are in
+	// now, left those whose previous tile differs by that previous tile,
+	// gone the removed by their last tile.
 	tiles   map[tileKey][]int32
 	left    map[tileKey][]int32
 	removed []removedAir
 	gone    map[tileKey][]int32
 	unknown bool // a removed aircraft has no known position
 
-	encOnce  sync.Once
-	aircraft []encAir               // only after encode
-	blocks   map[tileKey]*tileBlock // only after encode
-
-	encSize int // bytes held by the encodings, once encoded
+	// body holds what encodes the aircraft changes; nil once the batch
+	// is old (compacted): a client replaying it skips ahead instead.
+	body atomic.Pointer[body]
 
 	alerts  []encFeature
 	reports []encFeature // raw report points
 	cells   []encFeature // changed cells passing the privacy threshold
-	size    int
+	size    int          // bytes held, but the body
 
 	// frames shares whole update frames between clients with the same
 	// viewport and format.
@@ -108,49 +141,48 @@ type frameKey struct {
 }
 
 // Sizes of one aircraft change: about its encodings in the GeoJSON, delta
-// and full delta forms, and its bookkeeping. They size the arenas, and
-// bound the history before its batches are encoded (then their real
-// size does).
+// and full delta forms, which size the arenas, and what the history holds
+// for it, which bounds the history's bytes.
 const (
-	geoChangeSize      = 400
-	deltaChangeSize    = 80
-	fullChangeSize     = 260
-	encAirSize         = 200
-	aircraftChangeSize = geoChangeSize + deltaChangeSize + fullChangeSize + encAirSize
+	geoChangeSize   = 400
+	deltaChangeSize = 80
+	fullChangeSize  = 320
+	metaChangeSize  = int(unsafe.Sizeof(airMeta{})) + 4 + 8 // and its tile index, its hex
+	bodyChangeSize  = int(unsafe.Sizeof(flight.Aircraft{}) + unsafe.Sizeof((*flight.Aircraft)(nil)) +
+		unsafe.Sizeof(atomic.Pointer[[]byte]{}))
 )
 
 func (h *Hub) newBatch() *batch {
 	b := &batch{}
 	if n := len(h.pendAir); n > 0 {
-		b.raw = make([]flight.Aircraft, 0, n)
-		b.prev = make([]*flight.Aircraft, 0, n)
-		b.prevOff = make([]uint64, 0, n)
-		b.pts = make([]orb.Point, 0, n)
+		bd := &body{raw: make([]flight.Aircraft, 0, n), prev: make([]*flight.Aircraft, 0, n),
+			full: make([]atomic.Pointer[[]byte], n)}
+		b.air = make([]airMeta, 0, n)
 		b.tiles = make(map[tileKey][]int32)
 		h.latestMu.RLock()
 		for _, a := range h.pendAir {
-			i := int32(len(b.raw))
-			b.raw = append(b.raw, a)
-			p := point(&a)
-			b.pts = append(b.pts, p)
-			t := tileOf(p)
+			i := int32(len(b.air))
+			bd.raw = append(bd.raw, a)
+			m := airMeta{id: a.Hex, p: point(&a)}
+			t := tileOf(m.p)
 			b.tiles[t] = append(b.tiles[t], i)
 			var prev *flight.Aircraft
-			var prevOff uint64
 			if l := h.latest[a.Hex]; l != nil {
-				prev, prevOff = &l.a, l.off
-				if pt := tileOf(point(prev)); pt != t {
+				prev, m.prevOff, m.prevP = &l.a, l.off, point(&l.a)
+				if pt := tileOf(m.prevP); pt != t {
 					if b.left == nil {
 						b.left = make(map[tileKey][]int32)
 					}
 					b.left[pt] = append(b.left[pt], i)
+					b.size += 4
 				}
 			}
-			b.prev = append(b.prev, prev)
-			b.prevOff = append(b.prevOff, prevOff)
+			bd.prev = append(bd.prev, prev)
+			b.air = append(b.air, m)
 		}
 		h.latestMu.RUnlock()
-		b.size += n * aircraftChangeSize
+		b.body.Store(bd)
+		b.size += n * metaChangeSize
 	}
 	if len(h.pendRemoved) > 0 {
 		h.latestMu.RLock()
@@ -194,67 +226,106 @@ func (b *batch) addRemoved(hx string, l *latestAir) {
 		b.unknown = true
 	}
 	b.removed = append(b.removed, r)
-	b.size += len(hx) + 3
+	b.size += int(unsafe.Sizeof(removedAir{})) + 4 + 8
 }
 
 // hasAircraft reports whether b changes or removes aircraft.
-func (b *batch) hasAircraft() bool { return len(b.pts) > 0 || len(b.removed) > 0 }
+func (b *batch) hasAircraft() bool { return len(b.air) > 0 || len(b.removed) > 0 }
 
-// encode encodes the batch's aircraft in every form, and each tile's
-// block, once; it is safe for concurrent use, and the encodings are
-// read-only afterwards.
-func (b *batch) encode(enc Encoder) []encAir {
-	b.encOnce.Do(func() {
-		n := len(b.raw)
-		b.aircraft = make([]encAir, n)
-		b.blocks = make(map[tileKey]*tileBlock, len(b.tiles))
-		// the features are written tile by tile, comma-separated, into
-		// arenas, so that a tile's block is a slice of them and each
-		// feature a slice of its block; slices stay valid when an arena
-		// grows
-		geoArena := make([]byte, 0, n*geoChangeSize)
-		deltaArena := make([]byte, 0, n*deltaChangeSize)
-		fullArena := make([]byte, 0, n*fullChangeSize)
-		for t, idx := range b.tiles {
-			blk := &tileBlock{idx: idx, deltaOK: true, minPrevOff: ^uint64(0)}
-			geo0, delta0 := len(geoArena), len(deltaArena)
-			for k, i := range idx {
-				a := &b.raw[i]
-				f := encAir{id: a.Hex, p: b.pts[i], t: a.Time}
-				if k > 0 {
-					geoArena = append(geoArena, ',')
-					deltaArena = append(deltaArena, ',')
-				}
-				start := len(geoArena)
-				geoArena = enc.AppendAircraft(geoArena, a)
-				f.geo = geoArena[start:len(geoArena):len(geoArena)]
-				start = len(fullArena)
-				fullArena = appendDelta(fullArena, a, nil)
-				f.full = fullArena[start:len(fullArena):len(fullArena)]
-				start = len(deltaArena)
-				if prev := b.prev[i]; prev != nil {
-					deltaArena = appendDelta(deltaArena, a, prev)
-					f.prevP, f.prevOff, f.hasPrev = point(prev), b.prevOff[i], true
-				} else {
-					deltaArena = append(deltaArena, f.full...)
-				}
-				f.delta = deltaArena[start:len(deltaArena):len(deltaArena)]
-				if !f.hasPrev || tileOf(f.prevP) != t {
-					blk.deltaOK = false
-				}
-				blk.minPrevOff = min(blk.minPrevOff, f.prevOff)
-				b.aircraft[i] = f
+// bytes returns about how many bytes b holds.
+func (b *batch) bytes() int {
+	n := b.size
+	if bd := b.body.Load(); bd != nil {
+		n += len(bd.raw)*bodyChangeSize + int(bd.bytes.Load())
+	}
+	return n
+}
+
+// geoForm returns the batch's GeoJSON features, encoding them on first
+// use; it is safe for concurrent use, and the form is read-only.
+func (bd *body) geoForm(b *batch, enc Encoder) *geoForm {
+	if g := bd.geo.Load(); g != nil {
+		return g
+	}
+	bd.geoMu.Lock()
+	defer bd.geoMu.Unlock()
+	if g := bd.geo.Load(); g != nil {
+		return g
+	}
+	n := len(bd.raw)
+	g := &geoForm{arena: make([]byte, 0, n*geoChangeSize), feat: make([]span, n),
+		blocks: make(map[tileKey]span, len(b.tiles))}
+	for t, idx := range b.tiles {
+		blk := span{start: uint32(len(g.arena))}
+		for k, i := range idx {
+			if k > 0 {
+				g.arena = append(g.arena, ',')
 			}
-			blk.geo = geoArena[geo0:len(geoArena):len(geoArena)]
-			if blk.deltaOK {
-				blk.delta = deltaArena[delta0:len(deltaArena):len(deltaArena)]
-			}
-			b.blocks[t] = blk
+			start := len(g.arena)
+			g.arena = enc.AppendAircraft(g.arena, &bd.raw[i])
+			g.feat[i] = span{uint32(start), uint32(len(g.arena))}
 		}
-		b.encSize = cap(geoArena) + cap(deltaArena) + cap(fullArena) + n*encAirSize
-		b.raw, b.prev, b.prevOff = nil, nil, nil
-	})
-	return b.aircraft
+		blk.end = uint32(len(g.arena))
+		g.blocks[t] = blk
+	}
+	bd.bytes.Add(int64(cap(g.arena) + n*int(unsafe.Sizeof(span{}))))
+	bd.geo.Store(g)
+	return g
+}
+
+// deltaForm returns the batch's delta items, encoding them on first use;
+// it is safe for concurrent use, and the form is read-only.
+func (bd *body) deltaForm(b *batch) *deltaForm {
+	if d := bd.delta.Load(); d != nil {
+		return d
+	}
+	bd.deltaMu.Lock()
+	defer bd.deltaMu.Unlock()
+	if d := bd.delta.Load(); d != nil {
+		return d
+	}
+	n := len(bd.raw)
+	d := &deltaForm{arena: make([]byte, 0, n*deltaChangeSize), item: make([]span, n),
+		blocks: make(map[tileKey]deltaBlock, len(b.tiles))}
+	for t, idx := range b.tiles {
+		blk := deltaBlock{s: span{start: uint32(len(d.arena))}, ok: true, minPrevOff: ^uint64(0)}
+		for k, i := range idx {
+			if k > 0 {
+				d.arena = append(d.arena, ',')
+			}
+			start := len(d.arena)
+			d.arena = appendDelta(d.arena, &bd.raw[i], bd.prev[i]) // prev nil: full
+			d.item[i] = span{uint32(start), uint32(len(d.arena))}
+			m := &b.air[i]
+			if !m.hasPrev() || tileOf(m.prevP) != t {
+				blk.ok = false
+			}
+			blk.minPrevOff = min(blk.minPrevOff, m.prevOff)
+		}
+		blk.s.end = uint32(len(d.arena))
+		d.blocks[t] = blk
+		if !blk.ok {
+			d.loose += len(idx)
+		}
+	}
+	bd.bytes.Add(int64(cap(d.arena) + n*int(unsafe.Sizeof(span{}))))
+	bd.delta.Store(d)
+	return d
+}
+
+// fullItem returns aircraft i's full delta item, encoding it on first
+// use; it is safe for concurrent use.
+func (bd *body) fullItem(i int32) []byte {
+	if p := bd.full[i].Load(); p != nil {
+		return *p
+	}
+	item := appendDelta(make([]byte, 0, fullChangeSize), &bd.raw[i], nil)
+	item = item[:len(item):len(item)]
+	if bd.full[i].CompareAndSwap(nil, &item) {
+		bd.bytes.Add(int64(cap(item)) + 32)
+		return item
+	}
+	return *bd.full[i].Load()
 }
 
 // sharedFrame returns the prepared frame of parts for key, preparing it

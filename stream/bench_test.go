@@ -32,7 +32,7 @@ func benchFleet(n int, rng *rand.Rand) []flight.Aircraft {
 
 // benchHub is a hub with n subscribed clients whose queues are drained
 // after each tick, as writers that keep up would.
-func benchHub(b *testing.B, n int, viewport func(rng *rand.Rand) orb.Bound, format string) (*Hub, []*client) {
+func benchHub(b testing.TB, n int, viewport func(rng *rand.Rand) orb.Bound, format string) (*Hub, []*client) {
 	h, err := New(Config{QueueBytes: 64 << 20}, Deps{Bus: memory.NewBus(), Source: memory.New(store.Config{}),
 		Privacy: testPrivacy{}, Encoder: testEncoder{}})
 	if err != nil {
@@ -86,8 +86,11 @@ func BenchmarkHubTick(b *testing.B) {
 	}{
 		{"1000_regional_7500_changes", 1000, 7500, regional, ""},
 		{"1000_regional_7500_changes_delta", 1000, 7500, regional, formatDelta},
+		// the same 30k obs/s at a 100 ms tick
+		{"1000_regional_3000_changes_delta", 1000, 3000, regional, formatDelta},
 		{"200_world_1250_changes", 200, 1250, world, ""},
 		{"200_world_1250_changes_delta", 200, 1250, world, formatDelta},
+		{"200_world_500_changes_delta", 200, 500, world, formatDelta},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

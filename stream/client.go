@@ -105,9 +105,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.readLoop(r.Context())
 }
 
+// writeBufferSize is the size of the pooled write buffers: see newUpgrader.
+const writeBufferSize = 16 << 10
+
 func newUpgrader(h *Hub) websocket.Upgrader {
 	return websocket.Upgrader{
-		ReadBufferSize: 4096, WriteBufferSize: 16384,
+		// clients send little (subscribe messages): the read buffer is
+		// the one net/http read the request with (ReadBufferSize 0); write
+		// buffers come from a pool shared by every connection, held only
+		// while a message is written
+		ReadBufferSize: 0, WriteBufferSize: writeBufferSize, WriteBufferPool: &h.writeBuffers,
 		CheckOrigin:       h.checkOrigin,
 		EnableCompression: h.cfg.Compression,
 		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
@@ -310,6 +317,7 @@ func (c *client) snapshot(ctx context.Context, sub subscription) error {
 	for _, b := range batches {
 		c.sendBatch(b, seen)
 	}
+	c.flushReplayed()
 	c.offset = max(c.offset, cur)
 	return nil
 }
@@ -331,8 +339,18 @@ func (c *client) resume(sub subscription) bool {
 	for _, b := range batches {
 		c.sendBatch(b, nil)
 	}
+	c.flushReplayed()
 	c.offset = max(c.offset, cur)
 	return true
+}
+
+// flushReplayed sends the latest state of the aircraft of replayed
+// batches that no longer held their body, unless the client is behind
+// (then its writer does, once it has caught up); c.mu is held.
+func (c *client) flushReplayed() {
+	if len(c.missed) > 0 && !c.behind() {
+		c.flushMissed()
+	}
 }
 
 // resnapshot sends a fresh snapshot of the current subscription.

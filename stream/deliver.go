@@ -43,20 +43,23 @@ func (c *client) deliver(b *batch) {
 // While the client is behind (see behind), its aircraft updates are
 // skipped ahead: b's aircraft go into the missed set instead of the
 // queue, and once the queue has drained one update brings their latest
-// state (see flushMissed). Messages of the other layers are never
+// state (see flushMissed). So are those of a batch that no longer holds
+// its body (an old batch a resuming client replays). Messages of the other layers are never
 // skipped; while aircraft changes are missed they carry the offset of the
 // newest batch the client holds in full (held), so that resuming from any
 // offset a client has seen replays everything it lacks, at worst twice.
 func (c *client) sendBatch(b *batch, seen map[string]time.Time) {
 	c.offset = b.offset
 	if c.layers[layerAircraft] {
-		if len(c.missed) > 0 || c.behind() {
+		bd := b.body.Load()
+		compacted := bd == nil && len(b.air) > 0
+		if len(c.missed) > 0 || c.behind() || compacted {
 			c.skip(b)
-			if !c.behind() {
+			if !compacted && !c.behind() {
 				c.flushMissed()
 			}
 		} else if b.hasAircraft() {
-			c.sendAircraftOf(b, seen)
+			c.sendAircraftOf(b, bd, seen)
 		}
 	}
 	off := b.offset
@@ -102,23 +105,34 @@ func tileInside(t tileKey, b orb.Bound) bool {
 		(b.Min[0] <= b.Max[0] || lon0 >= b.Min[0] || lon0+tileDeg <= b.Max[0])
 }
 
-// aircraftParts builds the client's aircraft update as parts of one
-// frame (shared, read-only encodings) and the ids to remove; c.mu is held.
-func (c *client) aircraftParts(b *batch, seen map[string]time.Time) (parts [][]byte, removes []string) {
-	enc := b.encode(c.h.deps.Encoder)
+// aircraftParts builds the client's aircraft update of b, whose body is
+// bd, as parts of one frame (shared, read-only encodings) and the ids to
+// remove; c.mu is held. Only the wire form the client uses is encoded.
+// parts[0] is left nil for the caller's envelope head.
+func (c *client) aircraftParts(b *batch, bd *body, seen map[string]time.Time) (parts [][]byte, removes []string) {
 	delta := c.format == formatDelta
+	var g *geoForm
+	var d *deltaForm
+	switch {
+	case len(b.air) == 0: // removes only
+	case delta:
+		d = bd.deltaForm(b)
+	default:
+		g = bd.geoForm(b, c.h.deps.Encoder)
+	}
 	n := 0
-	size := 16
+	size := 16 // the head, the tail, and some slack
 	if c.wide {
-		size += 2 * len(b.blocks)
+		size += 2 * len(b.tiles)
+		if d != nil {
+			size += 2 * d.loose
+		}
 	} else {
 		for _, t := range c.tiles {
-			if blk := b.blocks[t]; blk != nil {
-				size += 2 * len(blk.idx)
-			}
+			size += 2 * (len(b.tiles[t]) + len(b.left[t]))
 		}
 	}
-	parts = make([][]byte, 0, size)
+	parts = make([][]byte, 1, size)
 	add := func(p []byte) {
 		if n > 0 {
 			parts = append(parts, comma)
@@ -127,42 +141,42 @@ func (c *client) aircraftParts(b *batch, seen map[string]time.Time) (parts [][]b
 		n++
 	}
 	one := func(i int32) {
-		f := &enc[i]
-		prevIn := f.hasPrev && geo.InBound(c.bbox, f.prevP)
-		if !geo.InBound(c.bbox, f.p) {
+		m := &b.air[i]
+		prevIn := m.hasPrev() && geo.InBound(c.bbox, m.prevP)
+		if !geo.InBound(c.bbox, m.p) {
 			if prevIn {
-				removes = append(removes, f.id)
+				removes = append(removes, m.id)
 			}
 			return
 		}
-		if t, ok := seen[f.id]; ok && !f.t.After(t) {
+		if t, ok := seen[m.id]; ok && !bd.raw[i].Time.After(t) {
 			return
 		}
 		switch {
 		case !delta:
-			add(f.geo)
-		case prevIn && f.prevOff > c.since:
-			add(f.delta)
+			add(g.feat[i].of(g.arena))
+		case prevIn && m.prevOff > c.since:
+			add(d.item[i].of(d.arena))
 		default:
-			add(f.full)
+			add(bd.fullItem(i))
 		}
 	}
 	tile := func(t tileKey) {
-		blk := b.blocks[t]
-		if blk == nil {
+		idx := b.tiles[t]
+		if len(idx) == 0 {
 			return
 		}
 		if seen == nil && tileInside(t, c.bbox) {
 			if !delta {
-				add(blk.geo)
+				add(g.blocks[t].of(g.arena))
 				return
 			}
-			if blk.deltaOK && blk.minPrevOff > c.since {
-				add(blk.delta)
+			if blk := d.blocks[t]; blk.ok && blk.minPrevOff > c.since {
+				add(blk.s.of(d.arena))
 				return
 			}
 		}
-		for _, i := range blk.idx {
+		for _, i := range idx {
 			one(i)
 		}
 	}
@@ -170,13 +184,13 @@ func (c *client) aircraftParts(b *batch, seen map[string]time.Time) (parts [][]b
 	// them are seen by tile)
 	leftOf := func(t tileKey) {
 		for _, i := range b.left[t] {
-			if !c.inTiles(enc[i].p) {
+			if !c.inTiles(b.air[i].p) {
 				one(i)
 			}
 		}
 	}
 	if c.wide {
-		for t := range b.blocks {
+		for t := range b.tiles {
 			tile(t)
 		}
 	} else {
@@ -198,9 +212,9 @@ var comma = []byte{','}
 
 // sendAircraftOf queues the aircraft update and remove of b for the
 // viewport; c.mu is held.
-func (c *client) sendAircraftOf(b *batch, seen map[string]time.Time) {
-	items, removes := c.aircraftParts(b, seen)
-	if len(items) > 0 {
+func (c *client) sendAircraftOf(b *batch, bd *body, seen map[string]time.Time) {
+	parts, removes := c.aircraftParts(b, bd, seen)
+	if len(parts) > 1 {
 		var head, tail []byte
 		if c.format == formatDelta {
 			head = appendEnvelope(nil, "update", layerAircraft, formatDelta, b.epoch, b.offset, "data")
@@ -211,7 +225,8 @@ func (c *client) sendAircraftOf(b *batch, seen map[string]time.Time) {
 			head = append(head, `{"type":"FeatureCollection","features":[`...)
 			tail = collectionTail
 		}
-		parts := append(append(append(make([][]byte, 0, len(items)+2), head), items...), tail)
+		parts[0] = head
+		parts = append(parts, tail)
 		m := qmsg{parts: parts, air: true}
 		if c.h.cfg.Compression && seen == nil {
 			key := frameKey{bbox: c.bbox, format: c.format}

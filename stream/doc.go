@@ -28,7 +28,11 @@
 // {"type":"snapshot","layer":"aircraft"|"cells","epoch","offset","data":FC}
 // (replace the layer), or, when resume names the current epoch and an
 // offset still kept, {"type":"resumed","epoch","offset","missed":N}
-// followed by the missed batches. Then, once per tick:
+// followed by the missed batches (those older than about a second keep
+// only which aircraft changed where: their aircraft changes come as one
+// update with the latest state of those aircraft inside the viewport, full
+// items, and one remove for the others, as for a client that fell
+// behind). Then, once per tick:
 // {"type":"update","layer":"aircraft"|"reports"|"cells","epoch","offset",
 // "data":FC} (add or replace features by id), {"type":"remove",
 // "layer":"aircraft","ids":[...]} (aircraft gone or out of the viewport),

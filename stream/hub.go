@@ -31,23 +31,28 @@ const (
 // Hub fans bus changes out to websocket clients. Build it with New, run
 // it with Run and mount it as an http.Handler.
 type Hub struct {
-	cfg        Config
-	deps       Deps
-	log        *slog.Logger
-	m          *metrics
-	upgrader   websocket.Upgrader
-	ready      chan struct{} // closed once Run has subscribed to the bus
-	slowClosed atomic.Int64
+	cfg      Config
+	deps     Deps
+	log      *slog.Logger
+	m        *metrics
+	upgrader websocket.Upgrader
+	// writeBuffers are the connections' write buffers, shared: a
+	// connection holds one only while it writes a message
+	writeBuffers sync.Pool
+	ready        chan struct{} // closed once Run has subscribed to the bus
+	slowClosed   atomic.Int64
 
 	mu      sync.Mutex // guards clients
 	clients map[*client]struct{}
 	index   tileIndex
 
-	histMu    sync.RWMutex // guards epoch, offset, hist, histBytes
-	epoch     string
-	offset    uint64 // offset of the newest batch; 0 before the first
-	hist      []*batch
-	histBytes int
+	histMu sync.RWMutex // guards epoch, offset, hist
+	epoch  string
+	offset uint64 // offset of the newest batch; 0 before the first
+	hist   []*batch
+	// fullKeep is how many of the newest batches keep their body
+	// (fullHistory of them)
+	fullKeep int
 
 	// latest is the newest known state of every aircraft the bus has
 	// reported and not removed, as of the newest batch: clients that
@@ -64,6 +69,8 @@ type Hub struct {
 	pendAlerts  []flight.Alert
 	pendReports []flight.Report
 	pendCells   []encFeature
+	out         chan<- *batch // to Run's delivery goroutine; nil: deliver in place
+	delivering  atomic.Bool   // a batch handed to out is not delivered yet
 }
 
 // New builds a Hub; it starts nothing.
@@ -84,6 +91,7 @@ func New(cfg Config, deps Deps) (*Hub, error) {
 		ready: make(chan struct{}), clients: make(map[*client]struct{}), epoch: newEpoch(),
 		pendAir: make(map[string]flight.Aircraft), pendRemoved: make(map[string]struct{}),
 		latest: make(map[string]*latestAir)}
+	h.fullKeep = max(1, int((fullHistory+cfg.Batch-1)/cfg.Batch))
 	h.index.init()
 	h.cells = newCellWorker(h)
 	h.upgrader = newUpgrader(h)
@@ -100,8 +108,9 @@ func newEpoch() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Run consumes the bus until ctx is done, flushing a batch every
-// Config.Batch, then closes every client. It returns nil when ctx ends.
+// Run consumes the bus until ctx is done, cutting a batch every
+// Config.Batch, which a goroutine of its own delivers while the bus is
+// read on, then closes every client. It returns nil when ctx ends.
 func (h *Hub) Run(ctx context.Context) error {
 	events, ok := subscribe(ctx, h.deps.Bus, h.log)
 	if !ok {
@@ -112,6 +121,21 @@ func (h *Hub) Run(ctx context.Context) error {
 	cellsDone := make(chan struct{})
 	go func() { defer close(cellsDone); h.cells.run(ctx) }()
 	defer func() { <-cellsDone }()
+	// batches are delivered by a goroutine of their own, in order, so
+	// that the bus is read while a batch is delivered; a tick that finds
+	// the previous batch still being delivered cuts none, and the changes
+	// merge into the next: under load the batches grow instead of queueing
+	out := make(chan *batch, 1)
+	h.out = out
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		for b := range out {
+			h.deliver(b)
+			h.delivering.Store(false)
+		}
+	}()
+	defer func() { close(out); <-delivered }()
 	tick := time.NewTicker(h.cfg.Batch)
 	defer tick.Stop()
 	for {
@@ -132,7 +156,11 @@ func (h *Hub) Run(ctx context.Context) error {
 		case cells := <-h.cells.out:
 			h.pendCells = append(h.pendCells, cells...)
 		case <-tick.C:
-			h.flush()
+			if !h.delivering.Load() {
+				h.emit(ctx, h.cut())
+			} else {
+				h.m.busyTicks.Inc()
+			}
 		}
 	}
 }
@@ -193,9 +221,9 @@ func (h *Hub) take(ctx context.Context, e store.Event) {
 // changes, the history is dropped and every client gets a fresh snapshot.
 func (h *Hub) lost(ctx context.Context) {
 	h.log.Warn("bus events lost; resending snapshots")
-	h.flush()
+	h.emit(ctx, h.cut())
 	h.histMu.Lock()
-	h.epoch, h.hist, h.histBytes = newEpoch(), nil, 0
+	h.epoch, h.hist = newEpoch(), nil
 	h.histMu.Unlock()
 	for _, c := range h.clientList() {
 		go c.resnapshot(ctx)
@@ -222,9 +250,33 @@ func (h *Hub) Clients() int {
 // flush turns the pending changes into a batch, keeps it in the history
 // and delivers it to the clients it concerns.
 func (h *Hub) flush() {
+	if b := h.cut(); b != nil {
+		h.deliver(b)
+	}
+}
+
+// emit hands b (nil: none) to Run's delivery goroutine, or delivers it
+// when Run does not run; only Run's goroutine calls it.
+func (h *Hub) emit(ctx context.Context, b *batch) {
+	switch {
+	case b == nil:
+	case h.out == nil:
+		h.deliver(b)
+	default:
+		h.delivering.Store(true)
+		select {
+		case h.out <- b:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// cut turns the pending changes into a batch and keeps it in the
+// history; nil when nothing is pending. Only Run's goroutine calls it.
+func (h *Hub) cut() *batch {
 	if len(h.pendAir) == 0 && len(h.pendRemoved) == 0 && len(h.pendAlerts) == 0 &&
 		len(h.pendReports) == 0 && len(h.pendCells) == 0 {
-		return
+		return nil
 	}
 	b := h.newBatch()
 	b.offset = h.offset + 1 // only this goroutine moves h.offset
@@ -238,40 +290,43 @@ func (h *Hub) flush() {
 	h.offset++
 	b.offset, b.epoch = h.offset, h.epoch
 	h.hist = append(h.hist, b)
-	h.histBytes += b.size
 	h.trimLocked()
 	h.histMu.Unlock()
+	return b
+}
 
+// deliver hands b to the clients it concerns.
+func (h *Hub) deliver(b *batch) {
 	touched := h.touched(b)
 	h.m.touched.Observe(float64(len(touched)))
 	h.deliverAll(b, touched)
-	if len(touched) > 0 && b.hasAircraft() {
-		h.resize(b)
-	}
 }
 
-// resize accounts for b's encodings, in place of the estimate it was kept
-// with, and trims the history to its bounds.
-func (h *Hub) resize(b *batch) {
-	b.encode(h.deps.Encoder) // done already: this orders the read of encSize
-	h.histMu.Lock()
-	defer h.histMu.Unlock()
-	est := len(b.pts) * aircraftChangeSize
-	if h.offset == b.offset {
-		h.histBytes += b.encSize - est
-		b.size += b.encSize - est
-	}
-	h.trimLocked()
-}
+// fullHistory is how long a batch keeps its body (what encodes its
+// aircraft changes): long enough for the clients that subscribe while
+// their snapshot is read to replay the batches after it. Older batches
+// keep only which aircraft changed where, and a client resuming from
+// them is sent the latest state of those aircraft instead.
+const fullHistory = time.Second
 
-// trimLocked drops the oldest batches past the history's bounds, keeping
-// the newest; histMu is held.
+// trimLocked drops the body of the batches older than fullHistory and
+// the oldest batches past the history's bounds, keeping the newest;
+// histMu is held.
 func (h *Hub) trimLocked() {
-	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || h.histBytes > h.cfg.HistoryBytes) {
-		h.histBytes -= h.hist[0].size
+	total := 0
+	for i, b := range h.hist {
+		if i < len(h.hist)-h.fullKeep && b.body.Load() != nil {
+			b.body.Store(nil)
+		}
+		total += b.bytes()
+	}
+	for len(h.hist) > 1 && (len(h.hist) > h.cfg.History || total > h.cfg.HistoryBytes) {
+		total -= h.hist[0].bytes()
 		h.hist[0] = nil
 		h.hist = h.hist[1:]
 	}
+	h.m.histBytes.Set(float64(total))
+	h.m.histBatches.Set(float64(len(h.hist)))
 }
 
 // deliverAll hands b to the clients, spread over the processors: a
@@ -280,9 +335,6 @@ func (h *Hub) trimLocked() {
 func (h *Hub) deliverAll(b *batch, clients []*client) {
 	if len(clients) == 0 {
 		return
-	}
-	if b.hasAircraft() {
-		b.encode(h.deps.Encoder) // once, before the workers share it
 	}
 	workers := min(runtime.GOMAXPROCS(0), (len(clients)+63)/64)
 	if workers <= 1 {
@@ -332,32 +384,44 @@ func (h *Hub) touched(b *batch) []*client {
 // latestAir is one aircraft's newest state, encoded at most once per
 // form when a catching-up client needs it.
 type latestAir struct {
-	a        flight.Aircraft
-	off      uint64 // the batch that brought a
-	once     sync.Once
-	feat     []byte
-	fullOnce sync.Once
-	full     []byte
+	a    flight.Aircraft
+	off  uint64 // the batch that brought a
+	feat atomic.Pointer[[]byte]
+	full atomic.Pointer[[]byte]
 }
 
 // feature returns the GeoJSON feature; it is safe for concurrent use.
 func (l *latestAir) feature(enc Encoder) []byte {
-	l.once.Do(func() { l.feat = enc.AppendAircraft(nil, &l.a) })
-	return l.feat
+	return encodeOnce(&l.feat, func() []byte { return enc.AppendAircraft(nil, &l.a) })
 }
 
 // compact returns the full delta item; it is safe for concurrent use.
 func (l *latestAir) compact() []byte {
-	l.fullOnce.Do(func() { l.full = appendDelta(nil, &l.a, nil) })
-	return l.full
+	return encodeOnce(&l.full, func() []byte { return appendDelta(nil, &l.a, nil) })
+}
+
+// encodeOnce returns *p, storing f's result there first when p is nil;
+// concurrent callers may each call f, and all get the same stored bytes.
+func encodeOnce(p *atomic.Pointer[[]byte], f func() []byte) []byte {
+	if b := p.Load(); b != nil {
+		return *b
+	}
+	b := f()
+	if p.CompareAndSwap(nil, &b) {
+		return b
+	}
+	return *p.Load()
 }
 
 // setLatest folds b's aircraft changes into the latest state.
 func (h *Hub) setLatest(b *batch) {
+	bd := b.body.Load()
 	h.latestMu.Lock()
 	defer h.latestMu.Unlock()
-	for i := range b.raw {
-		h.latest[b.raw[i].Hex] = &latestAir{a: b.raw[i], off: b.offset}
+	if bd != nil {
+		for i := range bd.raw {
+			h.latest[bd.raw[i].Hex] = &latestAir{a: bd.raw[i], off: b.offset}
+		}
 	}
 	for _, r := range b.removed {
 		delete(h.latest, r.id)

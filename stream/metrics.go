@@ -8,6 +8,10 @@ type metrics struct {
 	dropped *prometheus.CounterVec // reason
 	sent    prometheus.Counter
 	touched prometheus.Histogram
+	// the resume history: bytes held and batches kept
+	histBytes   prometheus.Gauge
+	histBatches prometheus.Gauge
+	busyTicks   prometheus.Counter // ticks that cut no batch: the previous one was still being delivered
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -25,11 +29,20 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "flightwatch_ws_tick_clients", Help: "Websocket clients a tick delivered to.",
 			Buckets: prometheus.ExponentialBuckets(1, 4, 8),
 		}),
+		histBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "flightwatch_ws_history_bytes", Help: "Bytes held by the websocket resume history (estimated).",
+		}),
+		histBatches: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "flightwatch_ws_history_batches", Help: "Update batches kept in the websocket resume history.",
+		}),
+		busyTicks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "flightwatch_ws_ticks_merged_total", Help: "Websocket ticks whose changes merged into the next batch, the previous one still being delivered.",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched} {
+	for _, c := range []prometheus.Collector{m.clients, m.dropped, m.sent, m.touched, m.histBytes, m.histBatches, m.busyTicks} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -117,15 +117,14 @@ func (c *client) skip(b *batch) {
 	if c.missed == nil {
 		c.missed = make(map[string]struct{})
 	}
-	enc := b.encode(c.h.deps.Encoder)
 	mark := func(i int32) {
-		f := &enc[i]
-		if geo.InBound(c.bbox, f.p) || (f.hasPrev && geo.InBound(c.bbox, f.prevP)) {
-			c.missed[f.id] = struct{}{}
+		m := &b.air[i]
+		if geo.InBound(c.bbox, m.p) || (m.hasPrev() && geo.InBound(c.bbox, m.prevP)) {
+			c.missed[m.id] = struct{}{}
 		}
 	}
 	if c.wide {
-		for i := range enc {
+		for i := range b.air {
 			mark(int32(i))
 		}
 	} else {

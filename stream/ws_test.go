@@ -305,3 +305,91 @@ func TestStreamReportsAndCells(t *testing.T) {
 		t.Errorf("cells update %s, want one cell counting 4", m.Data)
 	}
 }
+
+// TestStreamResumeCompacted resumes from batches old enough to have lost
+// their encodings: the client gets the latest state of the aircraft they
+// changed inside its viewport and a remove for those that left it.
+func TestStreamResumeCompacted(t *testing.T) {
+	in := startHub(t, Config{})
+	in.hub.histMu.Lock()
+	in.hub.fullKeep = 1 // only the newest batch keeps its body
+	in.hub.histMu.Unlock()
+	now := time.Now().Add(-time.Hour)
+	c := dialWS(t, in, "")
+	sendWS(t, c, `{"op":"subscribe","bbox":[-130,20,-60,50],"format":"delta"}`)
+	readMsg(t, c) // snapshot
+	postObs(t, in, obsLine("ae0001", 31.85, -106.38, now))
+	up := readUntil(t, c, "update", func(m wsMsg) bool { return m.Type == "update" })
+	c.Close()
+
+	waitOffset := func(want uint64) {
+		for i := 0; i < 2000; i++ {
+			if _, off := in.hub.Position(); off >= want {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("hub never reached offset %d", want)
+	}
+	steps := []flight.Observation{
+		obsLine("ae0002", 40.7, -74.0, now),                  // inside
+		obsLine("ae0003", 51.5, -0.1, now),                   // outside, never seen
+		obsLine("ae0001", 10, 10, now.Add(time.Second)),      // leaves the viewport
+		obsLine("ae0002", 40.8, -74.1, now.Add(time.Second)), // moves inside
+		obsLine("ae0005", 35, -100, now.Add(2*time.Second)),  // new, inside
+	}
+	for i, o := range steps {
+		postObs(t, in, o)
+		waitOffset(up.Offset + 1 + uint64(i))
+	}
+	in.hub.histMu.RLock()
+	var compacted int
+	for _, b := range in.hub.hist {
+		if b.body.Load() == nil {
+			compacted++
+		}
+	}
+	in.hub.histMu.RUnlock()
+	if compacted < len(steps)-1 {
+		t.Fatalf("%d batches compacted, want at least %d", compacted, len(steps)-1)
+	}
+
+	c2 := dialWS(t, in, "")
+	sendWS(t, c2, fmt.Sprintf(`{"op":"subscribe","bbox":[-130,20,-60,50],"format":"delta","resume":{"epoch":%q,"offset":%d}}`, up.Epoch, up.Offset))
+	m := readMsg(t, c2)
+	if m.Type != "resumed" || m.Missed != len(steps) {
+		t.Fatalf("resume answer %+v, want resumed with %d missed", m, len(steps))
+	}
+	var got, removed []string
+	last := up.Offset + uint64(len(steps))
+	for len(got) < 2 || len(removed) < 1 {
+		m := readMsg(t, c2)
+		switch m.Type {
+		case "update":
+			var items []struct {
+				ID   string `json:"id"`
+				Full int    `json:"f"`
+			}
+			if err := json.Unmarshal(m.Data, &items); err != nil {
+				t.Fatalf("update data %s: %v", m.Data, err)
+			}
+			for _, it := range items {
+				if it.Full != 1 {
+					t.Errorf("item %s is not full after a resume from compacted batches", it.ID)
+				}
+				got = append(got, it.ID)
+			}
+		case "remove":
+			removed = append(removed, m.IDs...)
+		default:
+			t.Fatalf("got %+v, want an update or a remove", m)
+		}
+		if m.Offset != last {
+			t.Errorf("%s at offset %d, want %d (the newest batch)", m.Type, m.Offset, last)
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"ae0002", "ae0005"}) || !slices.Equal(removed, []string{"ae0001"}) {
+		t.Errorf("resumed with %v and removes %v, want [ae0002 ae0005] and [ae0001]", got, removed)
+	}
+}
