@@ -171,7 +171,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 		}
 		tr.SetOwner(a.leases.OwnsKey)
 		a.router = partition.NewRouter(c.client, cfg.Redis.Prefix, a.leases, a.pipe, tr, st, partition.RouterConfig{
-			MaxStream: cfg.Cluster.StreamLen, Logger: log, Registry: reg})
+			MaxStream: cfg.Cluster.StreamLen, WriteTimeout: cfg.Store.WriteTimeout, Logger: log, Registry: reg})
 		a.in = a.router
 	}
 	if h, ok := st.(store.History); ok {

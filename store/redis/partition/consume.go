@@ -76,7 +76,9 @@ func (r *Router) seed(ctx context.Context, ps []int) error {
 	for _, p := range ps {
 		in[p] = true
 	}
-	legs, err := r.legs.Legs(ctx, store.LegQuery{Since: r.cfg.Now().Add(-r.cfg.LiveFor)})
+	lctx, cancel := context.WithTimeout(ctx, 5*r.cfg.WriteTimeout)
+	defer cancel()
+	legs, err := r.legs.Legs(lctx, store.LegQuery{Since: r.cfg.Now().Add(-r.cfg.LiveFor)})
 	if err != nil {
 		return err
 	}
@@ -167,8 +169,10 @@ func (r *Router) Run(ctx context.Context) error {
 func (r *Router) claim(ctx context.Context, p int, owns func(int) bool) error {
 	start := "0-0"
 	for {
-		msgs, next, err := r.client.XAutoClaim(ctx, &goredis.XAutoClaimArgs{Stream: r.k.Route(p), Group: group,
+		cctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+		msgs, next, err := r.client.XAutoClaim(cctx, &goredis.XAutoClaimArgs{Stream: r.k.Route(p), Group: group,
 			MinIdle: 0, Start: start, Count: int64(r.cfg.Read), Consumer: r.l.Instance()}).Result()
+		cancel()
 		if err != nil {
 			return rediserr.Wrap(ctx, "claim", r.k.Route(p), err)
 		}
@@ -190,13 +194,15 @@ func (r *Router) claim(ctx context.Context, p int, owns func(int) bool) error {
 func (r *Router) readOnce(ctx context.Context, ps []int, block time.Duration, owns func(int) bool) (int, error) {
 	var streams []goredis.XStream
 	if r.cluster || len(ps) == 1 && block < 0 {
+		rctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+		defer cancel()
 		pipe := r.client.Pipeline()
 		cmds := make([]*goredis.XStreamSliceCmd, len(ps))
 		for i, p := range ps {
-			cmds[i] = pipe.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: group, Consumer: r.l.Instance(),
+			cmds[i] = pipe.XReadGroup(rctx, &goredis.XReadGroupArgs{Group: group, Consumer: r.l.Instance(),
 				Streams: []string{r.k.Route(p), ">"}, Count: int64(r.cfg.Read), Block: -1})
 		}
-		_, _ = pipe.Exec(ctx)
+		_, _ = pipe.Exec(rctx)
 		for i, c := range cmds {
 			s, err := c.Result()
 			if err != nil && !errors.Is(err, goredis.Nil) {
@@ -259,12 +265,18 @@ func (r *Router) store(ctx context.Context, streams []goredis.XStream, owns func
 	if len(done) == 0 {
 		return nil
 	}
-	if len(obs) > 0 {
-		if _, err := r.pipe.IngestBatch(ctx, obs); err != nil {
+	// A backlog (entries waiting while no instance owned the partition)
+	// goes through in batches of a size the store writes in time.
+	for i := 0; i < len(obs); i += maxConsumed {
+		part := obs[i:min(i+maxConsumed, len(obs))]
+		if _, err := r.pipe.IngestBatch(ctx, part); err != nil {
 			return err
 		}
-		r.routed.WithLabelValues("consumed").Add(float64(len(obs)))
+		r.routed.WithLabelValues("consumed").Add(float64(len(part)))
 	}
+	actx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+	defer cancel()
+	ctx = actx
 	pipe := r.client.Pipeline()
 	for s, ids := range done {
 		pipe.XAck(ctx, s, group, ids...)
@@ -277,6 +289,10 @@ func (r *Router) store(ctx context.Context, streams []goredis.XStream, owns func
 	}
 	return nil
 }
+
+// maxConsumed bounds the observations of one pipeline batch when
+// consuming.
+const maxConsumed = 2000
 
 // partitionOf is the partition of a route stream key; -1 when it is none.
 func (r *Router) partitionOf(key string) int {

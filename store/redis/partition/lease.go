@@ -66,8 +66,6 @@ type Leases struct {
 	// gate lets a release wait for the work that saw a partition owned:
 	// that work holds it for reading (enter, leave).
 	gate sync.RWMutex
-
-	lastRenew time.Time // of the owned leases, by the local clock
 }
 
 // NewLeases returns the leases of cfg.Instance on client, under the
@@ -131,9 +129,13 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 return redis.call('ZCARD', KEYS[1])`)
-	// renewScript extends the lease KEYS[1] by ARGV[2] ms if ARGV[1] holds it.
+	// renewScript extends the lease KEYS[1] by ARGV[2] ms if ARGV[1]
+	// holds it (1), takes it again if it expired meanwhile and nobody took
+	// it (2: Redis was away longer than the lease), else returns 0.
 	renewScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not v and redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 2 end
 return 0`)
 	// dropScript deletes the lease KEYS[1] if ARGV[1] holds it.
 	dropScript = goredis.NewScript(`
@@ -192,13 +194,11 @@ func (l *Leases) Step(ctx context.Context, h Handover) error {
 	ttl := strconv.FormatInt(l.cfg.TTL.Milliseconds(), 10)
 	live, err := announceScript.Run(ctx, l.client, []string{l.k.Owners()}, l.cfg.Instance, ttl).Int()
 	if err != nil {
-		l.selfFence(ctx, h)
 		return rediserr.Wrap(ctx, "announce", l.cfg.Instance, err)
 	}
 	l.live.Store(int32(live))
 	owned := l.Owned()
 	if len(owned) > 0 {
-		began := time.Now()
 		pipe := l.client.Pipeline()
 		cmds := make([]*goredis.Cmd, len(owned))
 		for i, p := range owned {
@@ -212,14 +212,12 @@ func (l *Leases) Step(ctx context.Context, h Handover) error {
 				n, err = renewScript.Run(ctx, l.client, []string{l.k.Lease(p)}, l.cfg.Instance, ttl).Int()
 			}
 			if err != nil {
-				l.selfFence(ctx, h)
 				return rediserr.Wrap(ctx, "renew lease", strconv.Itoa(p), err)
 			}
 			if n == 0 {
 				lost = append(lost, p)
 			}
 		}
-		l.lastRenew = began
 		if len(lost) > 0 {
 			l.log.Warn("partition leases lost", "partitions", lost)
 			l.release(ctx, h, lost, false)
@@ -236,15 +234,6 @@ func (l *Leases) Step(ctx context.Context, h Handover) error {
 		return l.acquire(ctx, h, fair-len(owned), ttl)
 	}
 	return nil
-}
-
-// selfFence drops every partition when the leases could not be renewed
-// for a whole TTL: another instance may hold them by now.
-func (l *Leases) selfFence(ctx context.Context, h Handover) {
-	if l.n.Load() > 0 && time.Since(l.lastRenew) >= l.cfg.TTL {
-		l.log.Warn("partition leases not renewed for a whole ttl; giving them up", "ttl", l.cfg.TTL)
-		l.release(ctx, h, l.Owned(), false)
-	}
 }
 
 // acquire takes up to want free partitions.
@@ -291,9 +280,6 @@ func (l *Leases) acquire(ctx context.Context, h Handover, want int, ttl string) 
 		if err := h.Acquired(ctx, got); err != nil {
 			l.deleteLeases(ctx, got)
 			return fmt.Errorf("partition: take over %v: %w", got, err)
-		}
-		if l.n.Load() == 0 {
-			l.lastRenew = time.Now()
 		}
 		for _, p := range got {
 			l.owned[p].Store(true)

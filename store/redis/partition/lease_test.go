@@ -2,7 +2,9 @@ package partition
 
 import (
 	"context"
+
 	"fmt"
+	goredis "github.com/redis/go-redis/v9"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +43,11 @@ func (r *recorder) Released(_ context.Context, ps []int) {
 func newLeases(t *testing.T, n int, ttl time.Duration) ([]*Leases, func(*Leases) int) {
 	t.Helper()
 	c, prefix := testClient(t)
+	return newLeasesOn(t, c, prefix, n, ttl)
+}
+
+func newLeasesOn(t *testing.T, c goredis.UniversalClient, prefix string, n int, ttl time.Duration) ([]*Leases, func(*Leases) int) {
+	t.Helper()
 	var out []*Leases
 	for i := range n {
 		l, err := NewLeases(c, prefix, LeaseConfig{Instance: fmt.Sprintf("inst-%d", i), TTL: ttl})
@@ -113,6 +120,10 @@ func checkExactlyOnce(t *testing.T, ls []*Leases, holders func(*Leases) int) {
 
 func TestLeasesShareExactlyOnce(t *testing.T) {
 	ls, holders := newLeases(t, 3, 5*time.Second)
+	testShareExactlyOnce(t, ls, holders)
+}
+
+func testShareExactlyOnce(t *testing.T, ls []*Leases, holders func(*Leases) int) {
 	hs := []Handover{&recorder{}, &recorder{}, &recorder{}}
 	steps(t, ls[:2], hs[:2])
 	checkExactlyOnce(t, ls[:2], holders)

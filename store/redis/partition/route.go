@@ -53,6 +53,10 @@ type RouterConfig struct {
 	// where one read cannot span partitions. Default 1s on a single
 	// Redis, 100ms on a cluster.
 	Block time.Duration
+	// WriteTimeout bounds forwarding a batch to the streams and each
+	// step of consuming them; past it Redis counts as unavailable.
+	// Default 2s.
+	WriteTimeout time.Duration
 	// LiveFor is how far back (by LastSeen) the legs that seed the
 	// tracker for a new partition are read. Default 12h.
 	LiveFor time.Duration
@@ -103,6 +107,9 @@ func NewRouter(client goredis.UniversalClient, prefix string, l *Leases, pipe Pi
 		if cluster {
 			cfg.Block = 100 * time.Millisecond
 		}
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 2 * time.Second
 	}
 	if cfg.LiveFor <= 0 {
 		cfg.LiveFor = 12 * time.Hour
@@ -217,6 +224,8 @@ return redis.call('XADD', KEYS[1], '*', 'o', ARGV[2])`)
 // forward appends each partition's packed observations to its stream,
 // in one pipeline.
 func (r *Router) forward(ctx context.Context, packed map[int][]byte) error {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+	defer cancel()
 	try := func() (missing bool, err error) {
 		pipe := r.client.Pipeline()
 		cmds := make(map[int]*goredis.Cmd, len(packed))
@@ -247,7 +256,7 @@ func (r *Router) forward(ctx context.Context, packed map[int][]byte) error {
 			err = errors.New("partition: forward: script missing after load")
 		}
 	}
-	if err != nil && !errors.Is(err, store.ErrUnavailable) && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, store.ErrUnavailable) && !errors.Is(ctx.Err(), context.Canceled) {
 		err = fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
 	return err

@@ -65,6 +65,10 @@ func newInstance(t *testing.T, c goredis.UniversalClient, prefix, name string, s
 // its alert and its track points are each stored once.
 func TestReprocessingIsHarmless(t *testing.T) {
 	c, prefix := testClient(t)
+	testReprocessing(t, c, prefix)
+}
+
+func testReprocessing(t *testing.T, c goredis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	st := fwredis.NewWithClient(c, prefix, store.Config{})
 	const hex = "ae5a01"
