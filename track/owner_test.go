@@ -38,10 +38,14 @@ func TestOwnerFilter(t *testing.T) {
 			func() *traj { return newTraj("a10003", "RCH1", kmmx, t0).ground(30 * time.Minute) },
 			90 * time.Minute, func(k string) bool { return k == "plan:n3" }, []string{"not_departed"}},
 		{"signal lost, aircraft owned", flight.Plan{ID: "n4", Origin: "KHRL", Destination: "SKBO", Hex: "a10004"},
-			func() *traj { return newTraj("a10004", "", khrl, t0).ground(time.Minute).takeoff(150).flyKm(150, 300, 450, 35000) },
+			func() *traj {
+				return newTraj("a10004", "", khrl, t0).ground(time.Minute).takeoff(150).flyKm(150, 300, 450, 35000)
+			},
 			15 * time.Minute, func(k string) bool { return k == "a10004" }, []string{"signal_lost"}},
 		{"signal lost, aircraft not owned", flight.Plan{ID: "n5", Origin: "KHRL", Destination: "SKBO", Hex: "a10005"},
-			func() *traj { return newTraj("a10005", "", khrl, t0).ground(time.Minute).takeoff(150).flyKm(150, 300, 450, 35000) },
+			func() *traj {
+				return newTraj("a10005", "", khrl, t0).ground(time.Minute).takeoff(150).flyKm(150, 300, 450, 35000)
+			},
 			15 * time.Minute, func(k string) bool { return false }, []string{}},
 		{"no owner set judges everything", flight.Plan{ID: "n6", Origin: "MMMX", Destination: "MGGT", Hex: "a10006", Departure: t0},
 			func() *traj { return newTraj("a10006", "", kmmx, t0).ground(30 * time.Minute) },
