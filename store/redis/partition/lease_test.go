@@ -253,3 +253,27 @@ type handoverFunc func(ps []int)
 
 func (f handoverFunc) Acquired(context.Context, []int) error { return nil }
 func (f handoverFunc) Released(_ context.Context, ps []int)  { f(ps) }
+
+// TestLeasesKeptThroughOutage expires every lease while nobody could take
+// them (Redis away longer than the ttl): the next step takes them straight
+// back, with no hand-over.
+func TestLeasesKeptThroughOutage(t *testing.T) {
+	ls, holders := newLeases(t, 1, 5*time.Second)
+	ctx := context.Background()
+	rec := &recorder{}
+	if err := ls[0].Step(ctx, rec); err != nil || ls[0].NumOwned() != Count {
+		t.Fatalf("Step = %v, owned %d; want all", err, ls[0].NumOwned())
+	}
+	for p := range Count {
+		ls[0].client.Del(ctx, ls[0].k.Lease(p))
+	}
+	if err := ls[0].Step(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	if ls[0].NumOwned() != Count || holders(ls[0]) != Count {
+		t.Errorf("after the leases expired: owns %d, holds %d; want %d", ls[0].NumOwned(), holders(ls[0]), Count)
+	}
+	if len(rec.released) != 0 {
+		t.Errorf("Released called for %d partitions, want none", len(rec.released))
+	}
+}
