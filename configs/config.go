@@ -27,6 +27,9 @@ type Config struct {
 	Redis Redis `yaml:"redis"`
 	// Store tunes either store.
 	Store Store `yaml:"store"`
+	// Cluster shares the aircraft among the instances of one Redis
+	// store; without Redis the one process owns them all.
+	Cluster Cluster `yaml:"cluster"`
 	// HTTP tunes the API.
 	HTTP HTTP `yaml:"http"`
 	// Websocket tunes /api/v1/stream.
@@ -64,6 +67,21 @@ type Redis struct {
 	// Prefix starts every key; instances sharing a prefix share data.
 	// Default "fw". Env: FLIGHTWATCH_REDIS_PREFIX.
 	Prefix string `yaml:"prefix"`
+}
+
+// Cluster tunes how instances sharing a Redis store divide the aircraft:
+// each of the store's 64 partitions of the hex space has one owner, which
+// alone tracks its aircraft and judges their alerts; the others route
+// observations of it to the owner (docs/scaling.md).
+type Cluster struct {
+	// Lease is how long a partition lease lives unless renewed (every
+	// Lease/3): a dead instance's partitions are taken over within about
+	// Lease + Lease/3. Default 6s.
+	Lease time.Duration `yaml:"lease"`
+	// StreamLen bounds each partition's stream of observations routed to
+	// its owner, in entries (one per ingested batch); an ingest finding
+	// it full answers 503. Default 10000.
+	StreamLen int `yaml:"stream_len"`
 }
 
 // Store tunes the store.
@@ -227,6 +245,12 @@ func (c *Config) applyDefaults() {
 	if c.Store.Takeover <= 0 {
 		c.Store.Takeover = 30 * time.Second
 	}
+	if c.Cluster.Lease <= 0 {
+		c.Cluster.Lease = 6 * time.Second
+	}
+	if c.Cluster.StreamLen <= 0 {
+		c.Cluster.StreamLen = 10000
+	}
 	for i := range c.Webhooks {
 		if c.Webhooks[i].MaxAge <= 0 {
 			c.Webhooks[i].MaxAge = 24 * time.Hour
@@ -349,6 +373,9 @@ func lookup(env func(string) string, k string) (string, bool) {
 // Validate checks every section and names the first offending field;
 // country codes are checked against countries (nil: unchecked).
 func (c *Config) Validate(countries *geo.CountryIndex) error {
+	if c.Cluster.Lease < 300*time.Millisecond {
+		return fmt.Errorf("cluster.lease: %v is shorter than 300ms", c.Cluster.Lease)
+	}
 	if c.Redis.URL != "" {
 		// The store parses the whole URL (store/redis/redisurl.Parse); the
 		// scheme is checked here. A cluster URL lists several hosts, which

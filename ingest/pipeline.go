@@ -58,6 +58,9 @@ type Pipeline struct {
 
 	tickMu  sync.Mutex
 	pending store.Batch // clock-driven legs and alerts not stored yet
+	// heldNotDep are not_departed alerts waiting for the store to say
+	// whether another instance saw the plan take off (owner.go).
+	heldNotDep []flight.Alert
 }
 
 type metrics struct {
@@ -413,6 +416,7 @@ func (p *Pipeline) tick(ctx context.Context) {
 			p.pending.Legs = append(p.pending.Legs, r.Legs...)
 			p.pending.Alerts = append(p.pending.Alerts, r.Alerts...)
 		}
+		p.pending.Alerts = p.departedElsewhere(ctx, p.pending.Alerts)
 		p.pending.Legs = lastLegs(p.pending.Legs)
 		b := p.pending
 		added, err := p.write(ctx, &b)

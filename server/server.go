@@ -45,6 +45,9 @@ type Deps struct {
 	OGC http.Handler
 	// FeedStatus is served at /api/v1/feeds as JSON. Nil: [].
 	FeedStatus func() any
+	// Cluster is served at /api/v1/cluster as JSON: which partitions of
+	// the aircraft this instance owns. Nil: 404.
+	Cluster func() any
 	// Resolver resolves report place names to positions on report ingest.
 	Resolver reports.Resolver
 	// Logger receives the server's logs. Nil: discarded.
@@ -152,6 +155,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/airports/{ident}", h(s.getAirport))
 	mux.Handle("GET /api/v1/feeds", h(s.getFeeds))
 	mux.Handle("GET /api/v1/meta", h(s.getMeta))
+	if s.deps.Cluster != nil {
+		mux.Handle("GET /api/v1/cluster", h(func(w http.ResponseWriter, _ *http.Request) error {
+			return writeJSON(w, http.StatusOK, s.deps.Cluster())
+		}))
+	}
 	mux.Handle("GET /api/v1/stream", s.hub)
 	mux.Handle("GET /api/v1/webhooks/deliveries", h(s.getDeliveries))
 	mux.Handle("POST /api/v1/webhooks/deliveries/{id}/retry", h(s.retryDelivery))

@@ -43,7 +43,9 @@ func (t *Tracker) Seed(legs []flight.Leg) {
 // restored is the state of an aircraft whose live leg l was stored by an
 // earlier process: the leg goes on with its first new observation.
 func (t *Tracker) restored(l flight.Leg) *acState {
-	s := &acState{airborne: l.Status != flight.LegTaxi, pos: orb.Point{l.LastLon, l.LastLat}}
+	// seen: the stored last fix counts as seen, so that a fix older than
+	// it (one replayed by a new owner) is late data, not a new leg.
+	s := &acState{seen: true, airborne: l.Status != flight.LegTaxi, pos: orb.Point{l.LastLon, l.LastLat}}
 	s.ac.Hex, s.ac.Callsign, s.ac.Reg, s.ac.Type = l.Hex, l.Callsign, l.Reg, l.Type
 	s.ac.Time, s.ac.Lat, s.ac.Lon = l.LastSeen, l.LastLat, l.LastLon
 	s.ac.Watch, s.ac.Tags, s.ac.Leg = l.Watch, l.Tags, l.ID

@@ -66,6 +66,8 @@ type Tracker struct {
 	markObs  int64     // newest at the last Tick that saw it change
 	markWall time.Time // wall clock of that Tick
 
+	owner atomic.Pointer[func(string) bool] // SetOwner; nil owns everything
+
 	planMu  sync.Mutex
 	planUse map[string]*legState // plan id -> the leg it matched
 	planDep map[string]bool      // plan id -> its matched leg has taken off
@@ -229,7 +231,8 @@ func (t *Tracker) feedClock(now time.Time) time.Time {
 // feedClock): airborne aircraft silent past LandedSilence with a low last
 // fix near an airport are landed there, others silent past SignalLost are
 // marked signal_lost; planned flights not airborne by departure plus grace
-// raise not_departed; aircraft silent past StateTTL are forgotten. Call it
+// raise not_departed; aircraft silent past StateTTL are forgotten. Only
+// aircraft and plans this tracker owns are judged (SetOwner). Call it
 // every few seconds with the wall clock.
 func (t *Tracker) Tick(now time.Time) []Result {
 	ref := t.feedClock(now)
@@ -241,6 +244,9 @@ func (t *Tracker) Tick(now time.Time) []Result {
 			silent := ref.Sub(s.ac.Time)
 			if silent > t.cfg.StateTTL {
 				delete(sh.m, hex)
+				continue
+			}
+			if !t.owns(hex) {
 				continue
 			}
 			if r, ok := t.checkSilence(s, silent); ok {
@@ -261,7 +267,7 @@ func (t *Tracker) checkNotDeparted(ref time.Time) []Result {
 	defer t.planMu.Unlock()
 	for _, pi := range ps.list {
 		p := pi.plan
-		if p.Departure.IsZero() || t.notDep[p.ID] {
+		if p.Departure.IsZero() || t.notDep[p.ID] || !t.owns(PlanKey(p)) {
 			continue
 		}
 		due := p.Departure.Add(t.cfg.NotDepartedGrace)

@@ -31,6 +31,7 @@ import (
 	"github.com/flightwatch/flightwatch/static"
 	"github.com/flightwatch/flightwatch/stats"
 	"github.com/flightwatch/flightwatch/store"
+	"github.com/flightwatch/flightwatch/store/redis/partition"
 	"github.com/flightwatch/flightwatch/stream"
 	"github.com/flightwatch/flightwatch/tiles"
 	"github.com/flightwatch/flightwatch/track/watch"
@@ -103,19 +104,25 @@ func loadIndexes() (indexes, error) {
 // app is one flightwatch process, wired: store and bus, tracker and
 // pipeline, feeds, the HTTP server, and the demo when configured.
 type app struct {
-	cfg   configs.Config
-	idx   indexes
-	log   *slog.Logger
-	st    store.Store
-	bus   store.Bus
-	pipe  *ingest.Pipeline
-	fm    *feeds.Manager
-	files *files
-	srv   *server.Server
-	ret   *retention.Retainer // nil when the store keeps no history
-	hooks *notify.Notifier
-	relay *notify.Relay
-	demo  *demo.Setup // nil without the demo
+	instance string
+	cfg      configs.Config
+	idx      indexes
+	log      *slog.Logger
+	st       store.Store
+	bus      store.Bus
+	pipe     *ingest.Pipeline
+	// in takes every observation: the router with Redis, else the
+	// pipeline itself.
+	in     ingester
+	leases *partition.Leases // nil without Redis: this process owns every aircraft
+	router *partition.Router // nil without Redis
+	fm     *feeds.Manager
+	files  *files
+	srv    *server.Server
+	ret    *retention.Retainer // nil when the store keeps no history
+	hooks  *notify.Notifier
+	relay  *notify.Relay
+	demo   *demo.Setup // nil without the demo
 }
 
 func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, log *slog.Logger) (*app, error) {
@@ -138,7 +145,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, idx: idx, log: log, st: st, bus: bus, demo: dm}
+	a := &app{cfg: cfg, idx: idx, log: log, st: st, bus: bus, demo: dm, instance: instance}
 	fail := func(err error) (*app, error) {
 		a.close()
 		return nil, err
@@ -154,6 +161,19 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 		Instance: instance, StaleAfter: cfg.Store.StaleAfter, WriteTimeout: cfg.Store.WriteTimeout,
 		AlertsFromLog: true, Logger: log, Registry: reg,
 	})
+	a.in = a.pipe
+	if c, ok := st.(closer); ok {
+		// Instances sharing the Redis divide the aircraft: each
+		// partition's owner alone tracks and judges its aircraft.
+		if a.leases, err = partition.NewLeases(c.client, cfg.Redis.Prefix, partition.LeaseConfig{
+			Instance: instance, TTL: cfg.Cluster.Lease, Logger: log}); err != nil {
+			return fail(err)
+		}
+		tr.SetOwner(a.leases.OwnsKey)
+		a.router = partition.NewRouter(c.client, cfg.Redis.Prefix, a.leases, a.pipe, tr, st, partition.RouterConfig{
+			MaxStream: cfg.Cluster.StreamLen, WriteTimeout: cfg.Store.WriteTimeout, Logger: log, Registry: reg})
+		a.in = a.router
+	}
 	if h, ok := st.(store.History); ok {
 		var pol store.Retention
 		pol.Tracks, pol.Legs, pol.Alerts, pol.Reports = cfg.Store.Retention.Policy()
@@ -176,7 +196,7 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 	if _, err := a.files.putPlans(ctx); err != nil {
 		return fail(err)
 	}
-	a.fm, err = feeds.New(cfg.Feeds, a.pipe, feeds.Options{
+	a.fm, err = feeds.New(cfg.Feeds, a.in, feeds.Options{
 		Logger: log, Registry: reg,
 		Reports: func(fc feeds.Config) (feeds.Runner, error) {
 			return reports.NewFeed(reports.FeedConfig{Name: fc.Name, URL: fc.URL, Path: fc.Path,
@@ -191,7 +211,8 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 		CellRes: cellRes(cfg), Logger: log},
 		ogc.Deps{Store: st, Authorize: server.Authorizer(sc.Tokens), Airports: idx.airports, Countries: idx.countries})
 	a.srv, err = server.New(sc, server.Deps{
-		Store: st, Bus: bus, Ingest: a.pipe, Static: static.FS(),
+		Store: st, Bus: bus, Ingest: a.in, Static: static.FS(),
+		Cluster:    a.clusterStatus,
 		OGC:        og,
 		FeedStatus: func() any { return a.fm.Status() },
 		Resolver:   idx.places, Logger: log, Registry: reg,
@@ -207,9 +228,20 @@ func newApp(ctx context.Context, cfg configs.Config, base string, idx indexes, l
 
 // run serves on ln until ctx is done or a part fails.
 func (a *app) run(ctx context.Context, ln net.Listener) error {
+	if a.leases != nil {
+		// Take a share before serving: alone, this instance then owns
+		// everything from its first request on.
+		if err := a.leases.Step(ctx, a.router); err != nil {
+			a.log.Warn("partition leases", "err", err)
+		}
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.srv.Serve(ctx, ln) })
 	g.Go(func() error { return a.pipe.Run(ctx) })
+	if a.leases != nil {
+		g.Go(func() error { return a.leases.Run(ctx, a.router) })
+		g.Go(func() error { return a.router.Run(ctx) })
+	}
 	g.Go(func() error { return a.fm.Run(ctx) })
 	g.Go(func() error { return a.files.onHangup(ctx) })
 	if a.ret != nil {
@@ -219,7 +251,7 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 	g.Go(func() error { return a.hooks.Run(ctx) })
 	if a.demo != nil {
 		g.Go(func() error {
-			return a.demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.pipe, Logger: a.log,
+			return a.demo.Run(ctx, demo.Deps{Store: a.st, Bus: a.bus, Sink: a.in, Logger: a.log,
 				Airports: a.idx.airports, Places: a.idx.places})
 		})
 	}
@@ -227,6 +259,35 @@ func (a *app) run(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// ingester takes observations and reports (ingest.Pipeline, or the
+// partition router in front of it).
+type ingester interface {
+	Ingest(ctx context.Context, obs []flight.Observation) error
+	IngestBatch(ctx context.Context, obs []flight.Observation) (ingest.Outcome, error)
+	IngestReports(ctx context.Context, reps []flight.Report) (int, error)
+}
+
+// clusterStatus is /api/v1/cluster: the partitions this instance owns.
+func (a *app) clusterStatus() any {
+	st := struct {
+		Instance   string `json:"instance"`
+		Partitions int    `json:"partitions"`
+		Live       int    `json:"live"`
+		Owned      []int  `json:"owned"`
+	}{Instance: a.instance, Partitions: partition.Count, Live: 1}
+	if a.leases == nil {
+		for p := range partition.Count {
+			st.Owned = append(st.Owned, p)
+		}
+		return st
+	}
+	st.Live, st.Owned = a.leases.Live(), a.leases.Owned()
+	if st.Owned == nil {
+		st.Owned = []int{}
+	}
+	return st
 }
 
 func (a *app) close() {

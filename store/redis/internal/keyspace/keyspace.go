@@ -63,6 +63,9 @@ const cellTagRes = 1
 //	{p}:lstatk            hash   leg id -> the stats key (stats.Key) the leg is counted under
 //	{p}:lstatd            zset   UTC days (days since epoch) holding counted legs
 //	{p}:lstat:<by>:<day>  hash   group -> legs of the day, grouped by the by-th Part of the stats key
+//	{p}:owners            zset   live instance id scored by when its announcement expires (Unix ms, Redis clock)
+//	{p:p:nn}:lease        string the instance id owning the partition (SET NX PX; store/redis/partition)
+//	{p:p:nn}:route        stream observations ingested elsewhere for the partition's owner, field "o": packed batch
 //
 // An aircraft's partition is Partition(hex); a leg's is its aircraft's.
 type Keys struct {
@@ -160,6 +163,9 @@ func (k Keys) StatDayPrefix() string { return k.tag + ":lstat:" }
 func (k Keys) StatDay(by int, day int64) string {
 	return k.StatDayPrefix() + strconv.Itoa(by) + ":" + strconv.FormatInt(day, 10)
 }
+func (k Keys) Owners() string     { return k.tag + ":owners" }
+func (k Keys) Lease(p int) string { return k.Part(p) + ":lease" }
+func (k Keys) Route(p int) string { return k.Part(p) + ":route" }
 
 // TrackPattern, LegLinePattern and CellPattern match every track, leg
 // line and cell index set of the store, for SCAN.
