@@ -14,13 +14,12 @@ import (
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"github.com/flightwatch/flightwatch/configs"
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	fwredis "github.com/flightwatch/flightwatch/store/redis"
 	"github.com/flightwatch/flightwatch/store/redis/partition"
+	"github.com/flightwatch/flightwatch/store/redis/redisurl"
 )
 
 // clusterState is /api/v1/cluster.
@@ -123,11 +122,26 @@ func TestOwnersRoundRobin(t *testing.T) {
 	if url == "" {
 		url = "redis://127.0.0.1:6379/15"
 	}
-	opt, err := goredis.ParseURL(url)
+	testOwnersRoundRobin(t, url)
+}
+
+// TestOwnersRoundRobinCluster is TestOwnersRoundRobin on a 3-node Redis
+// Cluster: FLIGHTWATCH_TEST_REDIS_CLUSTER_URL (a redis+cluster:// URL,
+// as .ci/run starts one), skipped without it.
+func TestOwnersRoundRobinCluster(t *testing.T) {
+	url := os.Getenv("FLIGHTWATCH_TEST_REDIS_CLUSTER_URL")
+	if url == "" {
+		t.Skip("FLIGHTWATCH_TEST_REDIS_CLUSTER_URL not set: no Redis Cluster to run three instances on")
+	}
+	testOwnersRoundRobin(t, url)
+}
+
+func testOwnersRoundRobin(t *testing.T, url string) {
+	opt, err := redisurl.Parse(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := goredis.NewClient(opt)
+	c := opt.Client()
 	defer c.Close()
 	if err := c.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("Redis at %s does not answer (the test needs it): %v", url, err)
@@ -183,7 +197,13 @@ func TestOwnersRoundRobin(t *testing.T) {
 	}
 	times := trackTimes(t, bases[2], hex)
 	if len(times) != len(obs) {
-		t.Errorf("track holds %d fixes, want %d (every one posted)", len(times), len(obs))
+		var missing []string
+		for _, o := range obs {
+			if ts := o.Time.UTC().Format(time.RFC3339Nano); !times[ts] {
+				missing = append(missing, ts)
+			}
+		}
+		t.Errorf("track holds %d fixes, want %d (every one posted); missing %v", len(times), len(obs), missing)
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for len(hook.got()) < 2 && time.Now().Before(deadline) {

@@ -83,9 +83,9 @@ type legIndex struct {
 
 	hot    []*legEntry
 	hotMic []int64 // hot[i].micro, side by side for hotTop's scan
-	sweep  int   // the next position in hot a write looks at
-	newest int64 // greatest LastSeen stored, Unix µs
-	span   int64 // hotSpan in µs, or another span (tests); 0 = hotSpan
+	sweep  int     // the next position in hot a write looks at
+	newest int64   // greatest LastSeen stored, Unix µs
+	span   int64   // hotSpan in µs, or another span (tests); 0 = hotSpan
 	ver    uint64
 
 	mu        sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -207,6 +208,33 @@ func TestCluster(t *testing.T) {
 	})
 	// Last: it stops a node.
 	t.Run("PingUnhealthy", func(t *testing.T) { testPingUnhealthy(t, c) })
+}
+
+// TestStandingCluster runs the store's contracts on the Redis Cluster at
+// FLIGHTWATCH_TEST_REDIS_CLUSTER_URL (.ci/run starts one beside the single
+// Redis), each under a private prefix; TestCluster starts a cluster of
+// its own, which it may also break.
+func TestStandingCluster(t *testing.T) {
+	url := os.Getenv("FLIGHTWATCH_TEST_REDIS_CLUSTER_URL")
+	if url == "" {
+		t.Skip("FLIGHTWATCH_TEST_REDIS_CLUSTER_URL not set: no standing Redis Cluster")
+	}
+	t.Run("Contract", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) store.Store {
+			return newClusterStore(t, url, randomPrefix(t), storetest.Config())
+		})
+	})
+	t.Run("HistoryContract", func(t *testing.T) {
+		storetest.RunHistory(t, func(t *testing.T) store.Store {
+			return newClusterStore(t, url, randomPrefix(t), storetest.HistoryConfig())
+		})
+	})
+	t.Run("BusContract", func(t *testing.T) {
+		storetest.RunBus(t, func(t *testing.T) store.Bus {
+			s := newClusterStore(t, url, randomPrefix(t), store.Config{})
+			return pubsub.New(s.Client(), randomPrefix(t))
+		})
+	})
 }
 
 // testSeedNotOwningSlot points the URL at one node that does not serve the

@@ -34,7 +34,7 @@ func (r *Router) Acquired(ctx context.Context, ps []int) error {
 		in[p] = true
 	}
 	for _, p := range ps {
-		if err := r.claim(ctx, p, func(int) bool { return true }); err != nil {
+		if err := r.claim(ctx, p, 0, func(int) bool { return true }); err != nil {
 			return err
 		}
 	}
@@ -112,6 +112,7 @@ func (r *Router) createGroup(ctx context.Context, p int) error {
 // again and retried a second later.
 func (r *Router) Run(ctx context.Context) error {
 	retry := map[int]bool{}
+	lastSweep := time.Now()
 	pause := time.NewTicker(r.cfg.Block)
 	defer pause.Stop()
 	for ctx.Err() == nil {
@@ -126,10 +127,22 @@ func (r *Router) Run(ctx context.Context) error {
 		}
 		var err error
 		for p := range retry {
-			if err = r.claim(ctx, p, r.l.Owns); err != nil {
+			if err = r.claim(ctx, p, 0, r.l.Owns); err != nil {
 				break
 			}
 			delete(retry, p)
+		}
+		if err == nil && time.Since(lastSweep) >= sweepEvery {
+			// Entries delivered to another consumer and never
+			// acknowledged: a read that instance had outstanding when it
+			// handed the partition over (it leaves them pending), or a
+			// write that failed there.
+			lastSweep = time.Now()
+			for _, p := range owned {
+				if err = r.claim(ctx, p, strayIdle, r.l.Owns); err != nil {
+					break
+				}
+			}
 		}
 		n := 0
 		if err == nil {
@@ -164,14 +177,22 @@ func (r *Router) Run(ctx context.Context) error {
 	return nil
 }
 
-// claim takes over and stores every pending entry of partition p (the
-// previous owner's, or this instance's own after a failed write).
-func (r *Router) claim(ctx context.Context, p int, owns func(int) bool) error {
+// sweepEvery is how often the owner claims stray entries of its
+// partitions: those pending at another consumer for strayIdle or longer.
+const (
+	sweepEvery = time.Second
+	strayIdle  = 2 * time.Second
+)
+
+// claim takes over and stores every entry of partition p pending for at
+// least minIdle (the previous owner's, or this instance's own after a
+// failed write).
+func (r *Router) claim(ctx context.Context, p int, minIdle time.Duration, owns func(int) bool) error {
 	start := "0-0"
 	for {
 		cctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
 		msgs, next, err := r.client.XAutoClaim(cctx, &goredis.XAutoClaimArgs{Stream: r.k.Route(p), Group: group,
-			MinIdle: 0, Start: start, Count: int64(r.cfg.Read), Consumer: r.l.Instance()}).Result()
+			MinIdle: minIdle, Start: start, Count: int64(r.cfg.Read), Consumer: r.l.Instance()}).Result()
 		cancel()
 		if err != nil {
 			return rediserr.Wrap(ctx, "claim", r.k.Route(p), err)
