@@ -290,15 +290,23 @@ async function loadMeta() {
 }
 
 /**
- * Follows the demo's scenario clock from meta.scenario.
- * @param {{ pass: number, start: string, pass_start: string, speed: number } | null | undefined} sc
+ * Follows the demo's scenario clock from meta.scenario; what shows times
+ * is drawn again in scenario time.
+ * @param {{ pass: number, start: string, pass_start: string, speed: number, passes?: string[] } | null | undefined} sc
  */
 function applyScenario(sc) {
   if (!sc || !setScenario(sc)) return;
+  // The earlier passes' starts, oldest first, the current pass last.
+  const passes = Array.isArray(sc.passes) ? sc.passes : [];
+  passes.forEach((t, i) => {
+    const pass = sc.pass - (passes.length - 1 - i);
+    if (pass > 0 && pass < sc.pass) alertsPanel.setScenario(pass, t);
+  });
   alertsPanel.setScenario(sc.pass, sc.pass_start);
   document.body.dataset.scenarioPass = String(sc.pass);
   renderScenarioClock();
   if (historyView) historyView.scenarioChanged();
+  if (flightPanel && flightPanel.hex) flightPanel.render();
 }
 
 // In the demo, the scenario clock follows the passes: meta is read again

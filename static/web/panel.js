@@ -5,7 +5,7 @@
 // the leg as GeoJSON and KML. It follows the shared selection of state.js;
 // closing it clears the selection.
 
-import { aircraft, selectAircraft, selectedHex, onSelect, fmtEventTime, currentScenario } from './state.js';
+import { aircraft, selectAircraft, selectedHex, onSelect, fmtEventTime, fmtMessage, currentScenario } from './state.js';
 import { fmtNum } from './popups.js';
 import { ALERT_COLORS } from './alerts.js';
 import { esc, fetchJSON } from './util.js';
@@ -80,17 +80,16 @@ export function predictionText(p) {
 
 /**
  * A leg's duration in seconds as "3 h 05 min" or "12 min"; in the demo, a
- * leg of the current pass lasts its scenario time.
+ * leg lasts its scenario time (every pass replays at the scenario's speed).
  * @param {unknown} s
- * @param {unknown} firstSeen RFC 3339
  * @returns {string}
  */
-export function fmtDuration(s, firstSeen) {
+export function fmtDuration(s) {
   let n = Number(s);
   if (s === null || s === undefined || !Number.isFinite(n) || n < 0) return '';
   const sc = currentScenario();
-  const scenario = sc !== null && typeof firstSeen === 'string' && Date.parse(firstSeen) >= sc.passStart;
-  if (sc && scenario) n *= sc.speed;
+  const scenario = sc !== null;
+  if (sc) n *= sc.speed;
   const m = Math.round(n / 60);
   const text = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min` : `${m} min`;
   return scenario ? `${text} (scenario)` : text;
@@ -245,7 +244,7 @@ export class FlightPanel {
           ['Arrived', when(p.arrived)],
           ['First seen', when(p.first_seen)],
           ['Last seen', when(p.last_seen)],
-          ['Duration', fmtDuration(p.duration, p.first_seen)],
+          ['Duration', fmtDuration(p.duration)],
           ['Class', p.class],
         ])}` : `<p class="empty">${this.loads ? 'No flight leg stored for this aircraft.' : 'Loading…'}</p>`}
         </section>
@@ -259,7 +258,7 @@ export class FlightPanel {
         <section aria-labelledby="fp-alerts-h"><h3 id="fp-alerts-h">Alerts <span class="count">${alerts.length}</span></h3>
         ${alerts.length ? `<ol class="fp-alerts">${alerts.map((a) => `<li class="fp-alert" data-type="${esc(a.type)}">
           <span class="badge" style="background:${esc(ALERT_COLORS[a.type] || '')}">${esc(String(a.type).replace('_', ' '))}</span>
-          <time datetime="${esc(a.time)}">${esc(when(a.time))}</time><div class="fp-msg">${esc(a.message)}</div></li>`).join('')}</ol>`
+          <time datetime="${esc(a.time)}">${esc(when(a.time))}</time><div class="fp-msg">${esc(fmtMessage(a.message))}</div></li>`).join('')}</ol>`
           : '<p class="empty">No alerts for this aircraft.</p>'}
         </section>
         <section aria-labelledby="fp-legs-h"><h3 id="fp-legs-h">Earlier legs</h3>
