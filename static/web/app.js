@@ -103,7 +103,16 @@ function drawLiveTrails() {
     return;
   }
   liveTrailsAt = Date.now();
-  setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex))));
+  setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex), trailsUntil())));
+}
+
+/**
+ * How far the trails are drawn: to the time shown while the map shows the
+ * past (nothing flown after it), else to their newest point.
+ * @returns {number | null} Unix ms, null for all
+ */
+function trailsUntil() {
+  return historyView && historyView.active() ? historyView.shownAt : null;
 }
 
 onFlush((dirty) => {
@@ -111,8 +120,9 @@ onFlush((dirty) => {
   if (dirty.has('aircraft')) {
     setSourceData(map, 'aircraft', collection(shownAircraft()));
     find.aircraftChanged();
+    if (flightPanel && flightPanel.hex) flightPanel.renderLive();
   }
-  if (dirty.has('aircraft') || dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures().filter((f) => shownHex(String(f.id)))));
+  if (dirty.has('aircraft') || dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures(trailsUntil()).filter((f) => shownHex(String(f.id)))));
   if (dirty.has('aircraft') || dirty.has('live-trails')) drawLiveTrails();
   if (dirty.has('reports')) setSourceData(map, 'reports', collection([...reports.values()]));
   if (dirty.has('alerts')) setSourceData(map, 'alert-points', collection(alertsPanel.features().filter((f) => f.geometry)));
@@ -356,7 +366,8 @@ const ready = new Promise((resolve) => {
       aircraftClick: (props) => selectAircraft(String(props.hex)),
       cellClick: (props, lngLat) => showCellPopup(map, lngLat, props),
     });
-    flightPanel = startFlightPanel(map, () => alertsPanel.features());
+    flightPanel = startFlightPanel(map, () => alertsPanel.features(),
+      () => (historyView && historyView.active() && historyView.shownAt !== null ? { at: historyView.shownAt, features: historyView.features } : null));
     historyView = new History(map);
     const cellLayer = new Cells(map, { select: /** @type {HTMLSelectElement} */ ($('window')), onError: (err) => console.warn('flightwatch: cells:', err.message) });
     cells = cellLayer;
