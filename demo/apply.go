@@ -23,6 +23,9 @@ type Setup struct {
 	sc server.Scenario
 }
 
+// keptPasses bounds the pass starts the scenario clock lists.
+const keptPasses = 100
+
 // Apply readies a process for the demo: it loads the demo's watchlist and
 // sets the map's About panel (info.html) and scenario clock in sc. The
 // configuration's own demo settings (time scale, privacy, banner) are set
@@ -48,7 +51,11 @@ func (s *Setup) Run(ctx context.Context, d Deps) error {
 	on := d.OnPass
 	d.OnPass = func(pass int, start time.Time) {
 		s.mu.Lock()
-		s.sc = server.Scenario{Pass: pass, PassStart: start.UTC(), Start: Start, Speed: Speed}
+		passes := append(s.sc.Passes, start.UTC())
+		if len(passes) > keptPasses {
+			passes = append([]time.Time(nil), passes[len(passes)-keptPasses:]...)
+		}
+		s.sc = server.Scenario{Pass: pass, PassStart: start.UTC(), Start: Start, Speed: Speed, Passes: passes}
 		s.mu.Unlock()
 		if on != nil {
 			on(pass, start)
@@ -60,5 +67,7 @@ func (s *Setup) Run(ctx context.Context, d Deps) error {
 func (s *Setup) scenario() server.Scenario {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.sc
+	sc := s.sc
+	sc.Passes = append([]time.Time(nil), sc.Passes...)
+	return sc
 }

@@ -55,6 +55,9 @@ func TestApply(t *testing.T) {
 	if got := sc.Scenario(); passes != 1 || got.Pass != 1 || !got.PassStart.Equal(start) || got.Speed != Speed || !got.Start.Equal(Start) {
 		t.Errorf("scenario after one pass = %+v (OnPass saw %d), want pass 1 from %v", got, passes, start)
 	}
+	if got := sc.Scenario().Passes; len(got) != 1 || !got[0].Equal(start) {
+		t.Errorf("scenario passes after one pass = %v, want [%v]", got, start)
+	}
 	plans, err := st.Plans(context.Background())
 	if err != nil || len(plans) == 0 {
 		t.Errorf("stored plans = %d, %v; want the demo's", len(plans), err)

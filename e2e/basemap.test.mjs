@@ -1,6 +1,7 @@
 // Browser test of the offline vector basemap: the map opened over Houston at
 // zoom 9 draws land, state and county lines, place labels and airport labels
-// from the binary's own tiles and glyphs, with no request leaving the server.
+// from the binary's own tiles and glyphs, and the Great Lakes as water, with
+// no request leaving the server.
 //
 // Environment: as harness.mjs (FLIGHTWATCH_E2E_URL, FLIGHTWATCH_E2E_CHROMIUM).
 
@@ -49,7 +50,7 @@ describe('offline vector basemap', () => {
     const doc = await (await fetch(`${baseURL}/tiles/basemap.json`)).json();
     assert.equal(doc.tilejson, '3.0.0');
     const ids = doc.vector_layers.map((l) => l.id);
-    for (const id of ['land', 'countries', 'states', 'places', 'airports']) {
+    for (const id of ['land', 'lakes', 'countries', 'states', 'places', 'airports']) {
       assert.ok(ids.includes(id), `vector_layers ${JSON.stringify(ids)} lack ${id}`);
     }
     const meta = await (await fetch(`${baseURL}/api/v1/meta`)).json();
@@ -91,6 +92,21 @@ describe('offline vector basemap', () => {
       return m.queryRenderedFeatures(m.project(p), { layers: ['land'] }).length;
     }, KEFD);
     assert.ok(onLand > 0, 'no land polygon under KEFD');
+  });
+
+  it('draws the lakes as water: Lake Michigan, not Madison beside it', async () => {
+    await page.evaluate(() => window.flightwatch.map.jumpTo({ center: [-87.5, 43.5], zoom: 6 }));
+    const at = (p) => page.evaluate((q) => {
+      const m = window.flightwatch.map;
+      return m.queryRenderedFeatures(m.project(q), { layers: ['lakes'] }).map((f) => f.properties.name);
+    }, p);
+    await page.waitForFunction(() => {
+      const m = window.flightwatch.map;
+      return m.queryRenderedFeatures(m.project([-87.0, 43.5]), { layers: ['lakes'] }).length > 0;
+    }, null, { timeout: 60000, polling: 500 });
+    assert.deepEqual(await at([-87.0, 43.5]), ['Lake Michigan']);
+    assert.deepEqual(await at([-89.4, 43.07]), [], 'a lake drawn over Madison, Wisconsin');
+    await page.screenshot({ path: join(outDir, 'basemap-lakes-z6.png') });
   });
 
   it('loads nothing from outside and saves a screenshot', async () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { outDir, startServer, launchBrowser } from './harness.mjs';
 import { rangeSpan, storedPerRealMs } from '../static/web/history.js';
 import { destinationText, predictionText, legExportURL } from '../static/web/panel.js';
+import { upsertAircraft, liveTrailFeatures, flownBy } from '../static/web/aircraft.js';
 
 const HEX = 'ae5a38';
 // Each demo pass takes about four minutes; REACH 538 flies for about three.
@@ -70,6 +71,22 @@ describe('history and panel helpers', () => {
     assert.equal(rangeSpan('day', '2025-01-25', now, sc), null, 'the scenario has not reached the 25th');
     assert.equal(storedPerRealMs(600, sc), 10);
     assert.equal(storedPerRealMs(10, null), 10);
+  });
+  it('cuts the trails at the viewed time', () => {
+    const t0 = Date.parse('2026-12-02T14:00:00Z');
+    for (let i = 0; i < 100; i++) {
+      upsertAircraft([{ type: 'Feature', geometry: { type: 'Point', coordinates: [-100 + i * 0.01, 30] },
+        properties: { hex: 'abc123', alt_ft: 1000 + i * 200, seen: new Date(t0 + i * 1000).toISOString() } }]);
+    }
+    const mine = (until) => liveTrailFeatures(() => true, until).filter((f) => f.properties.hex === 'abc123');
+    const cut = t0 + 40500;
+    const part = mine(cut);
+    assert.ok(part.length > 0, 'no trail before the viewed time');
+    assert.equal(part[part.length - 1].properties.until, new Date(t0 + 40000).toISOString(), 'the trail does not end at the last point flown by then');
+    assert.deepEqual(part[part.length - 1].geometry.coordinates.at(-1), [-100 + 40 * 0.01, 30]);
+    assert.equal(mine(t0 - 1).length, 0, 'a trail drawn before the aircraft flew');
+    assert.equal(mine(null).at(-1).properties.until, new Date(t0 + 99000).toISOString());
+    assert.deepEqual([flownBy([1, 2, 3], null), flownBy([1, 2, 3], 2), flownBy([1, 2, 3], 0)], [3, 2, 0]);
   });
   it('words a leg\'s destination, prediction and export links', () => {
     assert.equal(destinationText({ actual_destination: 'KEFD', planned_destination: 'SKBO' }), 'KEFD (planned SKBO)');
@@ -182,7 +199,12 @@ describe('flight panel and history', () => {
     }, legStart);
     assert.equal(await page.evaluate(() => window.flightwatch.viewTime()), t, 'the slider did not set the viewed time');
     await page.waitForFunction((at) => window.flightwatch.history.shownAt === at, t, { timeout: 30000, polling: 100 });
-    await page.waitForFunction((h) => window.flightwatch.history.features.some((f) => f.id === h), HEX, { timeout: 10000 });
+    const inPast = await page.waitForFunction((h) => window.flightwatch.history.features.some((f) => f.id === h), HEX, { timeout: 10000 })
+      .then(() => true, () => false);
+    if (!inPast) {
+      const seen = await page.evaluate(() => ({ ids: window.flightwatch.history.features.map((f) => f.id), at: window.flightwatch.history.shownAt, view: window.flightwatch.viewTime(), center: window.flightwatch.map.getCenter(), zoom: window.flightwatch.map.getZoom() }));
+      assert.fail(`RCH538 is not among the aircraft at ${new Date(t).toISOString()} (leg from ${new Date(legStart).toISOString()}): ${JSON.stringify(seen)}`);
+    }
     await idle(page);
     const past = await renderedAt(page, HEX);
     assert.ok(past, 'RCH538 is not rendered at the viewed time');
@@ -193,6 +215,42 @@ describe('flight panel and history', () => {
     assert.ok(dist(past, liveBefore) > 0.5, `past position ${past} is the live one ${liveBefore}`);
     const label = await page.textContent('#hist-time');
     assert.match(label, /scenario/, `slider time ${label} is not a scenario time`);
+
+    // The flight panel's live rows are those of the viewed time.
+    const histAlt = await page.evaluate((h) => window.flightwatch.history.features.find((f) => f.id === h).properties.alt_ft, HEX);
+    assert.ok(Number.isFinite(histAlt) && histAlt > 0, `the history answer has altitude ${histAlt} for RCH538 in flight`);
+    const wantAlt = `${Math.round(histAlt).toLocaleString('en')} ft`;
+    const panelAlt = await page.waitForFunction((want) => {
+      const dts = [...document.querySelectorAll('#fp-live dt')];
+      const dt = dts.find((d) => d.textContent === 'Altitude');
+      const v = dt && dt.nextElementSibling ? dt.nextElementSibling.textContent : null;
+      return v === want ? v : false;
+    }, wantAlt, { timeout: 10000, polling: 100 }).then((h) => h.jsonValue(), async () => page.$eval('#fp-live', (e) => e.textContent));
+    assert.equal(panelAlt, wantAlt, `the panel's altitude is not the history point's ${wantAlt}`);
+    assert.match(await page.textContent('#fp-now-h'), /^At .*scenario/, 'the live rows are not titled with the viewed time');
+
+    // Its trail ends at or before the viewed time, on a point of its stored track.
+    const trail = await page.evaluate(async (h) => {
+      const fc = await window.flightwatch.map.getSource('trails').getData();
+      const f = fc.features.find((x) => x.properties.hex === h);
+      return f ? { until: f.properties.until, last: f.geometry.coordinates[f.geometry.coordinates.length - 1], n: f.geometry.coordinates.length } : null;
+    }, HEX);
+    assert.ok(trail, 'RCH538 has no trail drawn at the viewed time');
+    assert.ok(Date.parse(trail.until) <= t, `the trail runs to ${trail.until}, past the viewed ${new Date(t).toISOString()}`);
+    // Stored times have whole seconds: the stored point nearest the trail's
+    // end is one flown by the viewed time.
+    let near = -1;
+    track.geometry.coordinates.forEach((c, i) => { if (near < 0 || dist(c, trail.last) < dist(track.geometry.coordinates[near], trail.last)) near = i; });
+    const nearTime = Date.parse(track.properties.times[near]);
+    assert.ok(dist(track.geometry.coordinates[near], trail.last) < 0.05 && nearTime <= t,
+      `the trail ends at ${trail.last}, nearest the stored point ${track.geometry.coordinates[near]} of ${track.properties.times[near]}, past the viewed ${new Date(t).toISOString()}`);
+    const liveTrails = await page.evaluate(async () => (await window.flightwatch.map.getSource('live-trails').getData()).features
+      .map((f) => f.properties.until));
+    assert.ok(liveTrails.every((u) => Date.parse(u) <= t), `live trails run past the viewed time: ${liveTrails.filter((u) => Date.parse(u) > t)}`);
+    // No live predictions over the past.
+    const predVis = await page.evaluate(() => ['prediction-lines', 'prediction-fields']
+      .filter((id) => window.flightwatch.map.getLayer(id)).map((id) => window.flightwatch.map.getLayoutProperty(id, 'visibility')));
+    assert.ok(predVis.length > 0 && predVis.every((v) => v === 'none'), `prediction layers ${predVis} shown over the past`);
     await page.screenshot({ path: join(outDir, 'history.png') });
 
     // Live updates go on arriving but do not move it while the past is shown.

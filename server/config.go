@@ -66,6 +66,10 @@ type Scenario struct {
 	PassStart time.Time `json:"pass_start"`
 	Start     time.Time `json:"start"`
 	Speed     float64   `json:"speed"`
+	// Passes are the start times of the latest passes, oldest first and
+	// Pass's own last, so that the map can place the times of earlier
+	// passes too. Empty: only the current pass is known.
+	Passes []time.Time `json:"passes,omitempty"`
 }
 
 func (c Config) withDefaults() Config {

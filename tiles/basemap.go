@@ -29,6 +29,7 @@ const (
 	LayerLand       = "land"
 	LayerCountries  = "countries"
 	LayerBoundaries = "boundaries"
+	LayerLakes      = "lakes"
 	LayerStates     = "states"
 	LayerPlaces     = "places"
 	LayerAirports   = "airports"
@@ -130,7 +131,8 @@ func Load(r io.Reader, airports []geo.Airport) (*Basemap, error) {
 }
 
 // minZoomOf is the lowest zoom a feature of a layer shows at: places by
-// population, counties from zoom 7, state lines from zoom 3.
+// population, counties from zoom 7, state lines from zoom 3, lakes from
+// their Natural Earth min_zoom.
 func minZoomOf(layerName string, p geojson.Properties) maptile.Zoom {
 	switch layerName {
 	case LayerPlaces:
@@ -149,6 +151,9 @@ func minZoomOf(layerName string, p geojson.Properties) maptile.Zoom {
 			return 7
 		}
 		return 3
+	case LayerLakes:
+		z, _ := p["min_zoom"].(int64)
+		return maptile.Zoom(max(0, min(z, MaxZoom)))
 	}
 	return 0
 }

@@ -1,7 +1,8 @@
 // Package tiles draws the offline basemap as Mapbox vector tiles from data
-// embedded in the binary: land and countries (Natural Earth 1:10m), country
-// borders, US states and counties (US Census via us-atlas), populated
-// places (GeoNames) and airports (OurAirports, from package geo). It also
+// embedded in the binary: land and countries (Natural Earth 1:10m), lakes
+// (Natural Earth 1:50m), country borders, US states and counties (US
+// Census via us-atlas), populated places (GeoNames) and airports
+// (OurAirports, from package geo). It also
 // serves a TileJSON description of the tile set and the SDF glyphs that
 // the map's labels are drawn with.
 //

@@ -185,6 +185,8 @@ var VectorLayers = []vectorLayer{
 	{LayerCountries, "Country polygons (Natural Earth 1:10m)", 0, MaxZoom,
 		map[string]string{"name": "String", "iso_n3": "String: ISO 3166-1 numeric code"}},
 	{LayerBoundaries, "Land borders between countries", 0, MaxZoom, map[string]string{"kind": "String: country"}},
+	{LayerLakes, "Lakes (Natural Earth 1:50m), each from its Natural Earth min_zoom", 0, MaxZoom,
+		map[string]string{"name": "String", "min_zoom": "Number: the lowest zoom it shows at"}},
 	{LayerStates, "US state (from z3) and county (from z7) polygons", 3, MaxZoom,
 		map[string]string{"kind": "String: state or county", "name": "String", "state": "String: the county's state"}},
 	{LayerPlaces, "Populated places; larger ones from lower zooms", 3, MaxZoom,

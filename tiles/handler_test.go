@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -112,6 +113,45 @@ func TestHoustonTile(t *testing.T) {
 			t.Errorf("KEFD at %v is not inside a land polygon", p)
 		}
 	}
+}
+
+// TestLakesTile: the tile over Lake Michigan has the lake, and a point in
+// the middle of the lake lies in its polygon and not in the lake's absence.
+func TestLakesTile(t *testing.T) {
+	h := New(Config{Airports: testAirports(t)})
+	mid := orb.Point{-87.0, 43.5}
+	tile := maptile.At(mid, 5)
+	rec := get(t, h, tilePath(tile), nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d %s, want 200", tilePath(tile), rec.Code, rec.Body)
+	}
+	layers := decode(t, rec.Body.Bytes())
+	lakes := layers[LayerLakes]
+	if !has(lakes, "name", "Lake Michigan") {
+		t.Fatalf("tile %v layer %s has no Lake Michigan (layers %v)", tile, LayerLakes, keys(layers))
+	}
+	p := tileUnits(tile, mid)
+	if !insideAny(lakes, p) {
+		t.Errorf("the middle of Lake Michigan %v (tile units %v) is in no lake polygon", mid, p)
+	}
+	if insideAny(lakes, tileUnits(tile, orb.Point{-89.4, 43.1})) { // Madison, Wisconsin, on land
+		t.Errorf("Madison, Wisconsin is inside a lake polygon")
+	}
+}
+
+// tileUnits projects p into the 4096-unit grid of tile t.
+func tileUnits(t maptile.Tile, p orb.Point) orb.Point {
+	b := t.Bound()
+	wm := func(q orb.Point) (float64, float64) {
+		x := (q[0] + 180) / 360
+		s := math.Sin(q[1] * math.Pi / 180)
+		y := 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
+		return x, y
+	}
+	x0, y0 := wm(orb.Point{b.Min[0], b.Max[1]})
+	x1, y1 := wm(orb.Point{b.Max[0], b.Min[1]})
+	x, y := wm(p)
+	return orb.Point{(x - x0) / (x1 - x0) * extent, (y - y0) / (y1 - y0) * extent}
 }
 
 func insideAny(l *mvt.Layer, p orb.Point) bool {

@@ -2,7 +2,8 @@
 // aircraft features are kept by hex, and each watched aircraft's trail is
 // its current flight leg's track, read once from
 // /api/v1/aircraft/{hex}/track?since=<leg_start> and then extended with
-// every position the stream sends.
+// every position the stream sends. Trails keep each point's time, so that
+// the past view draws them only up to the viewed time.
 
 import { aircraft, stats, markDirty } from './state.js';
 import { fetchJSON } from './util.js';
@@ -11,9 +12,14 @@ import { fetchJSON } from './util.js';
 
 const MAX_TRAIL_POINTS = 5000;
 
-/** @type {Map<string, import('geojson').Position[]>} hex → flown [lon, lat] points */
+/**
+ * A flown trail: [lon, lat] points, oldest first, and each point's time.
+ * @typedef {{ coords: import('geojson').Position[], times: number[] }} Trail
+ */
+
+/** @type {Map<string, Trail>} hex → its flown trail */
 const trails = new Map();
-/** @type {Map<string, import('geojson').Position[]>} hex → points received while the track is being fetched */
+/** @type {Map<string, Trail>} hex → points received while the track is being fetched */
 const trailRequests = new Map();
 /** @type {Map<string, string>} hex → the flight leg its trail belongs to */
 const trailLegs = new Map();
@@ -90,28 +96,58 @@ export function clearAircraft() {
 function extendTrail(f) {
   const hex = f.id;
   const pt = f.geometry.coordinates;
+  const t = pointTime(f.properties);
   const leg = String(f.properties.leg || '');
   if (trailLegs.get(hex) !== leg) {
     trailLegs.set(hex, leg);
     trails.delete(hex);
     trailRequests.delete(hex);
-    fetchTrail(hex, pt, legStart(f.properties));
+    fetchTrail(hex, pt, t, legStart(f.properties));
     return;
   }
   const pending = trailRequests.get(hex);
   if (pending) {
-    pending.push(pt);
+    pending.coords.push(pt);
+    pending.times.push(t);
     return;
   }
   const line = trails.get(hex);
   if (!line) {
-    fetchTrail(hex, pt, legStart(f.properties));
+    fetchTrail(hex, pt, t, legStart(f.properties));
     return;
   }
-  const last = line[line.length - 1];
-  if (!last || last[0] !== pt[0] || last[1] !== pt[1]) line.push(pt);
-  if (line.length > MAX_TRAIL_POINTS) line.splice(0, line.length - MAX_TRAIL_POINTS);
-  markDirty('trails');
+  if (appendPoint(line, pt, t)) markDirty('trails');
+}
+
+/**
+ * The time of a stream position: its seen property, else now.
+ * @param {Record<string, any>} p
+ * @returns {number} Unix ms
+ */
+function pointTime(p) {
+  const seen = Date.parse(String(p.seen || ''));
+  return Number.isFinite(seen) ? seen : Date.now();
+}
+
+/**
+ * Adds a point to a trail unless it repeats the last one or is older than
+ * it (late data does not move a trail); keeps the newest MAX_TRAIL_POINTS.
+ * @param {Trail} line
+ * @param {import('geojson').Position} pt
+ * @param {number} t Unix ms
+ * @returns {boolean} whether the trail changed
+ */
+function appendPoint(line, pt, t) {
+  const n = line.coords.length;
+  const last = line.coords[n - 1];
+  if (last && ((last[0] === pt[0] && last[1] === pt[1]) || t < line.times[n - 1])) return false;
+  line.coords.push(pt);
+  line.times.push(t);
+  if (line.coords.length > MAX_TRAIL_POINTS) {
+    line.coords.splice(0, line.coords.length - MAX_TRAIL_POINTS);
+    line.times.splice(0, line.times.length - MAX_TRAIL_POINTS);
+  }
+  return true;
 }
 
 /**
@@ -119,41 +155,66 @@ function extendTrail(f) {
  * it the trail, followed by the points the stream sent meanwhile.
  * @param {string} hex
  * @param {import('geojson').Position} first the position that asked for it
+ * @param {number} firstTime its time, Unix ms
  * @param {string} since RFC 3339, or '' for the whole track held
  */
-async function fetchTrail(hex, first, since) {
-  const pending = [first];
+async function fetchTrail(hex, first, firstTime, since) {
+  /** @type {Trail} */
+  const pending = { coords: [first], times: [firstTime] };
   trailRequests.set(hex, pending);
-  /** @type {import('geojson').Position[]} */
-  let coords = [];
+  /** @type {Trail} */
+  const line = { coords: [], times: [] };
   try {
     const q = since ? `?since=${encodeURIComponent(since)}` : '';
     const f = await fetchJSON(`/api/v1/aircraft/${encodeURIComponent(hex)}/track${q}`);
-    const g = f && (f.geometry || (f.features && f.features[0] && f.features[0].geometry));
-    if (g && g.type === 'LineString') coords = g.coordinates.map((/** @type {number[]} */ c) => [c[0], c[1]]);
+    const feat = f && (f.geometry ? f : f.features && f.features[0]);
+    const g = feat && feat.geometry;
+    const times = (feat && feat.properties && feat.properties.times) || [];
+    if (g && g.type === 'LineString') {
+      g.coordinates.forEach((/** @type {number[]} */ c, /** @type {number} */ i) => {
+        const t = Date.parse(times[i]);
+        if (Number.isFinite(t)) appendPoint(line, [c[0], c[1]], t);
+      });
+    }
   } catch (err) {
     console.warn('flightwatch: track', hex, err instanceof Error ? err.message : err);
   }
   if (trailRequests.get(hex) !== pending) return; // a newer leg took over
-  for (const pt of pending) {
-    const last = coords[coords.length - 1];
-    if (!last || last[0] !== pt[0] || last[1] !== pt[1]) coords.push(pt);
-  }
+  pending.coords.forEach((pt, i) => appendPoint(line, pt, pending.times[i]));
   trailRequests.delete(hex);
-  trails.set(hex, coords.slice(-MAX_TRAIL_POINTS));
+  trails.set(hex, line);
   markDirty('trails');
 }
 
 /**
- * The trails to draw: one LineString per aircraft with two points or more.
+ * How many of a trail's points (oldest first, times ascending) were flown
+ * by until: all of them when until is null.
+ * @param {number[]} times Unix ms
+ * @param {number | null} until Unix ms
+ * @returns {number}
+ */
+export function flownBy(times, until) {
+  if (until === null) return times.length;
+  let n = times.length;
+  while (n > 0 && times[n - 1] > until) n--;
+  return n;
+}
+
+/**
+ * The trails to draw: one LineString per aircraft with two points or more
+ * flown by until (Unix ms; null: the whole trail); property until is the
+ * time of its last point (RFC 3339).
+ * @param {number | null} [until]
  * @returns {import('geojson').Feature<import('geojson').LineString>[]}
  */
-export function trailFeatures() {
+export function trailFeatures(until = null) {
   const feats = [];
-  for (const [hex, coords] of trails) {
-    if (coords.length < 2) continue;
+  for (const [hex, line] of trails) {
+    const n = flownBy(line.times, until);
+    if (n < 2) continue;
     feats.push(/** @type {import('geojson').Feature<import('geojson').LineString>} */ ({
-      type: 'Feature', id: hex, properties: { hex }, geometry: { type: 'LineString', coordinates: coords },
+      type: 'Feature', id: hex, properties: { hex, until: new Date(line.times[n - 1]).toISOString() },
+      geometry: { type: 'LineString', coordinates: n === line.coords.length ? line.coords : line.coords.slice(0, n) },
     }));
   }
   return feats;
@@ -221,13 +282,15 @@ export function altBand(alt) {
 
 /**
  * The live trails to draw: for each aircraft that keep(hex) allows, its
- * trail cut into LineStrings of one altitude band each (property alt_ft:
- * the band's lower altitude, -1 for ground or unknown), so that a data
- * driven line colour follows the altitude.
+ * trail (the points flown by until, Unix ms; null: all) cut into
+ * LineStrings of one altitude band each (property alt_ft: the band's lower
+ * altitude, -1 for ground or unknown; until: the time of its last point,
+ * RFC 3339), so that a data driven line colour follows the altitude.
  * @param {(hex: string) => boolean} keep
+ * @param {number | null} [until]
  * @returns {import('geojson').Feature<import('geojson').LineString>[]}
  */
-export function liveTrailFeatures(keep) {
+export function liveTrailFeatures(keep, until = null) {
   /** @type {import('geojson').Feature<import('geojson').LineString>[]} */
   const feats = [];
   for (const [hex, line] of liveTrails) {
@@ -236,21 +299,22 @@ export function liveTrailFeatures(keep) {
       liveTrails.delete(hex);
       continue;
     }
-    if (line.length < 2 || !keep(hex)) continue;
+    const n = until === null ? line.length : flownBy(line.map((p) => p.t), until);
+    if (n < 2 || !keep(hex)) continue;
     /** @type {import('geojson').Position[]} */
     let run = [[line[0].lon, line[0].lat]];
     let band = altBand(line[1].alt);
-    for (let i = 1; i < line.length; i++) {
+    for (let i = 1; i < n; i++) {
       const b = altBand(line[i].alt);
       const pt = [line[i].lon, line[i].lat];
       if (b !== band && run.length > 1) {
-        feats.push({ type: 'Feature', properties: { hex, alt_ft: band }, geometry: { type: 'LineString', coordinates: run } });
+        feats.push({ type: 'Feature', properties: { hex, alt_ft: band, until: new Date(line[i - 1].t).toISOString() }, geometry: { type: 'LineString', coordinates: run } });
         run = [run[run.length - 1]];
       }
       band = b;
       run.push(pt);
     }
-    if (run.length > 1) feats.push({ type: 'Feature', properties: { hex, alt_ft: band }, geometry: { type: 'LineString', coordinates: run } });
+    if (run.length > 1) feats.push({ type: 'Feature', properties: { hex, alt_ft: band, until: new Date(line[n - 1].t).toISOString() }, geometry: { type: 'LineString', coordinates: run } });
   }
   return feats;
 }

@@ -3,6 +3,7 @@
 // feature. It filters by type, counts the unread, clears, and in the demo
 // puts a separator before the alerts of each new pass of the scenario.
 
+import { fmtMessage } from './state.js';
 import { esc, fmtTime } from './util.js';
 
 /**
@@ -179,15 +180,16 @@ export class AlertsPanel {
     li.dataset.pass = String(this.passOf(p, t));
     const who = p.callsign || p.hex || p.plan || '';
     const color = ALERT_COLORS[p.type] || '#9fb0c4';
-    const label = `${p.type || 'alert'} ${who}: ${p.message || ''}`;
+    const msg = fmtMessage(p.message);
+    const label = `${p.type || 'alert'} ${who}: ${msg}`;
     li.innerHTML = `<button type="button" class="alert-item${fresh ? ' fresh' : ''}" aria-label="${esc(label)}">
       <span class="alert-row">
         <span class="unread-dot" aria-hidden="true"></span>
         <span class="badge" style="background:${color}">${esc((p.type || 'alert').replace('_', ' '))}</span>
         <span class="alert-who">${esc(who)}</span>
-        <time class="alert-time" datetime="${esc(p.time)}" title="${esc(fmtTime(p.time))}">${esc(this.formatTime(p.time))}</time>
+        <time class="alert-time" datetime="${esc(p.time)}">${esc(this.formatTime(p.time))}</time>
       </span>
-      <span class="alert-msg">${esc(p.message || '')}</span>
+      <span class="alert-msg">${esc(msg)}</span>
     </button>`;
     /** @type {HTMLButtonElement} */ (li.querySelector('button')).addEventListener('click', () => {
       this.markRead(id);

@@ -103,7 +103,16 @@ function drawLiveTrails() {
     return;
   }
   liveTrailsAt = Date.now();
-  setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex))));
+  setSourceData(map, 'live-trails', collection(liveTrailFeatures((hex) => !hasTrackTrail(hex) && shownHex(hex), trailsUntil())));
+}
+
+/**
+ * How far the trails are drawn: to the time shown while the map shows the
+ * past (nothing flown after it), else to their newest point.
+ * @returns {number | null} Unix ms, null for all
+ */
+function trailsUntil() {
+  return historyView && historyView.active() ? historyView.shownAt : null;
 }
 
 onFlush((dirty) => {
@@ -111,8 +120,9 @@ onFlush((dirty) => {
   if (dirty.has('aircraft')) {
     setSourceData(map, 'aircraft', collection(shownAircraft()));
     find.aircraftChanged();
+    if (flightPanel && flightPanel.hex) flightPanel.renderLive();
   }
-  if (dirty.has('aircraft') || dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures().filter((f) => shownHex(String(f.id)))));
+  if (dirty.has('aircraft') || dirty.has('trails')) setSourceData(map, 'trails', collection(trailFeatures(trailsUntil()).filter((f) => shownHex(String(f.id)))));
   if (dirty.has('aircraft') || dirty.has('live-trails')) drawLiveTrails();
   if (dirty.has('reports')) setSourceData(map, 'reports', collection([...reports.values()]));
   if (dirty.has('alerts')) setSourceData(map, 'alert-points', collection(alertsPanel.features().filter((f) => f.geometry)));
@@ -290,15 +300,23 @@ async function loadMeta() {
 }
 
 /**
- * Follows the demo's scenario clock from meta.scenario.
- * @param {{ pass: number, start: string, pass_start: string, speed: number } | null | undefined} sc
+ * Follows the demo's scenario clock from meta.scenario; what shows times
+ * is drawn again in scenario time.
+ * @param {{ pass: number, start: string, pass_start: string, speed: number, passes?: string[] } | null | undefined} sc
  */
 function applyScenario(sc) {
   if (!sc || !setScenario(sc)) return;
+  // The earlier passes' starts, oldest first, the current pass last.
+  const passes = Array.isArray(sc.passes) ? sc.passes : [];
+  passes.forEach((t, i) => {
+    const pass = sc.pass - (passes.length - 1 - i);
+    if (pass > 0 && pass < sc.pass) alertsPanel.setScenario(pass, t);
+  });
   alertsPanel.setScenario(sc.pass, sc.pass_start);
   document.body.dataset.scenarioPass = String(sc.pass);
   renderScenarioClock();
   if (historyView) historyView.scenarioChanged();
+  if (flightPanel && flightPanel.hex) flightPanel.render();
 }
 
 // In the demo, the scenario clock follows the passes: meta is read again
@@ -348,7 +366,8 @@ const ready = new Promise((resolve) => {
       aircraftClick: (props) => selectAircraft(String(props.hex)),
       cellClick: (props, lngLat) => showCellPopup(map, lngLat, props),
     });
-    flightPanel = startFlightPanel(map, () => alertsPanel.features());
+    flightPanel = startFlightPanel(map, () => alertsPanel.features(),
+      () => (historyView && historyView.active() && historyView.shownAt !== null ? { at: historyView.shownAt, features: historyView.features } : null));
     historyView = new History(map);
     const cellLayer = new Cells(map, { select: /** @type {HTMLSelectElement} */ ($('window')), onError: (err) => console.warn('flightwatch: cells:', err.message) });
     cells = cellLayer;

@@ -1,6 +1,6 @@
 // Offline basemap: vector tiles drawn by the binary itself
-// (/tiles/basemap/{z}/{x}/{y}.mvt: land, countries and their borders, US
-// states and counties, populated places, airports) with label glyphs it also
+// (/tiles/basemap/{z}/{x}/{y}.mvt: land, lakes, countries and their borders,
+// US states and counties, populated places, airports) with label glyphs it also
 // serves (/fonts/...). Nothing is fetched from elsewhere unless the optional
 // online raster tiles are switched on.
 
@@ -15,6 +15,7 @@ const FONT_BOLD = ['Noto Sans Bold'];
 
 const COLORS = {
   ocean: '#0a1a2b',
+  lake: '#0c1e31',
   land: '#1b2a3a',
   coast: '#2a3f55',
   border: '#4f6a86',
@@ -65,6 +66,13 @@ export function baseStyle() {
           'line-color': COLORS.coast,
           'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.3, 8, 1],
         },
+      },
+      {
+        id: 'lakes',
+        type: 'fill',
+        source: 'basemap',
+        'source-layer': 'lakes',
+        paint: { 'fill-color': COLORS.lake, 'fill-outline-color': COLORS.coast, 'fill-antialias': true },
       },
       {
         id: 'counties',

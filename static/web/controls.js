@@ -67,7 +67,7 @@ export function renderStatus() {
   /** @type {HTMLTimeElement} */
   const t = $('status-time');
   if (lastUpdate) {
-    t.textContent = fmtClock(lastUpdate);
+    t.textContent = fmtClock(scenarioTime(lastUpdate) || lastUpdate);
     t.dateTime = lastUpdate.toISOString();
   }
   renderScenarioClock();

@@ -11,7 +11,7 @@
 // selects the aircraft and jumps to it (and, for an alert, to its time).
 
 import {
-  aircraft, viewTime, setViewTime, onViewTime, currentScenario, fmtEventTime, markDirty, selectAircraft,
+  aircraft, viewTime, setViewTime, onViewTime, currentScenario, fmtEventTime, fmtMessage, markDirty, selectAircraft,
 } from './state.js';
 import { prepareAircraft } from './aircraft.js';
 import { applyLayers } from './filters.js';
@@ -62,7 +62,10 @@ export function rangeSpan(choice, day, now, sc) {
   }
   if (sc) start = Math.max(start, sc.passStart);
   if (!(end > start)) return null;
-  return [Math.floor(start / STEP_MS) * STEP_MS, Math.ceil(end / STEP_MS) * STEP_MS];
+  // In the demo the span begins on a step within the pass, so that its
+  // start is a time of this pass.
+  const first = sc ? Math.ceil(start / STEP_MS) * STEP_MS : Math.floor(start / STEP_MS) * STEP_MS;
+  return [first, Math.max(first, Math.ceil(end / STEP_MS) * STEP_MS)];
 }
 
 /**
@@ -372,7 +375,7 @@ export class DayList {
       return `<li><button type="button" class="day-item" data-alert="${esc(p.id)}">
         <span class="badge" style="background:${esc(ALERT_COLORS[p.type] || '')}">${esc(String(p.type).replace('_', ' '))}</span>
         <time datetime="${esc(p.time)}">${esc(when(p.time))}</time>
-        <span class="day-meta">${esc(p.message)}</span></button></li>`;
+        <span class="day-meta">${esc(fmtMessage(p.message))}</span></button></li>`;
     }).join('') : '<li class="empty">No alerts in this span.</li>';
     el('day-error').textContent = error;
   }

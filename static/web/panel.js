@@ -5,7 +5,7 @@
 // the leg as GeoJSON and KML. It follows the shared selection of state.js;
 // closing it clears the selection.
 
-import { aircraft, selectAircraft, selectedHex, onSelect, fmtEventTime, currentScenario } from './state.js';
+import { aircraft, selectAircraft, selectedHex, onSelect, fmtEventTime, fmtMessage, currentScenario } from './state.js';
 import { fmtNum } from './popups.js';
 import { ALERT_COLORS } from './alerts.js';
 import { esc, fetchJSON } from './util.js';
@@ -80,17 +80,16 @@ export function predictionText(p) {
 
 /**
  * A leg's duration in seconds as "3 h 05 min" or "12 min"; in the demo, a
- * leg of the current pass lasts its scenario time.
+ * leg lasts its scenario time (every pass replays at the scenario's speed).
  * @param {unknown} s
- * @param {unknown} firstSeen RFC 3339
  * @returns {string}
  */
-export function fmtDuration(s, firstSeen) {
+export function fmtDuration(s) {
   let n = Number(s);
   if (s === null || s === undefined || !Number.isFinite(n) || n < 0) return '';
   const sc = currentScenario();
-  const scenario = sc !== null && typeof firstSeen === 'string' && Date.parse(firstSeen) >= sc.passStart;
-  if (sc && scenario) n *= sc.speed;
+  const scenario = sc !== null;
+  if (sc) n *= sc.speed;
   const m = Math.round(n / 60);
   const text = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min` : `${m} min`;
   return scenario ? `${text} (scenario)` : text;
@@ -112,17 +111,25 @@ function dl(rows) {
  */
 const when = (t) => (typeof t === 'string' && t ? fmtEventTime(t) : '');
 
+/**
+ * The aircraft at a past time as the history shows them.
+ * @typedef {{ at: number, features: import('./state.js').AircraftFeature[] }} PastView
+ */
+
 export class FlightPanel {
   /**
    * @param {object} opts
    * @param {HTMLElement} opts.root the panel (hidden while nothing is selected)
    * @param {import('maplibre-gl').Map} opts.map
    * @param {() => Feature[]} opts.pageAlerts the alerts the page holds
+   * @param {() => PastView | null} [opts.past] the aircraft at the viewed
+   *   time while the map shows the past, null while it is live
    */
-  constructor({ root, map, pageAlerts }) {
+  constructor({ root, map, pageAlerts, past = () => null }) {
     this.root = root;
     this.map = map;
     this.pageAlerts = pageAlerts;
+    this.past = past;
     /** @type {string | null} */
     this.hex = null;
     /** @type {Feature[]} the aircraft's legs, newest first */
@@ -192,9 +199,21 @@ export class FlightPanel {
     this.render();
   }
 
-  /** @returns {Feature | undefined} the leg the aircraft flies now, else its newest */
+  /**
+   * The selected aircraft as the map shows it: at the viewed time while
+   * the past is shown, else live.
+   * @returns {import('./state.js').AircraftFeature | undefined}
+   */
+  shown() {
+    if (!this.hex) return undefined;
+    const past = this.past();
+    if (past) return past.features.find((f) => f.id === this.hex);
+    return aircraft.get(this.hex);
+  }
+
+  /** @returns {Feature | undefined} the leg the aircraft flies at the time shown, else its newest */
   currentLeg() {
-    const live = this.hex ? aircraft.get(this.hex) : undefined;
+    const live = this.shown();
     const id = live && live.properties.leg;
     return (id && this.legs.find((f) => f.properties && f.properties.id === id)) || this.legs[0];
   }
@@ -245,11 +264,11 @@ export class FlightPanel {
           ['Arrived', when(p.arrived)],
           ['First seen', when(p.first_seen)],
           ['Last seen', when(p.last_seen)],
-          ['Duration', fmtDuration(p.duration, p.first_seen)],
+          ['Duration', fmtDuration(p.duration)],
           ['Class', p.class],
         ])}` : `<p class="empty">${this.loads ? 'No flight leg stored for this aircraft.' : 'Loading…'}</p>`}
         </section>
-        <section aria-labelledby="fp-now-h"><h3 id="fp-now-h">Now</h3><div id="fp-live">${this.liveHTML()}</div></section>
+        <section aria-labelledby="fp-now-h"><h3 id="fp-now-h">${esc(this.nowTitle())}</h3><div id="fp-live">${this.liveHTML()}</div></section>
         <section aria-label="Links"><div class="fp-links">
           <button type="button" class="tool small" data-act="copy">Copy link</button>
           ${legId ? `<a class="tool small" href="${esc(legExportURL(legId, ''))}" download="${esc(legId)}.geojson">GeoJSON</a>
@@ -259,7 +278,7 @@ export class FlightPanel {
         <section aria-labelledby="fp-alerts-h"><h3 id="fp-alerts-h">Alerts <span class="count">${alerts.length}</span></h3>
         ${alerts.length ? `<ol class="fp-alerts">${alerts.map((a) => `<li class="fp-alert" data-type="${esc(a.type)}">
           <span class="badge" style="background:${esc(ALERT_COLORS[a.type] || '')}">${esc(String(a.type).replace('_', ' '))}</span>
-          <time datetime="${esc(a.time)}">${esc(when(a.time))}</time><div class="fp-msg">${esc(a.message)}</div></li>`).join('')}</ol>`
+          <time datetime="${esc(a.time)}">${esc(when(a.time))}</time><div class="fp-msg">${esc(fmtMessage(a.message))}</div></li>`).join('')}</ol>`
           : '<p class="empty">No alerts for this aircraft.</p>'}
         </section>
         <section aria-labelledby="fp-legs-h"><h3 id="fp-legs-h">Earlier legs</h3>
@@ -274,10 +293,16 @@ export class FlightPanel {
       </div>`;
   }
 
-  /** @returns {string} the live rows: position, altitude, speed, vertical rate */
+  /** @returns {string} the title of the live rows: "Now", or the viewed time */
+  nowTitle() {
+    const past = this.past();
+    return past ? `At ${fmtEventTime(new Date(past.at).toISOString())}` : 'Now';
+  }
+
+  /** @returns {string} the live rows (at the viewed time in the past view): position, altitude, speed, vertical rate */
   liveHTML() {
-    const live = this.hex ? aircraft.get(this.hex) : undefined;
-    if (!live) return '<p class="empty">Not in view now.</p>';
+    const live = this.shown();
+    if (!live) return `<p class="empty">${this.past() ? 'Not in view at this time.' : 'Not in view now.'}</p>`;
     const p = live.properties;
     const ground = p.on_ground === true || p.on_ground === 'true';
     const vr = Number(p.vrate_fpm);
@@ -299,6 +324,8 @@ export class FlightPanel {
   renderLive() {
     const el = this.root.querySelector('#fp-live');
     if (el) el.innerHTML = this.liveHTML();
+    const h = this.root.querySelector('#fp-now-h');
+    if (h) h.textContent = this.nowTitle();
   }
 
   /** @param {MouseEvent} e */
@@ -346,12 +373,13 @@ export class FlightPanel {
  * Makes the flight panel and selects the aircraft the URL names (?hex=).
  * @param {import('maplibre-gl').Map} map
  * @param {() => Feature[]} pageAlerts
+ * @param {() => PastView | null} [past] the aircraft at the viewed time, null while live
  * @returns {FlightPanel}
  */
-export function startFlightPanel(map, pageAlerts) {
+export function startFlightPanel(map, pageAlerts, past) {
   const root = document.getElementById('flight-panel');
   if (!root) throw new Error('flightwatch: the page has no #flight-panel');
-  const panel = new FlightPanel({ root, map, pageAlerts });
+  const panel = new FlightPanel({ root, map, pageAlerts, past });
   const hex = new URLSearchParams(window.location.search).get('hex');
   if (hex && /^[0-9a-f]{6}$/i.test(hex) && !selectedHex()) selectAircraft(hex);
   else if (selectedHex()) panel.show(selectedHex());

@@ -2,8 +2,8 @@
 // live, and a report hexagon's count and sources.
 
 import { cellPopupHTML } from './cells.js';
-import { fmtEventTime } from './state.js';
-import { esc, fmtTime } from './util.js';
+import { fmtEventTime, fmtMessage } from './state.js';
+import { esc } from './util.js';
 
 /** @typedef {import('./state.js').AircraftFeature} AircraftFeature */
 
@@ -62,7 +62,7 @@ export function showAircraftPopup(map, f) {
 export function showAlertPopup(map, at, p) {
   new window.maplibregl.Popup({ maxWidth: '280px' })
     .setLngLat(at)
-    .setHTML(`<div class="popup"><h3>${esc(p.callsign || p.hex || 'Alert')}</h3><div>${esc(p.message)}</div><dl><dt>Time</dt><dd>${esc(fmtTime(p.time))}</dd></dl></div>`)
+    .setHTML(`<div class="popup"><h3>${esc(p.callsign || p.hex || 'Alert')}</h3><div>${esc(fmtMessage(p.message))}</div><dl><dt>Time</dt><dd>${esc(fmtEventTime(p.time))}</dd></dl></div>`)
     .addTo(map);
 }
 

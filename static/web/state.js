@@ -47,8 +47,9 @@ export function addReports(features) {
 
 /**
  * The demo's scenario clock from /api/v1/meta: scenario time is
- * start + (wall − passStart) × speed, times in Unix milliseconds.
- * @typedef {{ pass: number, start: number, passStart: number, speed: number }} Scenario
+ * start + (wall − passStart) × speed, times in Unix milliseconds; passes
+ * are the starts of the passes known (oldest first, the current one last).
+ * @typedef {{ pass: number, start: number, passStart: number, speed: number, passes: number[] }} Scenario
  */
 
 /** @type {Scenario | null} null outside the demo */
@@ -62,7 +63,8 @@ export function currentScenario() {
 /**
  * Sets the scenario clock from meta's scenario object; it reports whether
  * the object was a valid scenario (anything else leaves the clock as it is).
- * @param {{ pass: number, start: string, pass_start: string, speed: number } | null | undefined} sc
+ * Pass starts seen before are kept.
+ * @param {{ pass: number, start: string, pass_start: string, speed: number, passes?: string[] } | null | undefined} sc
  * @returns {boolean}
  */
 export function setScenario(sc) {
@@ -71,12 +73,35 @@ export function setScenario(sc) {
   const passStart = Date.parse(sc.pass_start);
   const speed = Number(sc.speed);
   if (!Number.isFinite(start) || !Number.isFinite(passStart) || !(speed > 0)) return false;
-  scenario = { pass: sc.pass, start, passStart, speed };
+  const known = new Set(scenario ? scenario.passes : []);
+  for (const p of Array.isArray(sc.passes) ? sc.passes : []) {
+    const t = Date.parse(p);
+    if (Number.isFinite(t)) known.add(t);
+  }
+  known.add(passStart);
+  const passes = [...known].filter((t) => t <= passStart).sort((a, b) => a - b);
+  scenario = { pass: sc.pass, start, passStart, speed, passes };
   return true;
 }
 
 /**
- * The scenario time of a wall-clock time, or null outside the demo.
+ * The start of the pass a stored time belongs to: the latest known pass
+ * begun at or before it (the oldest known one for a time before them all).
+ * @param {Scenario} sc
+ * @param {number} w Unix ms
+ * @returns {number}
+ */
+export function passStartOf(sc, w) {
+  const ps = sc.passes && sc.passes.length ? sc.passes : [sc.passStart];
+  let best = ps[0];
+  for (const p of ps) if (p <= w) best = p;
+  return best;
+}
+
+/**
+ * The scenario time of a wall-clock time, or null outside the demo: in the
+ * demo every stored time is a scenario time replayed in some pass, and is
+ * placed in the pass it belongs to.
  * @param {Date | number | string} wall
  * @returns {Date | null}
  */
@@ -84,20 +109,33 @@ export function scenarioTime(wall) {
   if (!scenario) return null;
   const w = wall instanceof Date ? wall.getTime() : typeof wall === 'number' ? wall : Date.parse(wall);
   if (!Number.isFinite(w)) return null;
-  return new Date(scenario.start + (w - scenario.passStart) * scenario.speed);
+  return new Date(scenario.start + (w - passStartOf(scenario, w)) * scenario.speed);
 }
 
 /**
- * Alert and aircraft times: scenario time within the current demo pass,
- * otherwise UTC wall-clock time.
- * @param {string} t RFC 3339
+ * Times as the map shows them: in the demo the scenario time (January
+ * 2025) with "(scenario)", otherwise the UTC wall-clock time.
+ * @param {string | number | Date} t RFC 3339, Unix ms or a Date
  * @returns {string}
  */
 export function fmtEventTime(t) {
-  const w = Date.parse(t);
-  const st = scenario && Number.isFinite(w) && w >= scenario.passStart ? scenarioTime(w) : null;
+  const st = scenarioTime(t);
   if (st) return `${fmtTime(st)} (scenario)`;
   return fmtTime(t);
+}
+
+const RFC3339 = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/**
+ * An alert's message with the times it quotes (RFC 3339, as the server
+ * writes them, e.g. a plan's "due" time) shown as the map shows times.
+ * @param {unknown} msg
+ * @returns {string}
+ */
+export function fmtMessage(msg) {
+  const s = String(msg ?? '');
+  if (!scenario) return s;
+  return s.replace(RFC3339, (m) => fmtEventTime(m) || m);
 }
 
 // ---- batched source updates ---------------------------------------------------

@@ -166,3 +166,45 @@ func TestSplitAntimeridian(t *testing.T) {
 		t.Errorf("split plain = %v, want it unchanged", got)
 	}
 }
+
+func TestParseLakes(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"name":"Square","min_zoom":2.7},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+ {"type":"Feature","properties":{"name":"Two"},"geometry":{"type":"MultiPolygon","coordinates":[[[[5,5],[6,5],[6,6],[5,5]]],[[[7,7],[8,7],[8,8],[7,7]]]]}},
+ {"type":"Feature","properties":{"name":"Point"},"geometry":{"type":"Point","coordinates":[1,1]}},
+ {"type":"Feature","properties":{"name":"Far"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[200,0],[1,1],[0,0]]]}}]}`
+	l, skipped, err := parseLakes([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Name != "lakes" || len(l.Features) != 3 || skipped != 2 {
+		t.Fatalf("parseLakes = layer %q with %d features, %d skipped; want lakes, 3, 2", l.Name, len(l.Features), skipped)
+	}
+	want := pack.Feature{Props: map[string]any{"name": "Square", "min_zoom": int64(2)}, Geometry: orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}}}
+	if !reflect.DeepEqual(l.Features[0], want) {
+		t.Errorf("parseLakes first = %v, want %v", l.Features[0], want)
+	}
+	if z := l.Features[1].Props["min_zoom"]; z != int64(0) {
+		t.Errorf("min_zoom without one = %v, want 0", z)
+	}
+	for _, bad := range []string{`[`, `{"type":"Feature"}`, `{}`, `{"type":"FeatureCollection","features":{}}`} {
+		if _, _, err := parseLakes([]byte(bad)); err == nil {
+			t.Errorf("parseLakes(%s): no error", bad)
+		}
+	}
+}
+
+func FuzzParseLakes(f *testing.F) {
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x","min_zoom":3},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[null]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, _, err := parseLakes(b)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := pack.Encode(&buf, []pack.Layer{l}); err != nil {
+			t.Fatalf("pack.Encode of parsed lakes: %v", err)
+		}
+	})
+}

