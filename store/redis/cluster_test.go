@@ -2,12 +2,7 @@ package redis
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,126 +12,15 @@ import (
 	"github.com/flightwatch/flightwatch/flight"
 	"github.com/flightwatch/flightwatch/store"
 	"github.com/flightwatch/flightwatch/store/redis/internal/keyspace"
+	"github.com/flightwatch/flightwatch/store/redis/internal/redistest"
 	"github.com/flightwatch/flightwatch/store/redis/pubsub"
 	"github.com/flightwatch/flightwatch/store/storetest"
 )
 
-// testCluster is a real Redis Cluster of plain redis-server processes on
-// loopback, masters only.
-type testCluster struct {
-	addrs []string
-	procs []*exec.Cmd
-}
+// testCluster is a cluster the test started.
+type testCluster = redistest.Cluster
 
-// url is the redis+cluster:// URL naming the given nodes (all when none).
-func (c *testCluster) url(nodes ...string) string {
-	if len(nodes) == 0 {
-		nodes = c.addrs
-	}
-	return "redis+cluster://" + strings.Join(nodes, ",")
-}
-
-// freePort finds a port in 30000-40000 free on loopback whose cluster bus
-// port (port+10000) is free too.
-func freePort(t testing.TB, taken map[int]bool) int {
-	for range 200 {
-		p := 30000 + rand.IntN(10000)
-		if taken[p] {
-			continue
-		}
-		ok := true
-		for _, q := range []int{p, p + 10000} {
-			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(q)))
-			if err != nil {
-				ok = false
-				break
-			}
-			l.Close()
-		}
-		if ok {
-			taken[p] = true
-			return p
-		}
-	}
-	t.Fatal("no free port pair in 30000-40000")
-	return 0
-}
-
-// startCluster starts an n-node cluster, waits for cluster_state:ok on
-// every node and stops the processes when the test ends. It skips the
-// test when redis-server or redis-cli is missing.
-func startCluster(t testing.TB, n int) *testCluster {
-	server, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed: the cluster tests need it")
-	}
-	cli, err := exec.LookPath("redis-cli")
-	if err != nil {
-		t.Skip("redis-cli not installed: the cluster tests need it")
-	}
-	dir := t.TempDir()
-	c := &testCluster{}
-	t.Cleanup(func() {
-		for _, p := range c.procs {
-			if p.Process != nil {
-				p.Process.Kill()
-				p.Wait()
-			}
-		}
-	})
-	taken := map[int]bool{}
-	for range n {
-		port := strconv.Itoa(freePort(t, taken))
-		cmd := exec.Command(server, "--port", port, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-			"--cluster-config-file", "nodes-"+port+".conf", "--dir", dir,
-			"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "redis-"+port+".log")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start redis-server: %v", err)
-		}
-		c.procs = append(c.procs, cmd)
-		c.addrs = append(c.addrs, "127.0.0.1:"+port)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for _, a := range c.addrs {
-		waitFor(t, ctx, a, func(cl *goredis.Client) error { return cl.Ping(ctx).Err() })
-	}
-	args := append([]string{"--cluster", "create"}, c.addrs...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
-	if out, err := exec.CommandContext(ctx, cli, args...).CombinedOutput(); err != nil {
-		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
-	}
-	for _, a := range c.addrs {
-		waitFor(t, ctx, a, func(cl *goredis.Client) error {
-			info, err := cl.ClusterInfo(ctx).Result()
-			if err != nil {
-				return err
-			}
-			if !strings.Contains(info, "cluster_state:ok") {
-				return fmt.Errorf("cluster_state not ok")
-			}
-			return nil
-		})
-	}
-	return c
-}
-
-// waitFor retries check on a plain client to addr until it passes.
-func waitFor(t testing.TB, ctx context.Context, addr string, check func(*goredis.Client) error) {
-	cl := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1})
-	defer cl.Close()
-	for {
-		err := check(cl)
-		if err == nil {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("redis at %s: %v", addr, err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
+func startCluster(t testing.TB, n int) *testCluster { return redistest.Start(t, n) }
 
 // newClusterStore opens a store on the cluster by URL with a private
 // prefix and drops its keys when the test ends.
@@ -187,24 +71,24 @@ func TestCluster(t *testing.T) {
 
 	t.Run("Contract", func(t *testing.T) {
 		storetest.Run(t, func(t *testing.T) store.Store {
-			return newClusterStore(t, c.url(), randomPrefix(t), storetest.Config())
+			return newClusterStore(t, c.URL(), randomPrefix(t), storetest.Config())
 		})
 	})
 	t.Run("HistoryContract", func(t *testing.T) {
 		storetest.RunHistory(t, func(t *testing.T) store.Store {
-			return newClusterStore(t, c.url(), randomPrefix(t), storetest.HistoryConfig())
+			return newClusterStore(t, c.URL(), randomPrefix(t), storetest.HistoryConfig())
 		})
 	})
 	t.Run("BusContract", func(t *testing.T) {
 		storetest.RunBus(t, func(t *testing.T) store.Bus {
-			s := newClusterStore(t, c.url(), randomPrefix(t), store.Config{})
+			s := newClusterStore(t, c.URL(), randomPrefix(t), store.Config{})
 			return pubsub.New(s.Client(), randomPrefix(t))
 		})
 	})
 	t.Run("SeedNotOwningSlot", func(t *testing.T) { testSeedNotOwningSlot(t, c) })
 	t.Run("Spread", func(t *testing.T) { testSpread(t, c) })
 	t.Run("Migrate", func(t *testing.T) {
-		testMigrate(t, newClusterStore(t, c.url(), randomPrefix(t), storetest.HistoryConfig()))
+		testMigrate(t, newClusterStore(t, c.URL(), randomPrefix(t), storetest.HistoryConfig()))
 	})
 	// Last: it stops a node.
 	t.Run("PingUnhealthy", func(t *testing.T) { testPingUnhealthy(t, c) })
@@ -244,9 +128,9 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	ctx := context.Background()
 	prefix := randomPrefix(t)
 	k := keyspace.New(prefix)
-	own := owner(t, c.addrs[0], k.Aircraft(keyspace.Partition("abc123")))
+	own := owner(t, c.Addrs[0], k.Aircraft(keyspace.Partition("abc123")))
 	var seed string
-	for _, a := range c.addrs {
+	for _, a := range c.Addrs {
 		if a != own {
 			seed = a
 			break
@@ -258,7 +142,7 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 		t.Fatalf("plain client at %s (slot owner %s): HGET = %v, want MOVED", seed, own, err)
 	}
 
-	s := newClusterStore(t, c.url(seed), prefix, storetest.Config())
+	s := newClusterStore(t, c.URL(seed), prefix, storetest.Config())
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping() = %v, want healthy", err)
 	}
@@ -281,7 +165,7 @@ func testSeedNotOwningSlot(t *testing.T, c *testCluster) {
 	}
 	// Each key is on its slot's owner.
 	for _, key := range []string{k.Aircraft(keyspace.Partition("abc123")), k.Alerts()} {
-		addr := owner(t, c.addrs[0], key)
+		addr := owner(t, c.Addrs[0], key)
 		cl := goredis.NewClient(&goredis.Options{Addr: addr})
 		n, err := cl.Exists(ctx, key).Result()
 		cl.Close()
@@ -299,7 +183,7 @@ func testPingUnhealthy(t *testing.T, c *testCluster) {
 	ctx := context.Background()
 	// Not newClusterStore: its cleanup drops keys on every master, and
 	// one is stopped here. This store writes nothing.
-	s, err := New(ctx, c.url(c.addrs[0]), prefix, store.Config{})
+	s, err := New(ctx, c.URL(c.Addrs[0]), prefix, store.Config{})
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
@@ -307,23 +191,23 @@ func testPingUnhealthy(t *testing.T, c *testCluster) {
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping() before = %v", err)
 	}
-	own := owner(t, c.addrs[0], keyspace.New(prefix).Alerts())
-	v := len(c.addrs) - 1
-	for c.addrs[v] == own || v == 0 {
+	own := owner(t, c.Addrs[0], keyspace.New(prefix).Alerts())
+	v := len(c.Addrs) - 1
+	for c.Addrs[v] == own || v == 0 {
 		v--
 	}
-	victim := c.procs[v]
+	victim := c.Procs[v]
 	victim.Process.Kill()
 	victim.Wait()
-	seed := goredis.NewClient(&goredis.Options{Addr: c.addrs[0]})
+	seed := goredis.NewClient(&goredis.Options{Addr: c.Addrs[0]})
 	defer seed.Close()
 	if err := seed.Ping(ctx).Err(); err != nil {
-		t.Fatalf("seed %s stopped answering: %v", c.addrs[0], err)
+		t.Fatalf("seed %s stopped answering: %v", c.Addrs[0], err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := s.Ping(pctx); err == nil {
-		t.Errorf("Ping() with master %s stopped = nil, want an error", c.addrs[v])
+		t.Errorf("Ping() with master %s stopped = nil, want an error", c.Addrs[v])
 	}
 }
 
@@ -334,11 +218,11 @@ func BenchmarkClusterStore(b *testing.B) {
 	c := startCluster(b, 3)
 	storetest.Bench(b, func(b *testing.B) store.Store {
 		prefix := randomPrefix(b)
-		own := owner(b, c.addrs[0], keyspace.New(prefix).Alerts())
-		seed := c.addrs[0]
+		own := owner(b, c.Addrs[0], keyspace.New(prefix).Alerts())
+		seed := c.Addrs[0]
 		if seed == own {
-			seed = c.addrs[1]
+			seed = c.Addrs[1]
 		}
-		return newClusterStore(b, c.url(seed), prefix, store.Config{})
+		return newClusterStore(b, c.URL(seed), prefix, store.Config{})
 	})
 }

@@ -21,7 +21,7 @@ func testSpread(t *testing.T, c *testCluster) {
 	ctx := context.Background()
 	// A fixed prefix on the test's own cluster, whose slots redis-cli
 	// always splits the same way: the key spread is the same every run.
-	s := newClusterStore(t, c.url(), "fwtest-spread", storetest.Config())
+	s := newClusterStore(t, c.URL(), "fwtest-spread", storetest.Config())
 	t0 := time.Date(2025, 1, 24, 12, 0, 0, 0, time.UTC)
 	const nAircraft = 3000
 	var batch []flight.Aircraft
